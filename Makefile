@@ -1,0 +1,119 @@
+# dmaguard build. Everything generated goes under build/ (O= to change).
+# `make V=1` shows the full commands.
+
+O		?= build
+CC		?= gcc
+CLANG		?= clang
+BPFTOOL		?= bpftool
+ARCH		:= x86
+
+# Debian's libbpf is a plain dependency (see `make deps`); the loader is linked
+# statically so one binary runs on every host and inside the test VMs.
+WARN		:= -Wall -Wextra -Werror
+CFLAGS		?= -O2 -g
+ALL_CFLAGS	:= $(CFLAGS) $(WARN) -std=gnu11 -D_GNU_SOURCE -Iinclude -I$(O) -MMD -MP
+LDLIBS		:= -lbpf -lelf -lz -lzstd
+LDFLAGS_STATIC	:= -static
+BPF_CFLAGS	:= -target bpf -g -O2 $(WARN) -D__TARGET_ARCH_$(ARCH) \
+		   -Ivmlinux -Iinclude -I/usr/include/$(shell uname -m)-linux-gnu \
+		   -MMD -MP
+SAN_CFLAGS	:= -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
+		   -fno-sanitize-recover=all
+VERSION		:= $(shell git describe --always --dirty 2>/dev/null || echo unknown)
+
+ifeq ($(V),1)
+Q =
+msg =
+else
+Q = @
+msg = @printf '  %-8s %s\n' "$(1)" "$(2)";
+endif
+
+BPF_SRCS	:= $(wildcard bpf/*.bpf.c)
+BPF_OBJS	:= $(patsubst bpf/%.bpf.c,$(O)/bpf/%.bpf.o,$(BPF_SRCS))
+USER_SRCS	:= $(wildcard user/*.c)
+USER_OBJS	:= $(patsubst user/%.c,$(O)/user/%.o,$(USER_SRCS))
+# Everything but main() is linked into the unit tests too, built with sanitizers.
+LIB_SRCS	:= $(filter-out user/main.c,$(USER_SRCS))
+SAN_OBJS	:= $(patsubst user/%.c,$(O)/san/user/%.o,$(LIB_SRCS))
+UNIT_SRCS	:= $(wildcard tests/unit/test_*.c)
+UNIT_BINS	:= $(patsubst tests/unit/%.c,$(O)/tests/unit/%,$(UNIT_SRCS))
+
+.PHONY: all clean deps check unit vm demo bench fuzz vmlinux
+.DELETE_ON_ERROR:
+.SECONDARY:
+
+all: $(O)/dmaguard
+
+$(O)/bpf/%.bpf.o: bpf/%.bpf.c | $(O)/bpf
+	$(call msg,BPF,$@)
+	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+
+# All BPF objects are linked into one, so one skeleton owns every program and map.
+$(O)/dmaguard.bpf.o: $(BPF_OBJS)
+	$(call msg,GEN-OBJ,$@)
+	$(Q)$(BPFTOOL) gen object $@ $^
+
+$(O)/dmaguard.skel.h: $(O)/dmaguard.bpf.o
+	$(call msg,GEN-SKEL,$@)
+	$(Q)$(BPFTOOL) gen skeleton $< name dmaguard_bpf > $@
+
+# Only the loader includes the skeleton, but every object may include
+# generated headers, so build the skeleton first.
+$(O)/user/%.o: user/%.c $(O)/dmaguard.skel.h | $(O)/user
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(ALL_CFLAGS) -DDMAGUARD_VERSION='"$(VERSION)"' -c $< -o $@
+
+$(O)/dmaguard: $(USER_OBJS)
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(LDFLAGS_STATIC) $^ $(LDLIBS) -o $@
+
+$(O)/san/user/%.o: user/%.c $(O)/dmaguard.skel.h | $(O)/san/user
+	$(call msg,CC-SAN,$@)
+	$(Q)$(CC) $(ALL_CFLAGS) $(SAN_CFLAGS) -DDMAGUARD_VERSION='"$(VERSION)"' -c $< -o $@
+
+$(O)/tests/unit/%: tests/unit/%.c tests/unit/unit.h $(SAN_OBJS) | $(O)/tests/unit
+	$(call msg,CC-TEST,$@)
+	$(Q)$(CC) $(ALL_CFLAGS) $(SAN_CFLAGS) -Itests/unit -Iuser $< $(SAN_OBJS) $(LDLIBS) -o $@
+
+$(O)/bpf $(O)/user $(O)/san/user $(O)/tests/unit:
+	$(Q)mkdir -p $@
+
+deps:
+	$(Q)tests/deps.sh
+
+unit: $(UNIT_BINS)
+	$(Q)tests/unit/run.sh $(UNIT_BINS)
+
+vm: $(O)/dmaguard
+	$(Q)tests/vm/run.sh
+
+check: deps
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)$(MAKE) --no-print-directory unit
+	$(Q)$(MAKE) --no-print-directory vm
+
+demo: deps
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)tests/vm/demo.sh
+
+bench: deps
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)tests/bench/run.sh
+
+FUZZ_SECONDS	?= 60
+$(O)/fuzz/fuzz_policy: tests/fuzz/fuzz_policy.c user/policy.c user/policy.h | $(O)/dmaguard.skel.h
+	$(Q)mkdir -p $(@D)
+	$(call msg,FUZZ,$@)
+	$(Q)$(CLANG) $(WARN) -g -O1 -D_GNU_SOURCE -Iinclude -Iuser \
+		-fsanitize=fuzzer,address,undefined $< user/policy.c -o $@
+
+fuzz: deps $(O)/fuzz/fuzz_policy
+	$(Q)mkdir -p $(O)/fuzz/corpus
+	$(Q)$(O)/fuzz/fuzz_policy -max_total_time=$(FUZZ_SECONDS) \
+		$(O)/fuzz/corpus tests/fuzz/corpus
+
+clean:
+	$(Q)rm -rf $(O)
+
+-include $(wildcard $(O)/bpf/*.d $(O)/user/*.d $(O)/san/user/*.d $(O)/tests/unit/*.d)

@@ -1,0 +1,242 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Types shared by the BPF programs and the userspace loader: the compiled
+ * policy (what the policy maps hold), the group-ownership map, and the event
+ * record of the ring buffer.
+ *
+ * Rules: fixed-size, only __u8/__u16/__u32/__u64/__s32 and char arrays, explicit
+ * padding, and a _Static_assert on every size so a layout change breaks the
+ * build on both sides instead of silently misreading a map. Enums are
+ * append-only: values are part of the pinned maps' format.
+ */
+#ifndef DMAGUARD_H
+#define DMAGUARD_H
+
+#ifdef __bpf__
+/* vmlinux.h (our minimal one) provides __u8 .. __u64 */
+#else
+#include <linux/types.h>
+#endif
+
+#define DG_DEVICE_LEN	64	/* kobject name of a device, e.g. 0000:02:01.0 */
+#define DG_DRIVER_LEN	32	/* driver name, e.g. vfio-pci */
+#define DG_COMM_LEN	16	/* TASK_COMM_LEN */
+#define DG_SOURCE_LEN	128	/* policy file name as given on the command line */
+
+/*
+ * Rules per policy. The contract promises at least 1024; the BPF side walks
+ * them with a bounded loop whose body is a global function, so the verifier
+ * cost grows by a few instructions per rule, not by the matcher's size.
+ */
+#define DG_MAX_RULES	1024
+
+/* Nesting depth of really_probe() on one task (a probe that probes children). */
+#define DG_MAX_NEST	4
+
+#define DG_NO_GROUP	(-1)
+
+enum dg_action {
+	DG_ACT_BIND = 0,
+	DG_ACT_OPEN = 1,
+};
+
+enum dg_verdict {
+	DG_ALLOW = 0,
+	DG_DENY = 1,
+	DG_AUDIT = 2,	/* allow, and report as a violation */
+};
+
+enum dg_mode {
+	DG_MODE_ENFORCE = 0,
+	DG_MODE_AUDIT = 1,
+};
+
+enum dg_dma {
+	DG_DMA_KERNEL = 0,	/* the driver uses the kernel DMA API */
+	DG_DMA_USER = 1,	/* the driver manages DMA itself, for userspace */
+};
+
+/* Attributes a rule constrains (dg_rule.match); an unset bit matches anything. */
+enum dg_match_bits {
+	DG_M_DEVICE	= 1u << 0,
+	DG_M_VENDOR	= 1u << 1,
+	DG_M_DEVID	= 1u << 2,
+	DG_M_CLASS	= 1u << 3,
+	DG_M_GROUP	= 1u << 4,
+	DG_M_DRIVER	= 1u << 5,
+	DG_M_DMA	= 1u << 6,
+	DG_M_UID	= 1u << 7,
+	DG_M_GID	= 1u << 8,
+	DG_M_COMM	= 1u << 9,
+};
+
+/* String attributes that ended in '*' in the policy: match as a prefix. */
+enum dg_prefix_bits {
+	DG_P_DEVICE	= 1u << 0,
+	DG_P_DRIVER	= 1u << 1,
+	DG_P_COMM	= 1u << 2,
+};
+
+/*
+ * One compiled rule. Strings are NUL-padded to their full size (the prefix
+ * '*' removed), so the matcher compares whole arrays with no strlen.
+ * class: the value of class=0xCC, 0xCCSS or 0xCCSSPP shifted to 0xCCSSPP
+ * form; class_bytes says how many leading bytes count (1, 2 or 3).
+ */
+struct dg_rule {
+	__u32 match;		/* DG_M_* */
+	__u8 action;		/* DG_ACT_* */
+	__u8 verdict;		/* DG_ALLOW, DG_DENY, DG_AUDIT */
+	__u8 prefix;		/* DG_P_* */
+	__u8 class_bytes;
+	__u32 line;		/* line in the policy file, for events */
+	__u16 vendor;
+	__u16 devid;
+	__u32 class;
+	__s32 group;
+	__u32 uid;
+	__u32 gid;
+	__u8 dma;		/* DG_DMA_* */
+	__u8 pad[3];
+	char device[DG_DEVICE_LEN];
+	char driver[DG_DRIVER_LEN];
+	char comm[DG_COMM_LEN];
+};
+_Static_assert(sizeof(struct dg_rule) == 148, "dg_rule layout");
+
+/*
+ * Policy header, one per slot of the double-buffered policy maps. The rules of
+ * slot s are entries [s * DG_MAX_RULES, s * DG_MAX_RULES + n_rules) of the
+ * rules map; bind and open rules share the list, each judged only against
+ * rules of its own action, first match wins.
+ */
+struct dg_policy {
+	__u32 n_rules;
+	__u8 mode;		/* DG_MODE_* */
+	__u8 default_bind;	/* DG_ALLOW or DG_DENY */
+	__u8 default_open;
+	__u8 pad;
+	__u64 generation;	/* bumped on every load, for the daemon's log */
+	char source[DG_SOURCE_LEN];	/* the file the rules came from */
+};
+_Static_assert(sizeof(struct dg_policy) == 144, "dg_policy layout");
+
+/* The device side of a bind decision: a driver probing a device. */
+struct dg_bind_subject {
+	char device[DG_DEVICE_LEN];
+	char driver[DG_DRIVER_LEN];
+	__s32 group;		/* DG_NO_GROUP if the device has none */
+	__u8 is_pci;		/* vendor, devid and class are valid */
+	__u8 dma;		/* DG_DMA_* of the driver */
+	__u16 vendor;
+	__u16 devid;
+	__u16 pad;
+	__u32 class;		/* 0xCCSSPP */
+};
+_Static_assert(sizeof(struct dg_bind_subject) == 112, "dg_bind_subject layout");
+
+enum dg_node_kind {
+	DG_NODE_GROUP = 1,	/* /dev/vfio/N */
+	DG_NODE_DEVICE = 2,	/* /dev/vfio/devices/vfioN */
+	DG_NODE_IOMMU = 3,	/* /dev/iommu */
+};
+
+/* A process opening a VFIO group node, a VFIO device node or /dev/iommu. */
+struct dg_open_subject {
+	char device[DG_DEVICE_LEN];	/* device behind a device node, else "" */
+	char comm[DG_COMM_LEN];
+	__s32 group;		/* DG_NO_GROUP for /dev/iommu */
+	__u32 uid;
+	__u32 gid;
+	__u32 kind;		/* DG_NODE_* */
+};
+_Static_assert(sizeof(struct dg_open_subject) == 96, "dg_open_subject layout");
+
+/* Value of the rdev-keyed map of VFIO nodes (key: kernel dev_t, MAJOR << 20 | MINOR). */
+struct dg_node {
+	__u32 kind;		/* DG_NODE_* */
+	__s32 group;
+	char device[DG_DEVICE_LEN];
+};
+_Static_assert(sizeof(struct dg_node) == 72, "dg_node layout");
+
+/* Owner of an IOMMU group in the pinned "groups" map (key: group number). */
+enum dg_owner {
+	DG_OWNER_NONE = 0,
+	DG_OWNER_KERNEL = 1,
+	DG_OWNER_USER = 2,
+};
+
+struct dg_group {
+	__u32 owner;		/* DG_OWNER_* */
+	__u32 kernel_drivers;	/* devices bound to kernel-DMA drivers */
+	__u32 user_claims;	/* userspace ownership claims held */
+	__u32 owner_pid;	/* tgid of the claiming process, 0 if unknown */
+	char owner_comm[DG_COMM_LEN];
+};
+_Static_assert(sizeof(struct dg_group) == 32, "dg_group layout");
+
+enum dg_event_type {
+	DG_EV_BIND = 1,
+	DG_EV_UNBIND = 2,
+	DG_EV_CLAIM = 3,
+	DG_EV_RELEASE = 4,
+	DG_EV_OPEN = 5,
+	DG_EV_HOTPLUG = 6,
+	DG_EV_LOST = 7,	/* made by userspace from the seq gaps, never by BPF */
+};
+
+enum dg_reason {
+	DG_REASON_NONE = 0,
+	DG_REASON_RULE = 1,
+	DG_REASON_DEFAULT = 2,
+	DG_REASON_MIXED = 3,		/* mixed-ownership */
+	DG_REASON_KERNEL_REFUSED = 4,	/* kernel-refused */
+};
+
+/* Which optional fields of a dg_event are set. */
+enum dg_event_flags {
+	DG_EF_VERDICT	= 1u << 0,
+	DG_EF_RESULT	= 1u << 1,
+	DG_EF_PCI	= 1u << 2,	/* vendor, devid, class */
+	DG_EF_DRIVER	= 1u << 3,	/* driver and dma */
+	DG_EF_DEVICE	= 1u << 4,
+	DG_EF_GROUP	= 1u << 5,
+};
+
+struct dg_event {
+	__u64 seq;		/* consecutive over all emitted events; gaps are losses */
+	__u64 boot_ns;		/* bpf_ktime_get_boot_ns() */
+	__u32 type;		/* DG_EV_* */
+	__u32 flags;		/* DG_EF_* */
+	__u8 verdict;
+	__u8 reason;
+	__u8 dma;
+	__u8 pad;
+	__u32 rule_line;	/* 0: no rule decided */
+	__s32 result;
+	__s32 group;
+	__u32 pid;
+	__u32 uid;
+	__u16 vendor;
+	__u16 devid;
+	__u32 class;
+	char comm[DG_COMM_LEN];
+	char device[DG_DEVICE_LEN];
+	char driver[DG_DRIVER_LEN];
+};
+_Static_assert(sizeof(struct dg_event) == 168, "dg_event layout");
+
+/* Settings the daemon and reload keep in the pinned "config" map. */
+struct dg_config {
+	__u32 active_slot;	/* which policy slot is in force */
+	__u32 emit_all;		/* 1: every probe, unbind, claim, open; 0: violations */
+};
+
+/* Kernel-side counters (pinned "stats" map). */
+struct dg_stats {
+	__u64 next_seq;		/* seq of the next event */
+	__u64 lost;		/* events the ring buffer had no room for */
+};
+
+#endif /* DMAGUARD_H */

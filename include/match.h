@@ -1,0 +1,233 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The policy matcher: pure C, no libc, compiled into the BPF programs and into
+ * the userspace loader. `check`, `status --policy` and the kernel enforcement
+ * all decide with these functions, so a unit test here tests what runs in the
+ * kernel.
+ *
+ * Semantics (see contract.md, "Policy file"):
+ * - a rule matches when every attribute it names matches; unnamed attributes
+ *   match anything;
+ * - PCI attributes (id, class) never match a non-PCI device;
+ * - string attributes are exact, or a prefix when written with a trailing '*'
+ *   ("driver=vfio*" matches vfio-pci and vfio-platform);
+ * - class=0x03 matches every display controller, 0x0302 only 3D controllers,
+ *   0x030200 only prog-if 0 of those;
+ * - the first rule of the action that matches decides; with none, the
+ *   policy's default for the action does;
+ * - in audit mode a deny is reported as audit and allowed.
+ */
+#ifndef DMAGUARD_MATCH_H
+#define DMAGUARD_MATCH_H
+
+#include "dmaguard.h"
+
+#ifndef __bpf__
+#include <stdbool.h>
+#endif
+
+#ifndef DG_INLINE
+#define DG_INLINE static inline __attribute__((always_inline))
+#endif
+
+/*
+ * Compare a NUL-padded pattern with a NUL-terminated value, both arrays of
+ * len bytes. prefix: the pattern matches every value that starts with it.
+ */
+DG_INLINE bool dg_str_match(const char *pat, const char *val, int len, bool prefix)
+{
+	int i;
+
+	for (i = 0; i < len; i++) {
+		if (pat[i] == '\0')
+			return prefix || val[i] == '\0';
+		if (pat[i] != val[i])
+			return false;
+	}
+	return true;
+}
+
+DG_INLINE bool dg_class_match(const struct dg_rule *r, __u32 class)
+{
+	__u32 shift = (3 - r->class_bytes) * 8;
+
+	if (r->class_bytes < 1 || r->class_bytes > 3)
+		return false;
+	return (class >> shift) == (r->class >> shift);
+}
+
+DG_INLINE bool dg_bind_rule_matches(const struct dg_rule *r,
+				    const struct dg_bind_subject *s)
+{
+	__u32 m = r->match;
+
+	if (r->action != DG_ACT_BIND)
+		return false;
+	if ((m & (DG_M_VENDOR | DG_M_DEVID | DG_M_CLASS)) && !s->is_pci)
+		return false;
+	if ((m & DG_M_VENDOR) && r->vendor != s->vendor)
+		return false;
+	if ((m & DG_M_DEVID) && r->devid != s->devid)
+		return false;
+	if ((m & DG_M_CLASS) && !dg_class_match(r, s->class))
+		return false;
+	if ((m & DG_M_GROUP) && r->group != s->group)
+		return false;
+	if ((m & DG_M_DMA) && r->dma != s->dma)
+		return false;
+	if ((m & DG_M_DEVICE) &&
+	    !dg_str_match(r->device, s->device, DG_DEVICE_LEN, r->prefix & DG_P_DEVICE))
+		return false;
+	if ((m & DG_M_DRIVER) &&
+	    !dg_str_match(r->driver, s->driver, DG_DRIVER_LEN, r->prefix & DG_P_DRIVER))
+		return false;
+	return true;
+}
+
+DG_INLINE bool dg_open_rule_matches(const struct dg_rule *r,
+				    const struct dg_open_subject *s)
+{
+	__u32 m = r->match;
+
+	if (r->action != DG_ACT_OPEN)
+		return false;
+	if ((m & DG_M_GROUP) && r->group != s->group)
+		return false;
+	if ((m & DG_M_UID) && r->uid != s->uid)
+		return false;
+	if ((m & DG_M_GID) && r->gid != s->gid)
+		return false;
+	if ((m & DG_M_DEVICE) &&
+	    !dg_str_match(r->device, s->device, DG_DEVICE_LEN, r->prefix & DG_P_DEVICE))
+		return false;
+	if ((m & DG_M_COMM) &&
+	    !dg_str_match(r->comm, s->comm, DG_COMM_LEN, r->prefix & DG_P_COMM))
+		return false;
+	return true;
+}
+
+/*
+ * The verdict and reason once the rule walk is over: the matched rule's
+ * verdict, or the action's default; audit mode turns deny into audit.
+ */
+DG_INLINE __u8 dg_decide(const struct dg_policy *p, const struct dg_rule *matched,
+			 __u8 action, __u8 *reason)
+{
+	__u8 v;
+
+	if (matched) {
+		v = matched->verdict;
+		*reason = DG_REASON_RULE;
+	} else {
+		v = action == DG_ACT_BIND ? p->default_bind : p->default_open;
+		*reason = DG_REASON_DEFAULT;
+	}
+	if (v == DG_DENY && p->mode == DG_MODE_AUDIT)
+		v = DG_AUDIT;
+	return v;
+}
+
+/*
+ * The built-in invariant: a group never mixes kernel-DMA drivers with a
+ * userspace owner. A kernel-DMA probe into a user-owned group is refused
+ * (reported as audit in audit mode).
+ */
+DG_INLINE bool dg_mixes_ownership(__u8 dma, __u32 group_owner)
+{
+	return dma == DG_DMA_KERNEL && group_owner == DG_OWNER_USER;
+}
+
+/* A deny verdict that an event must always report, whatever --all says. */
+DG_INLINE bool dg_is_violation(__u8 verdict)
+{
+	return verdict == DG_DENY || verdict == DG_AUDIT;
+}
+
+/*
+ * Drivers that manage a device's DMA themselves for userspace, decided by
+ * name because sysfs does not show the kernel's driver_managed_dma flag:
+ * vfio-pci and its vendor variants (named *-vfio-pci or *_vfio_pci),
+ * vfio-platform, vfio-amba, vfio-fsl-mc, vfio-cdx, and pci-stub.
+ * The BPF side uses the same list, so `status` and the kernel agree;
+ * where the kernel has driver_managed_dma, the mixed-ownership invariant
+ * additionally exempts drivers that set it without doing DMA (pcieport).
+ */
+DG_INLINE bool dg_str_has_prefix(const char *s, const char *pre, int len)
+{
+	int i;
+
+	for (i = 0; i < len; i++) {
+		if (pre[i] == '\0')
+			return true;
+		if (s[i] != pre[i])
+			return false;
+	}
+	return true;
+}
+
+DG_INLINE bool dg_str_eq(const char *s, const char *t, int len)
+{
+	int i;
+
+	for (i = 0; i < len; i++) {
+		if (s[i] != t[i])
+			return false;
+		if (s[i] == '\0')
+			return true;
+	}
+	return true;
+}
+
+/* s ends with suf (suf is a short literal) */
+DG_INLINE bool dg_str_has_suffix(const char *s, const char *suf, int len, int suflen)
+{
+	int n = 0, i;
+
+	for (i = 0; i < len; i++) {
+		if (s[i] == '\0')
+			break;
+		n++;
+	}
+	if (n < suflen)
+		return false;
+	for (i = 0; i < suflen && i < len; i++) {
+		char c = s[n - suflen + i], d = suf[i];
+
+		/* vendor variants spell it with '-' or '_' */
+		if (c == '_')
+			c = '-';
+		if (c != d)
+			return false;
+	}
+	return true;
+}
+
+DG_INLINE __u8 dg_driver_dma_mode(const char *driver)
+{
+	if (dg_str_has_prefix(driver, "vfio-", DG_DRIVER_LEN) ||
+	    dg_str_has_prefix(driver, "vfio_", DG_DRIVER_LEN) ||
+	    dg_str_has_suffix(driver, "-vfio-pci", DG_DRIVER_LEN, 9) ||
+	    dg_str_eq(driver, "pci-stub", DG_DRIVER_LEN))
+		return DG_DMA_USER;
+	return DG_DMA_KERNEL;
+}
+
+/*
+ * Kernel drivers that set driver_managed_dma without doing DMA for anyone
+ * (PCIe port services): they do not take a group for the kernel, so they
+ * neither block VFIO viability nor count as mixing with a userspace owner.
+ * Where the kernel has the flag, the BPF side reads it instead.
+ */
+DG_INLINE bool dg_driver_does_no_dma(const char *driver)
+{
+	return dg_str_eq(driver, "pcieport", DG_DRIVER_LEN);
+}
+
+/* The driver takes its device's group for kernel DMA (counts against VFIO). */
+DG_INLINE bool dg_driver_takes_group(const char *driver)
+{
+	return driver[0] != '\0' && dg_driver_dma_mode(driver) == DG_DMA_KERNEL &&
+	       !dg_driver_does_no_dma(driver);
+}
+
+#endif /* DMAGUARD_MATCH_H */
