@@ -1,0 +1,569 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Event lines and loss accounting for `dmaguard run` (see events.h). */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <string.h>
+#include <time.h>
+#include "events.h"
+
+/* Appends to a fixed buffer; remembers overflow instead of failing each call. */
+struct line {
+	char *buf;
+	size_t len;
+	size_t pos;
+	bool overflow;
+};
+
+static void line_init(struct line *l, char *buf, size_t len)
+{
+	l->buf = buf;
+	l->len = len;
+	l->pos = 0;
+	l->overflow = len == 0;
+	if (len)
+		buf[0] = '\0';
+}
+
+static void line_putc(struct line *l, char c)
+{
+	if (l->overflow || l->pos + 1 >= l->len) {
+		l->overflow = true;
+		return;
+	}
+	l->buf[l->pos++] = c;
+	l->buf[l->pos] = '\0';
+}
+
+__attribute__((format(printf, 2, 3)))
+static void line_printf(struct line *l, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (l->overflow)
+		return;
+	va_start(ap, fmt);
+	n = vsnprintf(l->buf + l->pos, l->len - l->pos, fmt, ap);
+	va_end(ap);
+	if (n < 0 || (size_t)n >= l->len - l->pos) {
+		l->overflow = true;
+		l->buf[l->pos] = '\0';
+		return;
+	}
+	l->pos += n;
+}
+
+static int line_done(struct line *l)
+{
+	return l->overflow ? -ENOSPC : (int)l->pos;
+}
+
+/*
+ * A JSON string of the bytes s[0..strnlen(s, max)). Only printable ASCII is
+ * copied; everything else is \u00XX, so the line is valid JSON (and ASCII)
+ * whatever the kernel sent, and Latin-1 encoding of the decoded string gives
+ * the bytes back. To be merged with json.c's writer once its policy for
+ * non-UTF-8 bytes is settled.
+ */
+static void line_json_string(struct line *l, const char *s, size_t max)
+{
+	size_t i, n = strnlen(s, max);
+
+	line_putc(l, '"');
+	for (i = 0; i < n; i++) {
+		unsigned char c = s[i];
+
+		if (c == '"' || c == '\\') {
+			line_putc(l, '\\');
+			line_putc(l, c);
+		} else if (c < 0x20 || c >= 0x7f) {
+			line_printf(l, "\\u%04x", c);
+		} else {
+			line_putc(l, c);
+		}
+	}
+	line_putc(l, '"');
+}
+
+/* Same bytes for the text format: \xNN for anything not printable ASCII. */
+static void line_text_string(struct line *l, const char *s, size_t max)
+{
+	size_t i, n = strnlen(s, max);
+
+	for (i = 0; i < n; i++) {
+		unsigned char c = s[i];
+
+		if (c == '\\')
+			line_printf(l, "\\\\");
+		else if (c <= 0x20 || c >= 0x7f)
+			line_printf(l, "\\x%02x", c);
+		else
+			line_putc(l, c);
+	}
+}
+
+static const char *const type_names[] = {
+	[DG_EV_BIND] = "bind",
+	[DG_EV_UNBIND] = "unbind",
+	[DG_EV_CLAIM] = "claim",
+	[DG_EV_RELEASE] = "release",
+	[DG_EV_OPEN] = "open",
+	[DG_EV_HOTPLUG] = "hotplug",
+	[DG_EV_LOST] = "lost",
+};
+
+static const char *const verdict_names[] = {
+	[DG_ALLOW] = "allow",
+	[DG_DENY] = "deny",
+	[DG_AUDIT] = "audit",
+};
+
+static const char *const reason_names[] = {
+	[DG_REASON_RULE] = "rule",
+	[DG_REASON_DEFAULT] = "default",
+	[DG_REASON_MIXED] = "mixed-ownership",
+	[DG_REASON_KERNEL_REFUSED] = "kernel-refused",
+};
+
+static const char *const dma_names[] = {
+	[DG_DMA_KERNEL] = "kernel",
+	[DG_DMA_USER] = "user",
+};
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+/*
+ * An enum value's name, or "unknown-N" for a value a newer BPF object may
+ * send: written, never dropped, never a crash.
+ */
+static const char *enum_name(const char *const *names, size_t n,
+			     unsigned int v, char *tmp, size_t tmplen)
+{
+	if (v < n && names[v])
+		return names[v];
+	snprintf(tmp, tmplen, "unknown-%u", v);
+	return tmp;
+}
+
+#define NAME_OF(table, v, tmp) enum_name(table, ARRAY_SIZE(table), v, tmp, sizeof(tmp))
+
+int event_realtime_offset(__s64 *offset_ns)
+{
+	struct timespec b1, rt, b2;
+	__s64 boot, real;
+
+	/* boot time on both sides of the realtime read: use the midpoint */
+	if (clock_gettime(CLOCK_BOOTTIME, &b1) || clock_gettime(CLOCK_REALTIME, &rt) ||
+	    clock_gettime(CLOCK_BOOTTIME, &b2))
+		return -errno;
+	boot = ((__s64)b1.tv_sec + b2.tv_sec) * 500000000LL +
+	       ((__s64)b1.tv_nsec + b2.tv_nsec) / 2;
+	real = (__s64)rt.tv_sec * 1000000000LL + rt.tv_nsec;
+	*offset_ns = real - boot;
+	return 0;
+}
+
+/* floor division, for times before the epoch */
+static __s64 floor_div(__s64 a, __s64 b)
+{
+	__s64 q = a / b;
+
+	return (a % b < 0) ? q - 1 : q;
+}
+
+int event_format_ts(__u64 boot_ns, __s64 offset_ns, char *buf, size_t len)
+{
+	__s64 real_ns, us, sec;
+	struct tm tm;
+	time_t t;
+	int n;
+
+	if (boot_ns > (__u64)INT64_MAX ||
+	    __builtin_add_overflow((__s64)boot_ns, offset_ns, &real_ns) ||
+	    real_ns > INT64_MAX - 500)
+		return -ERANGE;
+	us = floor_div(real_ns + 500, 1000);	/* round half up */
+	sec = floor_div(us, 1000000);
+	t = sec;
+	if (!gmtime_r(&t, &tm) || tm.tm_year + 1900 < 0 || tm.tm_year + 1900 > 9999)
+		return -ERANGE;
+	n = snprintf(buf, len, "%04d-%02d-%02dT%02d:%02d:%02d.%06lldZ",
+		     tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+		     tm.tm_min, tm.tm_sec, (long long)(us - sec * 1000000));
+	if (n < 0 || (size_t)n >= len)
+		return -ENOSPC;
+	return n;
+}
+
+static bool has_task(const struct dg_event *e)
+{
+	return e->pid || e->comm[0];
+}
+
+static bool has_group(const struct dg_event *e)
+{
+	return (e->flags & DG_EF_GROUP) && e->group >= 0;
+}
+
+static bool has_rule(const struct dg_event *e, const struct event_ctx *c)
+{
+	return e->rule_line && c->policy_source && c->policy_source[0];
+}
+
+static void json_key(struct line *l, const char *key)
+{
+	line_printf(l, "%s\"%s\":", l->pos > 1 ? "," : "", key);
+}
+
+static void json_str_field(struct line *l, const char *key, const char *s, size_t max)
+{
+	if (!strnlen(s, max))
+		return;
+	json_key(l, key);
+	line_json_string(l, s, max);
+}
+
+static void json_decision(struct line *l, const struct dg_event *e,
+			  const struct event_ctx *c)
+{
+	char tmp[24], rule[DG_SOURCE_LEN + 12];
+
+	if (e->flags & DG_EF_VERDICT) {
+		json_key(l, "verdict");
+		line_printf(l, "\"%s\"", NAME_OF(verdict_names, e->verdict, tmp));
+	}
+	if (e->reason != DG_REASON_NONE) {
+		json_key(l, "reason");
+		line_printf(l, "\"%s\"", NAME_OF(reason_names, e->reason, tmp));
+	}
+	if (has_rule(e, c)) {
+		/* a file name may hold odd bytes too: escape it with the line */
+		snprintf(rule, sizeof(rule), "%.*s:%u", DG_SOURCE_LEN,
+			 c->policy_source, e->rule_line);
+		json_key(l, "rule");
+		line_json_string(l, rule, sizeof(rule));
+	}
+}
+
+static void json_subject(struct line *l, const struct dg_event *e)
+{
+	char tmp[24];
+
+	if (e->flags & DG_EF_DEVICE)
+		json_str_field(l, "device", e->device, sizeof(e->device));
+	if (e->flags & DG_EF_PCI) {
+		json_key(l, "id");
+		line_printf(l, "\"%04x:%04x\"", e->vendor, e->devid);
+		json_key(l, "class");
+		line_printf(l, "\"0x%06x\"", e->class);
+	}
+	if (has_group(e)) {
+		json_key(l, "group");
+		line_printf(l, "%d", e->group);
+	}
+	if (e->flags & DG_EF_DRIVER) {
+		json_str_field(l, "driver", e->driver, sizeof(e->driver));
+		json_key(l, "dma");
+		line_printf(l, "\"%s\"", NAME_OF(dma_names, e->dma, tmp));
+	}
+}
+
+int event_format_json(const struct dg_event *e, const struct event_ctx *c,
+		      char *buf, size_t len)
+{
+	char ts[EVENT_TS_LEN], tmp[24];
+	struct line l;
+
+	line_init(&l, buf, len);
+	line_putc(&l, '{');
+	if (event_format_ts(e->boot_ns, c->realtime_offset_ns, ts, sizeof(ts)) > 0) {
+		json_key(&l, "ts");
+		line_printf(&l, "\"%s\"", ts);
+	}
+	json_key(&l, "seq");
+	line_printf(&l, "%llu", (unsigned long long)e->seq);
+	json_key(&l, "type");
+	line_printf(&l, "\"%s\"", NAME_OF(type_names, e->type, tmp));
+	json_decision(&l, e, c);
+	json_subject(&l, e);
+	if (e->flags & DG_EF_RESULT) {
+		json_key(&l, "result");
+		line_printf(&l, "%d", e->result);
+	}
+	if (has_task(e)) {
+		json_key(&l, "pid");
+		line_printf(&l, "%u", e->pid);
+		json_str_field(&l, "comm", e->comm, sizeof(e->comm));
+		json_key(&l, "uid");
+		line_printf(&l, "%u", e->uid);
+	}
+	line_putc(&l, '}');
+	return line_done(&l);
+}
+
+/* "DENY rule policy.conf:7", "ALLOW default", "kernel-refused" */
+static void text_decision(struct line *l, const struct dg_event *e,
+			  const struct event_ctx *c)
+{
+	char tmp[24];
+	const char *v;
+	size_t i;
+
+	if (e->flags & DG_EF_VERDICT) {
+		v = NAME_OF(verdict_names, e->verdict, tmp);
+		/* upper case, padded to the widest verdict so the rest lines up */
+		line_putc(l, ' ');
+		for (i = 0; v[i]; i++)
+			line_putc(l, v[i] >= 'a' && v[i] <= 'z' ? v[i] - 'a' + 'A' : v[i]);
+		for (; i < 5; i++)
+			line_putc(l, ' ');
+	}
+	if (e->reason != DG_REASON_NONE)
+		line_printf(l, " %s", NAME_OF(reason_names, e->reason, tmp));
+	if (has_rule(e, c)) {
+		line_putc(l, ' ');
+		line_text_string(l, c->policy_source, DG_SOURCE_LEN);
+		line_printf(l, ":%u", e->rule_line);
+	} else if (e->rule_line) {
+		line_printf(l, " line %u", e->rule_line);
+	}
+}
+
+/* "0000:02:01.0 [8086:100e class 0x020000 group 5] driver e1000 (kernel DMA)" */
+static void text_subject(struct line *l, const struct dg_event *e)
+{
+	bool pci = e->flags & DG_EF_PCI;
+	char tmp[24];
+
+	if ((e->flags & DG_EF_DEVICE) && e->device[0]) {
+		line_putc(l, ' ');
+		line_text_string(l, e->device, sizeof(e->device));
+	}
+	if (pci)
+		line_printf(l, " [%04x:%04x class 0x%06x", e->vendor, e->devid, e->class);
+	if (has_group(e))
+		line_printf(l, "%sgroup %d", pci ? " " : " [", e->group);
+	if (pci || has_group(e))
+		line_putc(l, ']');
+	if (e->flags & DG_EF_DRIVER) {
+		if (e->driver[0]) {
+			line_printf(l, " driver ");
+			line_text_string(l, e->driver, sizeof(e->driver));
+		}
+		line_printf(l, " (%s DMA)", NAME_OF(dma_names, e->dma, tmp));
+	}
+}
+
+int event_format_text(const struct dg_event *e, const struct event_ctx *c,
+		      char *buf, size_t len)
+{
+	char ts[EVENT_TS_LEN], tmp[24];
+	struct line l;
+
+	line_init(&l, buf, len);
+	if (event_format_ts(e->boot_ns, c->realtime_offset_ns, ts, sizeof(ts)) > 0)
+		line_printf(&l, "%s ", ts);
+	/* type padded to the widest name ("hotplug", "release") */
+	line_printf(&l, "#%llu %-7s", (unsigned long long)e->seq,
+		    NAME_OF(type_names, e->type, tmp));
+	text_decision(&l, e, c);
+	text_subject(&l, e);
+	if (e->flags & DG_EF_RESULT)
+		line_printf(&l, " result %d", e->result);
+	if (has_task(e)) {
+		line_printf(&l, " by ");
+		line_text_string(&l, e->comm, sizeof(e->comm));
+		line_printf(&l, "[%u] uid %u", e->pid, e->uid);
+	}
+	/* no trailing blanks from the padding when nothing followed it */
+	while (l.pos && l.buf[l.pos - 1] == ' ')
+		l.buf[--l.pos] = '\0';
+	return line_done(&l);
+}
+
+int event_format_lost_json(__u64 count, char *buf, size_t len)
+{
+	struct line l;
+
+	line_init(&l, buf, len);
+	line_printf(&l, "{\"type\":\"lost\",\"count\":%llu}", (unsigned long long)count);
+	return line_done(&l);
+}
+
+int event_format_lost_text(__u64 count, __u64 boot_ns, __s64 offset_ns,
+			   char *buf, size_t len)
+{
+	char ts[EVENT_TS_LEN];
+	struct line l;
+
+	line_init(&l, buf, len);
+	if (boot_ns && event_format_ts(boot_ns, offset_ns, ts, sizeof(ts)) > 0)
+		line_printf(&l, "%s ", ts);
+	line_printf(&l, "lost %llu event%s", (unsigned long long)count,
+		    count == 1 ? "" : "s");
+	return line_done(&l);
+}
+
+void event_stream_init(struct event_stream *s, FILE *out, bool json,
+		       __s64 realtime_offset_ns)
+{
+	memset(s, 0, sizeof(*s));
+	s->out = out;
+	s->json = json;
+	s->realtime_offset_ns = realtime_offset_ns;
+}
+
+void event_stream_set_offset(struct event_stream *s, __s64 realtime_offset_ns)
+{
+	s->realtime_offset_ns = realtime_offset_ns;
+}
+
+int event_stream_set_policy_source(struct event_stream *s, const char *source)
+{
+	s->policy_source[0] = '\0';
+	if (!source)
+		return 0;
+	if (strlen(source) >= sizeof(s->policy_source))
+		return -ENAMETOOLONG;
+	strcpy(s->policy_source, source);
+	return 0;
+}
+
+/*
+ * One line, newline included, in one fwrite and one fflush: a reader of the
+ * file or pipe never sees half a line from us, and a failure is seen now.
+ */
+static int stream_put(struct event_stream *s, char *buf, int n)
+{
+	if (n < 0)
+		return n;
+	buf[n++] = '\n';
+	errno = 0;
+	if (fwrite(buf, 1, n, s->out) != (size_t)n || fflush(s->out)) {
+		clearerr(s->out);
+		return errno ? -errno : -EIO;
+	}
+	return 0;
+}
+
+static int stream_put_lost(struct event_stream *s, __u64 count, __u64 boot_ns)
+{
+	char buf[EVENT_LINE_MAX];
+	int n;
+
+	/* room for the newline: format into one byte less */
+	if (s->json)
+		n = event_format_lost_json(count, buf, sizeof(buf) - 1);
+	else
+		n = event_format_lost_text(count, boot_ns, s->realtime_offset_ns,
+					   buf, sizeof(buf) - 1);
+	n = stream_put(s, buf, n);
+	if (!n)
+		s->lost += count;
+	return n;
+}
+
+/*
+ * The gap [s->next_seq, seq) is lost. The part at or above the counter base
+ * is in the kernel counter; the drops of it that sync_lost() already reported
+ * (unplaced) are not reported again.
+ */
+static int stream_gap(struct event_stream *s, __u64 seq, __u64 boot_ns)
+{
+	__u64 gap = seq - s->next_seq, counted = 0, absorbed, report;
+	int err;
+
+	if (s->have_base && seq > s->base_next_seq)
+		counted = seq - (s->next_seq > s->base_next_seq ? s->next_seq :
+				 s->base_next_seq);
+	absorbed = counted < s->unplaced ? counted : s->unplaced;
+	report = gap - absorbed;
+	if (report) {
+		err = stream_put_lost(s, report, boot_ns);
+		if (err)
+			return err;
+	}
+	s->unplaced -= absorbed;
+	s->counted_reported += counted - absorbed;
+	s->next_seq = seq;
+	return 0;
+}
+
+static struct event_ctx stream_ctx(const struct event_stream *s)
+{
+	return (struct event_ctx){
+		.policy_source = s->policy_source,
+		.realtime_offset_ns = s->realtime_offset_ns,
+	};
+}
+
+int event_stream_write(struct event_stream *s, const struct dg_event *e)
+{
+	struct event_ctx c = stream_ctx(s);
+	char buf[EVENT_LINE_MAX];
+	int n, err;
+
+	if (!s->have_seq) {
+		s->have_seq = true;
+		s->next_seq = e->seq;
+	}
+	if (e->seq > s->next_seq) {
+		err = stream_gap(s, e->seq, e->boot_ns);
+		if (err)
+			return err;
+	}
+	if (s->json)
+		n = event_format_json(e, &c, buf, sizeof(buf) - 1);
+	else
+		n = event_format_text(e, &c, buf, sizeof(buf) - 1);
+	err = stream_put(s, buf, n);
+	if (err)
+		return err;
+	s->events++;
+	if (e->seq >= s->next_seq) {
+		s->next_seq = e->seq + 1;
+		return 0;
+	}
+	/*
+	 * Late: its seq was in a gap already reported lost. If the counter
+	 * covers it, take it back from what the counter has had reported, so
+	 * a real drop later is not hidden behind it.
+	 */
+	s->late++;
+	if (s->have_base && e->seq >= s->base_next_seq && s->counted_reported)
+		s->counted_reported--;
+	return 0;
+}
+
+static void stream_set_base(struct event_stream *s, const struct dg_stats *st)
+{
+	s->have_base = true;
+	s->base_next_seq = st->next_seq;
+	s->base_lost = st->lost;
+	s->counted_reported = 0;
+	s->unplaced = 0;
+}
+
+int event_stream_sync_lost(struct event_stream *s, const struct dg_stats *st,
+			   __u64 now_boot_ns)
+{
+	__u64 dropped, report;
+	int err;
+
+	if (!s->have_base || st->lost < s->base_lost ||
+	    st->next_seq < s->base_next_seq) {
+		stream_set_base(s, st);
+		return 0;
+	}
+	dropped = st->lost - s->base_lost;
+	if (dropped <= s->counted_reported)
+		return 0;
+	report = dropped - s->counted_reported;
+	err = stream_put_lost(s, report, now_boot_ns);
+	if (err)
+		return err;
+	s->counted_reported += report;
+	s->unplaced += report;
+	return 0;
+}

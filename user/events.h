@@ -1,0 +1,149 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The event stream of `dmaguard run` (contract.md, "Events"): one line per
+ * dg_event, JSON or readable text, and `lost` records for events the ring
+ * buffer dropped.
+ *
+ * Loss accounting. The BPF side numbers every event it emits with a
+ * consecutive seq, taken before the ring reservation, so a dropped event
+ * leaves a gap in the seqs the daemon reads, and the kernel also counts the
+ * drop in dg_stats.lost. Two ways to learn of a loss:
+ *  - a gap: the event after it shows the loss; the lost record is written
+ *    just before that event, so the output reads in seq order;
+ *  - the kernel counter: a loss at the tail has no later event to show it.
+ *    event_stream_sync_lost() reports what the counter knows and the gaps
+ *    have not shown yet. A later gap that uncovers those same drops is not
+ *    reported again.
+ * Why the counter and not dg_stats.next_seq for the tail: seqs between the
+ * last event read and next_seq may be events still in the ring (or being
+ * written by another CPU), not losses; only the counter tells them apart.
+ *
+ * Restarts: a new daemon attaching to a pinned ring reads what is pending
+ * there. The first event it reads sets the seq base; gaps after it are
+ * losses. The first event_stream_sync_lost() call sets the counter base; the
+ * counter only reports drops after it, and gaps at seqs below the kernel's
+ * next_seq at that moment (older drops, shown by pending events) are reported
+ * from the gap alone, so nothing is counted twice. Drops older than the base
+ * that no pending event follows were never this stream's to see.
+ *
+ * Usage by the daemon:
+ *	event_stream_init(&s, out, json, offset);
+ *	event_stream_set_policy_source(&s, path);
+ *	read dg_stats; event_stream_sync_lost(&s, &stats, now);   (the base)
+ *	ring buffer callback: event_stream_write(&s, e);
+ *	every few seconds, and at exit after draining the ring:
+ *		read dg_stats; event_stream_sync_lost(&s, &stats, now);
+ *
+ * Strings from the kernel (device, driver, comm) may hold any byte. JSON
+ * escapes '"', '\', bytes below 0x20, DEL and every byte >= 0x80 as \u00XX,
+ * so each line is ASCII and valid JSON whatever the kernel sent; decoding a
+ * string and encoding it as Latin-1 gives back the kernel's exact bytes. The
+ * text format writes the same bytes as \xNN and a backslash as \\.
+ */
+#ifndef DMAGUARD_EVENTS_H
+#define DMAGUARD_EVENTS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+#include "dmaguard.h"
+
+/*
+ * Longest line a formatter can produce, newline included: every string
+ * escaped at 6 bytes a byte (64 + 32 + 16 + 128 source bytes) plus the
+ * fixed fields fits well below. Under PIPE_BUF (4096), so one write(2) of a
+ * line to a pipe is atomic.
+ */
+#define EVENT_LINE_MAX 4096
+
+/* RFC 3339 UTC with microseconds: 2026-11-24T10:00:00.123456Z */
+#define EVENT_TS_LEN 28
+
+/* What the formatters need besides the event itself. */
+struct event_ctx {
+	const char *policy_source;	/* "FILE" of rule=FILE:LINE; NULL or "": no rule field */
+	__s64 realtime_offset_ns;	/* CLOCK_REALTIME - CLOCK_BOOTTIME */
+};
+
+struct event_stream {
+	FILE *out;
+	bool json;
+	__s64 realtime_offset_ns;
+	char policy_source[DG_SOURCE_LEN];
+
+	bool have_seq;
+	__u64 next_seq;		/* seq expected next */
+
+	bool have_base;		/* the counter base is set */
+	__u64 base_next_seq;	/* kernel next_seq at the base */
+	__u64 base_lost;	/* kernel lost counter at the base */
+	__u64 counted_reported;	/* reported drops that the counter counts */
+	__u64 unplaced;		/* reported from the counter, no gap shown yet */
+
+	/* totals, for the daemon's exit summary */
+	__u64 events;		/* events written */
+	__u64 lost;		/* sum of the lost counts written */
+	__u64 late;		/* events that came after their seq was reported lost */
+};
+
+/* Measure CLOCK_REALTIME - CLOCK_BOOTTIME now. Returns 0 or -errno. */
+int event_realtime_offset(__s64 *offset_ns);
+
+/*
+ * Format boot_ns + offset_ns as RFC 3339 UTC, rounded to the nearest
+ * microsecond, into buf (at least EVENT_TS_LEN bytes). Returns the length,
+ * -ERANGE when the time is outside years 0000..9999, -ENOSPC if buf is short.
+ */
+int event_format_ts(__u64 boot_ns, __s64 offset_ns, char *buf, size_t len);
+
+/*
+ * Format one event as one line, without the newline, into buf. Fields that
+ * do not apply are left out (DG_EF_* flags, reason 0, rule_line 0, a
+ * negative group, empty strings; pid/comm/uid when pid is 0 and comm empty;
+ * ts when it is out of range). Returns the length or -ENOSPC.
+ */
+int event_format_json(const struct dg_event *e, const struct event_ctx *c,
+		      char *buf, size_t len);
+int event_format_text(const struct dg_event *e, const struct event_ctx *c,
+		      char *buf, size_t len);
+
+/*
+ * A lost record: {"type":"lost","count":N}, or in text "TS lost N events"
+ * (TS of boot_ns, or no TS when boot_ns is 0). Returns the length or -ENOSPC.
+ */
+int event_format_lost_json(__u64 count, char *buf, size_t len);
+int event_format_lost_text(__u64 count, __u64 boot_ns, __s64 offset_ns,
+			   char *buf, size_t len);
+
+void event_stream_init(struct event_stream *s, FILE *out, bool json,
+		       __s64 realtime_offset_ns);
+
+/* After a clock step, the daemon may measure the offset again. */
+void event_stream_set_offset(struct event_stream *s, __s64 realtime_offset_ns);
+
+/*
+ * Name used in rule=NAME:LINE from now on (on reload, the new file). NULL or
+ * "" drops the rule field. Returns -ENAMETOOLONG (and clears the name) when
+ * it does not fit DG_SOURCE_LEN, rather than print a cut name.
+ */
+int event_stream_set_policy_source(struct event_stream *s, const char *source);
+
+/*
+ * Write e as one line (one fwrite, then fflush), preceded by a lost record
+ * when its seq shows a gap. An event whose seq is below the expected one
+ * (reordered between CPUs: seqs are taken before the reservation) is written
+ * as it is and counted in s->late. Returns 0, or -errno when a write failed;
+ * then nothing of the failed line is accounted, and writing e again is safe.
+ */
+int event_stream_write(struct event_stream *s, const struct dg_event *e);
+
+/*
+ * Report drops the kernel counted that no gap has shown yet. The first call
+ * (and a call after the counters went backwards: maps recreated) sets the
+ * base and reports nothing. now_boot_ns is for the text line's TS (0: none).
+ * Returns 0 or -errno of a failed write.
+ */
+int event_stream_sync_lost(struct event_stream *s, const struct dg_stats *st,
+			   __u64 now_boot_ns);
+
+#endif
