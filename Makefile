@@ -14,7 +14,9 @@ CFLAGS		?= -O2 -g
 ALL_CFLAGS	:= $(CFLAGS) $(WARN) -std=gnu11 -D_GNU_SOURCE -Iinclude -I$(O) -MMD -MP
 LDLIBS		:= -lbpf -lelf -lz -lzstd
 LDFLAGS_STATIC	:= -static
-BPF_CFLAGS	:= -target bpf -g -O2 $(WARN) -D__TARGET_ARCH_$(ARCH) \
+# BPF_PROG() hands every program a ctx it may not use, and hook arguments
+# are declared whether used or not: unused parameters are by design there.
+BPF_CFLAGS	:= -target bpf -g -O2 $(WARN) -Wno-unused-parameter -D__TARGET_ARCH_$(ARCH) \
 		   -Ivmlinux -Iinclude -I/usr/include/$(shell uname -m)-linux-gnu \
 		   -MMD -MP
 SAN_CFLAGS	:= -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \

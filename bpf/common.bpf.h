@@ -1,0 +1,253 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Helpers shared by dmaguard's BPF objects: config, events, reading devices. */
+#ifndef DMAGUARD_COMMON_BPF_H
+#define DMAGUARD_COMMON_BPF_H
+
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+#include <bpf/bpf_core_read.h>
+#include "dmaguard.bpf.h"
+#include "match.h"
+
+/* rules.bpf.c: index of the first rule of action in slot that matches the
+ * subject of this task (probe frame depth for bind), or -1. */
+extern int first_matching_rule(__u32 slot, __u32 action, __u32 depth);
+
+static __always_inline struct dg_config *get_config(void)
+{
+	__u32 zero = 0;
+
+	return bpf_map_lookup_elem(&config, &zero);
+}
+
+static __always_inline struct dg_policy *active_policy(__u32 *slot)
+{
+	struct dg_config *cfg = get_config();
+
+	*slot = cfg ? cfg->active_slot & 1 : 0;
+	return bpf_map_lookup_elem(&policy, slot);
+}
+
+static __always_inline bool emit_all(void)
+{
+	struct dg_config *cfg = get_config();
+
+	return cfg && cfg->emit_all;
+}
+
+/*
+ * Walk the active policy for action and decide. *line gets the deciding
+ * rule's line, 0 for a default.
+ */
+static __always_inline __u8 judge(const struct dg_policy *p, __u32 slot, __u8 action,
+				  __u32 depth, __u8 *reason, __u32 *line)
+{
+	struct dg_rule *r = NULL;
+	__u32 key;
+	int i;
+
+	i = first_matching_rule(slot, action, depth);
+	if (i >= 0 && i < DG_MAX_RULES) {
+		key = slot * DG_MAX_RULES + i;
+		r = bpf_map_lookup_elem(&rules, &key);
+	}
+	*line = r ? r->line : 0;
+	return dg_decide(p, r, action, reason);
+}
+
+/*
+ * Reserve an event and give it the next sequence number. The number is taken
+ * before the reservation, so an event the ring has no room for leaves a gap
+ * that userspace reports as lost; the kernel counts it too.
+ */
+static __always_inline struct dg_event *event_start(__u32 type)
+{
+	struct dg_stats *st;
+	struct dg_event *e;
+	__u32 zero = 0;
+	__u64 seq;
+
+	st = bpf_map_lookup_elem(&stats, &zero);
+	if (!st)
+		return NULL;
+	seq = __sync_fetch_and_add(&st->next_seq, 1);
+	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+	if (!e) {
+		__sync_fetch_and_add(&st->lost, 1);
+		return NULL;
+	}
+	__builtin_memset(e, 0, sizeof(*e));
+	e->seq = seq;
+	e->boot_ns = bpf_ktime_get_boot_ns();
+	e->type = type;
+	e->pid = bpf_get_current_pid_tgid() >> 32;
+	e->uid = (__u32)bpf_get_current_uid_gid();
+	bpf_get_current_comm(e->comm, sizeof(e->comm));
+	return e;
+}
+
+static __always_inline void event_set_subject(struct dg_event *e,
+					      const struct dg_bind_subject *s)
+{
+	__builtin_memcpy(e->device, s->device, sizeof(e->device));
+	e->flags |= DG_EF_DEVICE;
+	if (s->group != DG_NO_GROUP) {
+		e->group = s->group;
+		e->flags |= DG_EF_GROUP;
+	}
+	if (s->is_pci) {
+		e->vendor = s->vendor;
+		e->devid = s->devid;
+		e->class = s->class;
+		e->flags |= DG_EF_PCI;
+	}
+	if (s->driver[0]) {
+		__builtin_memcpy(e->driver, s->driver, sizeof(e->driver));
+		e->dma = s->dma;
+		e->flags |= DG_EF_DRIVER;
+	}
+}
+
+static __always_inline void event_set_verdict(struct dg_event *e, __u8 verdict,
+					      __u8 reason, __u32 line)
+{
+	e->verdict = verdict;
+	e->reason = reason;
+	e->rule_line = reason == DG_REASON_RULE ? line : 0;
+	e->flags |= DG_EF_VERDICT;
+}
+
+static __always_inline void event_set_result(struct dg_event *e, __s32 result)
+{
+	e->result = result;
+	e->flags |= DG_EF_RESULT;
+}
+
+static __always_inline int group_id(struct device *dev)
+{
+	struct iommu_group *grp = BPF_CORE_READ(dev, iommu_group);
+
+	return grp ? BPF_CORE_READ(grp, id) : DG_NO_GROUP;
+}
+
+static __always_inline bool dev_is_pci(struct device *dev)
+{
+	char bus[4] = {};
+
+	bpf_probe_read_kernel_str(bus, sizeof(bus), BPF_CORE_READ(dev, bus, name));
+	return bus[0] == 'p' && bus[1] == 'c' && bus[2] == 'i' && bus[3] == '\0';
+}
+
+/* The device side of a bind subject. */
+static __always_inline void read_device(struct device *dev, struct dg_bind_subject *s)
+{
+	struct pci_dev *pdev;
+
+	bpf_probe_read_kernel_str(s->device, sizeof(s->device), BPF_CORE_READ(dev, kobj.name));
+	s->group = group_id(dev);
+	s->is_pci = dev_is_pci(dev);
+	if (!s->is_pci)
+		return;
+	pdev = (void *)dev - bpf_core_field_offset(struct pci_dev, dev);
+	s->vendor = BPF_CORE_READ(pdev, vendor);
+	s->devid = BPF_CORE_READ(pdev, device);
+	s->class = BPF_CORE_READ(pdev, class) & 0xffffff;
+}
+
+static __always_inline void read_driver(const struct device_driver *drv,
+					struct dg_bind_subject *s)
+{
+	bpf_probe_read_kernel_str(s->driver, sizeof(s->driver), BPF_CORE_READ(drv, name));
+	s->dma = dg_driver_dma_mode(s->driver);
+}
+
+/*
+ * The driver takes the group for kernel DMA. Where the kernel has
+ * driver_managed_dma (5.19+) its flag decides, as in pci_dma_configure();
+ * elsewhere the shared name list does.
+ */
+static __always_inline bool driver_takes_group(const struct device_driver *drv,
+					       const struct dg_bind_subject *s)
+{
+	struct pci_driver *pdrv;
+
+	if (s->dma != DG_DMA_KERNEL)
+		return false;
+	if (s->is_pci && bpf_core_field_exists(struct pci_driver, driver_managed_dma)) {
+		pdrv = (void *)drv - bpf_core_field_offset(struct pci_driver, driver);
+		return !BPF_CORE_READ(pdrv, driver_managed_dma);
+	}
+	return dg_driver_takes_group(s->driver);
+}
+
+/* Zeroed template for a new task's probe stack (too large for the BPF stack). */
+extern const struct probe_stack empty_stack;
+
+static __always_inline struct probe_stack *task_probes(bool create)
+{
+	__u64 id = bpf_get_current_pid_tgid();
+	struct probe_stack *st;
+
+	st = bpf_map_lookup_elem(&inflight, &id);
+	if (st || !create)
+		return st;
+	bpf_map_update_elem(&inflight, &id, &empty_stack, BPF_NOEXIST);
+	return bpf_map_lookup_elem(&inflight, &id);
+}
+
+/* The probe on top of this task's stack, if any. */
+static __always_inline struct probe_frame *top_probe(struct probe_stack *st)
+{
+	__u32 depth = st->depth;
+
+	if (depth == 0 || depth > DG_MAX_NEST)
+		return NULL;
+	return &st->frames[(depth - 1) & (DG_MAX_NEST - 1)];
+}
+
+/*
+ * Account a change of a group's ownership in the pinned map: dkernel and
+ * duser are +1/-1/0 changes of kernel-DMA drivers and userspace claims;
+ * release_all drops every userspace claim (group-level release).
+ */
+static __always_inline void group_account(__s32 gid, int dkernel, int duser, bool release_all)
+{
+	struct dg_group *g, zero = {};
+
+	if (gid == DG_NO_GROUP)
+		return;
+	g = bpf_map_lookup_elem(&groups, &gid);
+	if (!g) {
+		bpf_map_update_elem(&groups, &gid, &zero, BPF_NOEXIST);
+		g = bpf_map_lookup_elem(&groups, &gid);
+		if (!g)
+			return;
+	}
+	if (dkernel > 0 || (dkernel < 0 && g->kernel_drivers))
+		__sync_fetch_and_add(&g->kernel_drivers, dkernel);
+	if (duser > 0) {
+		__sync_fetch_and_add(&g->user_claims, 1);
+		g->owner_pid = bpf_get_current_pid_tgid() >> 32;
+		bpf_get_current_comm(g->owner_comm, sizeof(g->owner_comm));
+	} else if (duser < 0 && g->user_claims) {
+		__sync_fetch_and_add(&g->user_claims, -1);
+	}
+	if (release_all)
+		g->user_claims = 0;
+	if (g->user_claims) {
+		g->owner = DG_OWNER_USER;
+		return;
+	}
+	g->owner = g->kernel_drivers ? DG_OWNER_KERNEL : DG_OWNER_NONE;
+	g->owner_pid = 0;
+	__builtin_memset(g->owner_comm, 0, sizeof(g->owner_comm));
+}
+
+/* The kernel tracks DMA ownership itself (5.19+): its hooks keep our map. */
+static __always_inline bool kernel_has_ownership_api(void)
+{
+	return bpf_core_field_exists(struct iommu_group, owner);
+}
+
+#endif /* DMAGUARD_COMMON_BPF_H */

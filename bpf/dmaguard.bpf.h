@@ -1,0 +1,103 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * BPF-only state of dmaguard: the maps (pinned by the loader) and the
+ * per-task record of probes in flight. maps.bpf.c defines the maps; every
+ * other object declares them extern and `bpftool gen object` links them.
+ */
+#ifndef DMAGUARD_BPF_H
+#define DMAGUARD_BPF_H
+
+#include "dmaguard.h"
+
+/* One really_probe() in flight on a task. */
+struct probe_frame {
+	__u64 dev;		/* struct device *, to pair fentry with fexit */
+	__u64 drv_dir;		/* kernfs node of the driver's sysfs directory */
+	struct dg_bind_subject subj;
+	__u32 rule_line;
+	__s32 kernel_refused;	/* error of iommu_device_use_default_domain() */
+	__u8 verdict;
+	__u8 reason;
+	__u8 deny;		/* fail this probe's sysfs link */
+	__u8 denied;		/* the kernfs hook did fail it */
+	__u8 pad[4];
+};
+
+/* Probes can nest on one task (a probe that registers and probes children). */
+struct probe_stack {
+	__u32 depth;
+	__u32 pad;
+	struct probe_frame frames[DG_MAX_NEST];
+};
+
+#ifdef DG_DEFINE_MAPS
+#define DG_MAP
+#else
+#define DG_MAP extern
+#endif
+
+/* Maps whose contents are dmaguard's interface with userspace are pinned. */
+DG_MAP struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 2);
+	__type(key, __u32);
+	__type(value, struct dg_policy);
+} policy SEC(".maps");
+
+DG_MAP struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 2 * DG_MAX_RULES);
+	__type(key, __u32);
+	__type(value, struct dg_rule);
+} rules SEC(".maps");
+
+DG_MAP struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct dg_config);
+} config SEC(".maps");
+
+DG_MAP struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct dg_stats);
+} stats SEC(".maps");
+
+DG_MAP struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 4096);
+	__type(key, __u32);
+	__type(value, struct dg_group);
+} groups SEC(".maps");
+
+/* VFIO group/device nodes and /dev/iommu, by kernel dev_t. */
+DG_MAP struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 4096);
+	__type(key, __u32);
+	__type(value, struct dg_node);
+} nodes SEC(".maps");
+
+DG_MAP struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 4096);
+	__type(key, __u64);	/* pid_tgid */
+	__type(value, struct probe_stack);
+} inflight SEC(".maps");
+
+/* The subject of a VFIO open being judged, per task, while the rules are walked. */
+DG_MAP struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 1024);
+	__type(key, __u64);	/* pid_tgid */
+	__type(value, struct dg_open_subject);
+} opening SEC(".maps");
+
+DG_MAP struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 256 * 1024);
+} events SEC(".maps");
+
+#endif /* DMAGUARD_BPF_H */

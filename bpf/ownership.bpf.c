@@ -1,0 +1,101 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * DMA ownership as the kernel tracks it (5.19+): kernel drivers take a group
+ * through iommu_device_use_default_domain() in dma_configure, VFIO and
+ * iommufd claim it for userspace. These hooks keep the pinned "groups" map
+ * equal to the kernel's view and report claims and releases. The loader only
+ * loads the ones whose target the running kernel has.
+ */
+#include "common.bpf.h"
+
+static __always_inline void report_ownership(__u32 type, __s32 gid, struct device *dev,
+					     int result, bool has_result)
+{
+	struct dg_bind_subject s = {};
+	struct dg_event *e;
+
+	if (!emit_all())
+		return;
+	e = event_start(type);
+	if (!e)
+		return;
+	if (dev) {
+		read_device(dev, &s);
+		event_set_subject(e, &s);
+	}
+	e->group = gid;
+	e->flags |= DG_EF_GROUP;
+	if (has_result)
+		event_set_result(e, result);
+	bpf_ringbuf_submit(e, 0);
+}
+
+SEC("fexit/iommu_device_use_default_domain")
+int BPF_PROG(use_default_domain_exit, struct device *dev, int ret)
+{
+	struct probe_stack *st;
+	struct probe_frame *f;
+
+	if (!ret) {
+		group_account(group_id(dev), 1, 0, false);
+		return 0;
+	}
+	/* the kernel's own check failed a probe of this task: kernel-refused */
+	st = task_probes(false);
+	if (!st)
+		return 0;
+	f = top_probe(st);
+	if (f && f->dev == (__u64)dev)
+		f->kernel_refused = ret;
+	return 0;
+}
+
+SEC("fexit/iommu_device_unuse_default_domain")
+int BPF_PROG(unuse_default_domain_exit, struct device *dev)
+{
+	group_account(group_id(dev), -1, 0, false);
+	return 0;
+}
+
+SEC("fexit/iommu_group_claim_dma_owner")
+int BPF_PROG(group_claim_exit, struct iommu_group *grp, void *owner, int ret)
+{
+	__s32 gid = BPF_CORE_READ(grp, id);
+
+	if (!ret)
+		group_account(gid, 0, 1, false);
+	report_ownership(DG_EV_CLAIM, gid, NULL, ret, true);
+	return 0;
+}
+
+SEC("fexit/iommu_group_release_dma_owner")
+int BPF_PROG(group_release_exit, struct iommu_group *grp)
+{
+	__s32 gid = BPF_CORE_READ(grp, id);
+
+	group_account(gid, 0, 0, true);
+	report_ownership(DG_EV_RELEASE, gid, NULL, 0, false);
+	return 0;
+}
+
+/* Device-centric claims of iommufd (6.2+). */
+SEC("fexit/iommu_device_claim_dma_owner")
+int BPF_PROG(device_claim_exit, struct device *dev, void *owner, int ret)
+{
+	__s32 gid = group_id(dev);
+
+	if (!ret)
+		group_account(gid, 0, 1, false);
+	report_ownership(DG_EV_CLAIM, gid, dev, ret, true);
+	return 0;
+}
+
+SEC("fexit/iommu_device_release_dma_owner")
+int BPF_PROG(device_release_exit, struct device *dev)
+{
+	__s32 gid = group_id(dev);
+
+	group_account(gid, 0, -1, false);
+	report_ownership(DG_EV_RELEASE, gid, dev, 0, false);
+	return 0;
+}

@@ -1,0 +1,219 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The probe path. fentry on really_probe() decides the verdict for (device,
+ * driver) with the shared matcher and pushes it on this task's probe stack;
+ * when it is deny, the kernfs hook fails the first sysfs link that
+ * driver_sysfs_add() creates for that probe (the link named after the device
+ * in the driver's directory), so really_probe() unwinds before the driver's
+ * probe() runs and the kernel cleans up. fexit reports the outcome.
+ */
+#include "common.bpf.h"
+
+/*
+ * Probes being denied right now, system-wide. The kernfs hook runs for every
+ * sysfs and cgroupfs node; while this is zero it returns after one load.
+ */
+__u32 denials_in_flight;
+
+const struct probe_stack empty_stack;
+
+/* Userspace owns the device's group: the kernel's own owner (5.19+), or ours. */
+static __always_inline bool group_user_owned(struct device *dev, __s32 gid)
+{
+	struct iommu_group *grp;
+	struct dg_group *g;
+
+	if (gid == DG_NO_GROUP)
+		return false;
+	if (bpf_core_field_exists(struct iommu_group, owner)) {
+		grp = BPF_CORE_READ(dev, iommu_group);
+		if (grp && BPF_CORE_READ(grp, owner))
+			return true;
+	}
+	g = bpf_map_lookup_elem(&groups, &gid);
+	return g && g->owner == DG_OWNER_USER;
+}
+
+static __always_inline void decide_bind(struct probe_frame *f, struct device *dev,
+					const struct device_driver *drv, __u32 depth)
+{
+	struct dg_policy *p;
+	__u32 slot;
+
+	p = active_policy(&slot);
+	if (!p) {
+		f->verdict = DG_ALLOW;
+		f->reason = DG_REASON_DEFAULT;
+		return;
+	}
+	/* built in, whatever the rules say */
+	if (driver_takes_group(drv, &f->subj) && group_user_owned(dev, f->subj.group)) {
+		f->verdict = p->mode == DG_MODE_AUDIT ? DG_AUDIT : DG_DENY;
+		f->reason = DG_REASON_MIXED;
+		return;
+	}
+	f->verdict = judge(p, slot, DG_ACT_BIND, depth, &f->reason, &f->rule_line);
+}
+
+SEC("fentry/really_probe")
+int BPF_PROG(probe_enter, struct device *dev, const struct device_driver *drv)
+{
+	struct probe_stack *st = task_probes(true);
+	struct probe_frame *f;
+	__u32 depth;
+
+	if (!st)
+		return 0;
+	depth = st->depth;
+	if (depth >= DG_MAX_NEST)
+		return 0;	/* not judged; fexit will not find it on top either */
+	f = &st->frames[depth];
+	__builtin_memset(f, 0, sizeof(*f));
+	f->dev = (__u64)dev;
+	f->drv_dir = (__u64)BPF_CORE_READ(drv, p, kobj.sd);
+	read_device(dev, &f->subj);
+	read_driver(drv, &f->subj);
+	st->depth = depth + 1;
+
+	decide_bind(f, dev, drv, depth);
+	if (f->verdict == DG_DENY) {
+		f->deny = 1;
+		__sync_fetch_and_add(&denials_in_flight, 1);
+	}
+	return 0;
+}
+
+/*
+ * really_probe() returns 1 when bound before 5.11 and 0 after, -errno for a
+ * failure before the driver's probe() and, from 5.11, +errno for a failure in
+ * it. dev->driver is set exactly when the device ended up bound, in every
+ * version, so that decides; the error is reported as -errno.
+ */
+static __always_inline __s32 probe_result(struct device *dev, int ret)
+{
+	if (BPF_CORE_READ(dev, driver))
+		return 0;
+	if (ret > 0)
+		return -ret;
+	return ret;
+}
+
+static __always_inline void report_probe(struct probe_frame *f, __s32 result)
+{
+	__u8 reason = f->reason, verdict = f->verdict;
+	struct dg_event *e;
+
+	if (f->kernel_refused && result) {
+		/* the kernel's own ownership check failed the probe */
+		reason = DG_REASON_KERNEL_REFUSED;
+		verdict = DG_DENY;
+		result = f->kernel_refused;
+	} else if (f->deny && !f->denied && result) {
+		/* we would have denied it, but it failed before our hook */
+		reason = DG_REASON_KERNEL_REFUSED;
+	}
+	if (!dg_is_violation(verdict) && reason != DG_REASON_KERNEL_REFUSED && !emit_all())
+		return;
+	e = event_start(DG_EV_BIND);
+	if (!e)
+		return;
+	event_set_subject(e, &f->subj);
+	event_set_verdict(e, verdict, reason, f->rule_line);
+	event_set_result(e, result);
+	bpf_ringbuf_submit(e, 0);
+}
+
+SEC("fexit/really_probe")
+int BPF_PROG(probe_exit, struct device *dev, const struct device_driver *drv, int ret)
+{
+	__u64 id = bpf_get_current_pid_tgid();
+	struct probe_stack *st = task_probes(false);
+	struct probe_frame *f;
+
+	if (!st)
+		return 0;
+	f = top_probe(st);
+	if (!f || f->dev != (__u64)dev)
+		return 0;
+	if (f->deny)
+		__sync_fetch_and_add(&denials_in_flight, -1);
+	if (!kernel_has_ownership_api() && BPF_CORE_READ(dev, driver) &&
+	    driver_takes_group(drv, &f->subj))
+		group_account(f->subj.group, 1, 0, false);
+	report_probe(f, probe_result(dev, ret));
+	st->depth--;
+	if (st->depth == 0)
+		bpf_map_delete_elem(&inflight, &id);
+	return 0;
+}
+
+/*
+ * Fail the sysfs link named after the device in the driver's directory when
+ * this task's current probe is denied. Returns 0 (no opinion) or -EPERM;
+ * kernfs turns any failure into -ENOMEM for the caller.
+ */
+static __always_inline int judge_kernfs(struct kernfs_node *dir, struct kernfs_node *kn)
+{
+	struct probe_stack *st = task_probes(false);
+	char name[DG_DEVICE_LEN];
+	struct probe_frame *f;
+
+	if (!st)
+		return 0;
+	f = top_probe(st);
+	if (!f || !f->deny || f->drv_dir != (__u64)dir)
+		return 0;
+	if (!(BPF_CORE_READ(kn, flags) & KERNFS_LINK))
+		return 0;
+	if (bpf_probe_read_kernel_str(name, sizeof(name), BPF_CORE_READ(kn, name)) < 0)
+		return 0;
+	if (!dg_str_eq(name, f->subj.device, DG_DEVICE_LEN))
+		return 0;
+	f->denied = 1;
+	return -EPERM;
+}
+
+SEC("lsm/kernfs_init_security")
+int BPF_PROG(lsm_kernfs, struct kernfs_node *kn_dir, struct kernfs_node *kn, int ret)
+{
+	if (ret)
+		return ret;
+	if (!denials_in_flight)
+		return 0;
+	return judge_kernfs(kn_dir, kn);
+}
+
+/* Where BPF is not an active LSM: the same decision, as fmod_ret. */
+SEC("fmod_ret/security_kernfs_init_security")
+int BPF_PROG(fmod_kernfs, struct kernfs_node *kn_dir, struct kernfs_node *kn, int ret)
+{
+	if (ret)
+		return ret;
+	if (!denials_in_flight)
+		return 0;
+	return judge_kernfs(kn_dir, kn);
+}
+
+/* Unbind: the driver is still set on entry. */
+SEC("fentry/device_release_driver_internal")
+int BPF_PROG(release_enter, struct device *dev, const struct device_driver *drv)
+{
+	const struct device_driver *cur = BPF_CORE_READ(dev, driver);
+	struct dg_bind_subject s = {};
+	struct dg_event *e;
+
+	if (!cur || (drv && drv != cur))
+		return 0;
+	read_device(dev, &s);
+	read_driver(cur, &s);
+	if (!kernel_has_ownership_api() && driver_takes_group(cur, &s))
+		group_account(s.group, -1, 0, false);
+	if (!emit_all())
+		return 0;
+	e = event_start(DG_EV_UNBIND);
+	if (!e)
+		return 0;
+	event_set_subject(e, &s);
+	bpf_ringbuf_submit(e, 0);
+	return 0;
+}

@@ -1,0 +1,209 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The VFIO open gate. Opens are judged by the inode's device number, never by
+ * path, so a node made with mknod under another name is judged the same. The
+ * map of VFIO nodes is seeded by the loader from sysfs and kept current here
+ * as nodes come and go (device_add/device_del), so nodes created while the
+ * daemon is down are judged too.
+ *
+ * file_open runs for every open in the system: anything that is not a
+ * character device of a major with VFIO nodes leaves after a few loads,
+ * touching no shared writable state.
+ */
+#include "common.bpf.h"
+
+/* Majors that have VFIO nodes (dev_t majors are 12 bits); a byte per major so
+ * 5.10, without atomic OR, can set it with a plain store. */
+__u8 vfio_major[4096];
+
+static __always_inline int judge_open(struct file *file, struct dg_node *node)
+{
+	__u64 id = bpf_get_current_pid_tgid();
+	struct dg_open_subject s = {};
+	const struct cred *cred;
+	struct dg_policy *p;
+	struct dg_event *e;
+	__u8 verdict, reason = DG_REASON_DEFAULT;
+	__u32 slot, line = 0;
+
+	s.kind = node->kind;
+	s.group = node->group;
+	__builtin_memcpy(s.device, node->device, sizeof(s.device));
+	bpf_get_current_comm(s.comm, sizeof(s.comm));
+	/* the opener's filesystem credentials, as the kernel checks access */
+	cred = BPF_CORE_READ(file, f_cred);
+	s.uid = BPF_CORE_READ(cred, fsuid.val);
+	s.gid = BPF_CORE_READ(cred, fsgid.val);
+
+	p = active_policy(&slot);
+	if (!p)
+		return 0;
+	if (bpf_map_update_elem(&opening, &id, &s, BPF_ANY))
+		return 0;
+	verdict = judge(p, slot, DG_ACT_OPEN, 0, &reason, &line);
+	bpf_map_delete_elem(&opening, &id);
+
+	if (dg_is_violation(verdict) || emit_all()) {
+		e = event_start(DG_EV_OPEN);
+		if (e) {
+			if (s.device[0]) {
+				__builtin_memcpy(e->device, s.device, sizeof(e->device));
+				e->flags |= DG_EF_DEVICE;
+			}
+			if (s.group != DG_NO_GROUP) {
+				e->group = s.group;
+				e->flags |= DG_EF_GROUP;
+			}
+			e->uid = s.uid;
+			event_set_verdict(e, verdict, reason, line);
+			if (verdict == DG_DENY)
+				event_set_result(e, -EPERM);
+			bpf_ringbuf_submit(e, 0);
+		}
+	}
+	return verdict == DG_DENY ? -EPERM : 0;
+}
+
+static __always_inline int gate_open(struct file *file)
+{
+	struct inode *inode = file->f_inode;
+	struct dg_node *node;
+	dev_t rdev;
+
+	if (!inode || !S_ISCHR(inode->i_mode))
+		return 0;
+	rdev = inode->i_rdev;
+	if (!vfio_major[(rdev >> 20) & 0xfff])
+		return 0;
+	node = bpf_map_lookup_elem(&nodes, &rdev);
+	if (!node)
+		return 0;
+	return judge_open(file, node);
+}
+
+SEC("lsm/file_open")
+int BPF_PROG(lsm_file_open, struct file *file, int ret)
+{
+	if (ret)
+		return ret;
+	return gate_open(file);
+}
+
+/* Where BPF is not an active LSM: the same decision, as fmod_ret. */
+SEC("fmod_ret/security_file_open")
+int BPF_PROG(fmod_file_open, struct file *file, int ret)
+{
+	if (ret)
+		return ret;
+	return gate_open(file);
+}
+
+static __always_inline bool str4_eq(const char *s, const char *lit, int n)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (s[i] != lit[i])
+			return false;
+	return true;
+}
+
+/* "12" or "noiommu-12" -> 12 */
+static __always_inline __s32 parse_group_name(const char *name)
+{
+	__s32 v = 0;
+	int i = 0, start = 0, digits = 0;
+
+	if (str4_eq(name, "noiommu-", 8))
+		start = 8;
+	for (i = start; i < 16; i++) {
+		char c = name[i];
+
+		if (c == '\0')
+			break;
+		if (c < '0' || c > '9')
+			return DG_NO_GROUP;
+		v = v * 10 + (c - '0');
+		digits++;
+	}
+	return digits ? v : DG_NO_GROUP;
+}
+
+/* Which kind of VFIO node this device is, if any. */
+static __always_inline __u32 node_kind(struct device *dev, char *devname)
+{
+	char cls[9] = {};
+
+	bpf_probe_read_kernel_str(cls, sizeof(cls), BPF_CORE_READ(dev, class, name));
+	if (str4_eq(cls, "vfio\0", 5))
+		return DG_NODE_GROUP;
+	if (str4_eq(cls, "vfio-dev\0", 9))
+		return DG_NODE_DEVICE;
+	if (str4_eq(cls, "misc\0", 5) && str4_eq(devname, "iommu\0", 6))
+		return DG_NODE_IOMMU;
+	return 0;
+}
+
+static __always_inline void track_node(struct device *dev)
+{
+	struct dg_node node = {};
+	char name[16] = {};
+	struct device *parent;
+	dev_t devt;
+
+	devt = BPF_CORE_READ(dev, devt);
+	if (!devt || !BPF_CORE_READ(dev, class))
+		return;
+	bpf_probe_read_kernel_str(name, sizeof(name), BPF_CORE_READ(dev, kobj.name));
+	node.kind = node_kind(dev, name);
+	node.group = DG_NO_GROUP;
+	if (node.kind == DG_NODE_GROUP) {
+		node.group = parse_group_name(name);
+	} else if (node.kind == DG_NODE_DEVICE) {
+		parent = BPF_CORE_READ(dev, parent);
+		if (parent) {
+			bpf_probe_read_kernel_str(node.device, sizeof(node.device),
+						  BPF_CORE_READ(parent, kobj.name));
+			node.group = group_id(parent);
+		}
+	} else if (node.kind != DG_NODE_IOMMU) {
+		return;
+	}
+	bpf_map_update_elem(&nodes, &devt, &node, BPF_ANY);
+	vfio_major[(devt >> 20) & 0xfff] = 1;
+}
+
+static __always_inline void report_hotplug(struct device *dev)
+{
+	struct dg_bind_subject s = {};
+	struct dg_event *e;
+
+	if (!BPF_CORE_READ(dev, bus) || !emit_all())
+		return;
+	read_device(dev, &s);
+	e = event_start(DG_EV_HOTPLUG);
+	if (!e)
+		return;
+	event_set_subject(e, &s);
+	bpf_ringbuf_submit(e, 0);
+}
+
+SEC("fexit/device_add")
+int BPF_PROG(device_add_exit, struct device *dev, int ret)
+{
+	if (ret)
+		return 0;
+	track_node(dev);
+	report_hotplug(dev);
+	return 0;
+}
+
+SEC("fentry/device_del")
+int BPF_PROG(device_del_enter, struct device *dev)
+{
+	dev_t devt = BPF_CORE_READ(dev, devt);
+
+	if (devt)
+		bpf_map_delete_elem(&nodes, &devt);
+	return 0;
+}
