@@ -279,4 +279,181 @@ TEST(file_of_10_mib_is_refused_before_parsing)
 	free(text);
 }
 
+/* --- errors: statements ---------------------------------------------------- */
+
+ERR_TEST(err_unknown_statement, "allow bind\nfoo bar\n",
+	 "policy.conf:2:1: unknown statement 'foo' (expected mode, default, allow, deny or audit)")
+ERR_TEST(err_keywords_are_lower_case, "  Allow bind\n",
+	 "policy.conf:1:3: unknown statement 'Allow' (expected mode, default, allow, deny or audit)")
+ERR_TEST(err_mode_missing, "mode\n",
+	 "policy.conf:1:5: missing mode (expected enforce or audit)")
+ERR_TEST(err_mode_unknown, "mode permissive\n",
+	 "policy.conf:1:6: unknown mode 'permissive' (expected enforce or audit)")
+ERR_TEST(err_mode_trailing, "mode audit now # comment\n",
+	 "policy.conf:1:12: unexpected 'now' after the statement (expected end of line or a '#' comment)")
+ERR_TEST(err_mode_duplicate, "mode audit\n\nmode audit\n",
+	 "policy.conf:3:1: duplicate 'mode' statement (expected one per file; the first is on line 1)")
+ERR_TEST(err_default_missing_action, "default\n",
+	 "policy.conf:1:8: missing action after 'default' (expected bind or open)")
+ERR_TEST(err_default_unknown_action, "default probe deny\n",
+	 "policy.conf:1:9: unknown action 'probe' (expected bind or open)")
+ERR_TEST(err_default_missing_verdict, "default bind\n",
+	 "policy.conf:1:13: missing verdict after 'default bind' (expected allow or deny)")
+ERR_TEST(err_default_audit_is_no_default, "default open audit\n",
+	 "policy.conf:1:14: unknown default verdict 'audit' (expected allow or deny)")
+ERR_TEST(err_default_trailing, "default bind deny allow\n",
+	 "policy.conf:1:19: unexpected 'allow' after the statement (expected end of line or a '#' comment)")
+ERR_TEST(err_default_bind_duplicate, "default bind deny\ndefault open deny\ndefault bind allow\n",
+	 "policy.conf:3:1: duplicate 'default bind' statement (expected one per file; the first is on line 1)")
+ERR_TEST(err_default_open_duplicate, "default open deny\n\tdefault open deny\n",
+	 "policy.conf:2:2: duplicate 'default open' statement (expected one per file; the first is on line 1)")
+ERR_TEST(err_rule_missing_action, "deny\n",
+	 "policy.conf:1:5: missing action after 'deny' (expected bind or open)")
+ERR_TEST(err_rule_unknown_action, "audit probe\n",
+	 "policy.conf:1:7: unknown action 'probe' (expected bind or open)")
+
+/* --- errors: attributes ---------------------------------------------------- */
+
+ERR_TEST(err_unknown_attribute_contract_example,
+	 "# dmaguard policy\nmode enforce\ndefault bind deny\n\nallow bind driver=vfio-pci\n\n"
+	 "allow bind vendor=8086\n",
+	 "policy.conf:7:12: unknown attribute 'vendor' (expected device, id, class, group, driver, dma)")
+ERR_TEST(err_unknown_open_attribute, "allow open pid=1\n",
+	 "policy.conf:1:12: unknown attribute 'pid' (expected group, device, uid, gid, comm)")
+ERR_TEST(err_open_attribute_on_bind, "deny bind uid=0\n",
+	 "policy.conf:1:11: attribute 'uid' is for open rules, not bind rules "
+	 "(expected device, id, class, group, driver, dma)")
+ERR_TEST(err_bind_attribute_on_open, "allow open driver=vfio-pci\n",
+	 "policy.conf:1:12: attribute 'driver' is for bind rules, not open rules "
+	 "(expected group, device, uid, gid, comm)")
+ERR_TEST(err_missing_equals, "allow bind e1000\n",
+	 "policy.conf:1:12: missing '=' in 'e1000' (expected ATTR=VALUE, no spaces around '=')")
+ERR_TEST(err_spaces_around_equals, "allow bind driver = e1000\n",
+	 "policy.conf:1:12: missing '=' in 'driver' (expected ATTR=VALUE, no spaces around '=')")
+ERR_TEST(err_trailing_garbage_in_rule, "deny bind driver=e1000 ;\n",
+	 "policy.conf:1:24: missing '=' in ';' (expected ATTR=VALUE, no spaces around '=')")
+ERR_TEST(err_missing_attribute_name, "allow bind =e1000\n",
+	 "policy.conf:1:12: missing attribute name before '=' "
+	 "(expected ATTR=VALUE with ATTR one of device, id, class, group, driver, dma)")
+ERR_TEST(err_empty_value, "allow bind driver=\n",
+	 "policy.conf:1:19: empty value for 'driver' "
+	 "(expected a driver name such as vfio-pci, '*' at the end for a prefix)")
+ERR_TEST(err_empty_value_before_comment, "allow open uid=# nobody\n",
+	 "policy.conf:1:16: empty value for 'uid' (expected a uid 0 to 4294967294)")
+ERR_TEST(err_duplicate_attribute, "allow bind driver=a group=1 driver=b\n",
+	 "policy.conf:1:29: duplicate attribute 'driver' "
+	 "(expected each attribute at most once per rule)")
+ERR_TEST(err_duplicate_id, "allow bind id=8086:* id=*:100e\n",
+	 "policy.conf:1:22: duplicate attribute 'id' (expected each attribute at most once per rule)")
+
+/* --- errors: values -------------------------------------------------------- */
+
+ERR_TEST(err_id_bad_hex, "allow bind id=80g6:100e\n",
+	 "policy.conf:1:17: bad hex digit 'g' in id (expected VVVV:DDDD in hex, either half may be '*')")
+ERR_TEST(err_id_0x_prefix, "allow bind id=0x8086:100e\n",
+	 "policy.conf:1:16: bad hex digit 'x' in id (expected VVVV:DDDD in hex, either half may be '*')")
+ERR_TEST(err_id_short_vendor, "allow bind id=808:100e\n",
+	 "policy.conf:1:15: id half '808' has 3 hex digits "
+	 "(expected VVVV:DDDD in hex, either half may be '*')")
+ERR_TEST(err_id_long_devid, "allow bind id=8086:100e0\n",
+	 "policy.conf:1:20: id half '100e0' has 5 hex digits "
+	 "(expected VVVV:DDDD in hex, either half may be '*')")
+ERR_TEST(err_id_empty_half, "allow bind id=:100e\n",
+	 "policy.conf:1:15: id half '' has 0 hex digits "
+	 "(expected VVVV:DDDD in hex, either half may be '*')")
+ERR_TEST(err_id_no_colon, "allow bind id=8086\n",
+	 "policy.conf:1:15: id '8086' has no ':' (expected VVVV:DDDD in hex, either half may be '*')")
+ERR_TEST(err_id_two_colons, "allow bind id=8086:100e:1\n",
+	 "policy.conf:1:24: bad hex digit ':' in id (expected VVVV:DDDD in hex, either half may be '*')")
+ERR_TEST(err_id_star_in_half, "allow bind id=80*:100e\n",
+	 "policy.conf:1:17: bad hex digit '*' in id (expected VVVV:DDDD in hex, either half may be '*')")
+ERR_TEST(err_id_any_any, "allow bind id=*:*\n",
+	 "policy.conf:1:15: id '*:*' names neither vendor nor device "
+	 "(expected at least one half in hex; omit id to match every device)")
+ERR_TEST(err_class_no_0x, "allow bind class=02\n",
+	 "policy.conf:1:18: class '02' does not start with 0x (expected 0xCC, 0xCCSS or 0xCCSSPP)")
+ERR_TEST(err_class_odd_digits, "allow bind class=0x020\n",
+	 "policy.conf:1:18: class '0x020' has 3 hex digits (expected 0xCC, 0xCCSS or 0xCCSSPP)")
+ERR_TEST(err_class_too_many_digits, "allow bind class=0x02000000\n",
+	 "policy.conf:1:18: class '0x02000000' has 8 hex digits (expected 0xCC, 0xCCSS or 0xCCSSPP)")
+ERR_TEST(err_class_no_digits, "allow bind class=0x\n",
+	 "policy.conf:1:18: class '0x' has 0 hex digits (expected 0xCC, 0xCCSS or 0xCCSSPP)")
+ERR_TEST(err_class_bad_hex, "allow bind class=0x0z\n",
+	 "policy.conf:1:21: bad hex digit 'z' in class (expected 0xCC, 0xCCSS or 0xCCSSPP)")
+ERR_TEST(err_group_out_of_range, "allow bind group=2147483648\n",
+	 "policy.conf:1:18: group '2147483648' is out of range "
+	 "(expected an IOMMU group number 0 to 2147483647)")
+ERR_TEST(err_group_huge, "allow open group=99999999999999999999999999\n",
+	 "policy.conf:1:18: group '99999999999999999999999999' is out of range "
+	 "(expected an IOMMU group number 0 to 2147483647)")
+ERR_TEST(err_group_negative, "allow bind group=-1\n",
+	 "policy.conf:1:18: bad decimal digit '-' in group "
+	 "(expected an IOMMU group number 0 to 2147483647)")
+ERR_TEST(err_group_hex, "allow bind group=0x5\n",
+	 "policy.conf:1:19: bad decimal digit 'x' in group "
+	 "(expected an IOMMU group number 0 to 2147483647)")
+ERR_TEST(err_uid_minus_one, "allow open uid=4294967295\n",
+	 "policy.conf:1:16: uid '4294967295' is out of range (expected a uid 0 to 4294967294)")
+ERR_TEST(err_uid_name, "allow open uid=root\n",
+	 "policy.conf:1:16: bad decimal digit 'r' in uid (expected a uid 0 to 4294967294)")
+ERR_TEST(err_gid_out_of_range, "allow open gid=4294967296\n",
+	 "policy.conf:1:16: gid '4294967296' is out of range (expected a gid 0 to 4294967294)")
+ERR_TEST(err_dma_unknown, "allow bind dma=both\n",
+	 "policy.conf:1:16: unknown dma mode 'both' (expected kernel or user)")
+ERR_TEST(err_comm_too_long, "allow open comm=1234567890123456\n",
+	 "policy.conf:1:17: comm '1234567890123456' is 16 characters long (expected at most 15)")
+ERR_TEST(err_comm_prefix_too_long, "allow open comm=1234567890123456*\n",
+	 "policy.conf:1:17: comm '1234567890123456*' is 16 characters long (expected at most 15)")
+ERR_TEST(err_driver_too_long, "allow bind driver=12345678901234567890123456789012\n",
+	 "policy.conf:1:19: driver '12345678901234567890123456789012' is 32 characters long "
+	 "(expected at most 31)")
+ERR_TEST(err_device_too_long_is_quoted_short,
+	 "allow bind device=0123456789012345678901234567890123456789012345678901234567890123\n",
+	 "policy.conf:1:19: device '0123456789012345678901234567890123456789...' "
+	 "is 64 characters long (expected at most 63)")
+ERR_TEST(err_star_in_the_middle, "allow bind driver=vfio*pci\n",
+	 "policy.conf:1:23: '*' in the middle of driver 'vfio*pci' "
+	 "(expected '*' only at the end, for a prefix)")
+ERR_TEST(err_double_star, "allow open comm=qemu**\n",
+	 "policy.conf:1:21: '*' in the middle of comm 'qemu**' "
+	 "(expected '*' only at the end, for a prefix)")
+
+/* --- errors: bytes --------------------------------------------------------- */
+
+TEST(err_nul_byte)
+{
+	static const char text[] = "allow bind driver=x\ndeny bind\0 driver=y\n";
+
+	ASSERT_EQ(policy_parse("policy.conf", text, sizeof(text) - 1, &pol, err, sizeof(err)), -1);
+	ASSERT_STREQ(err, "policy.conf:2:10: NUL byte (expected a text file)");
+}
+
+TEST(err_nul_byte_in_comment)
+{
+	static const char text[] = "# \0\n";
+
+	ASSERT_EQ(policy_parse("policy.conf", text, sizeof(text) - 1, &pol, err, sizeof(err)), -1);
+	ASSERT_STREQ(err, "policy.conf:1:3: NUL byte (expected a text file)");
+}
+
+ERR_TEST(err_crlf, "# made on Windows\r\nmode audit\r\n",
+	 "policy.conf:1:18: carriage return (expected LF line ends; convert CRLF with dos2unix)")
+ERR_TEST(err_non_ascii, "allow bind driver=e1000\xc3\xa9\n",
+	 "policy.conf:1:24: non-ASCII byte 0xC3 (expected ASCII outside comments)")
+ERR_TEST(err_non_breaking_space, "allow\xc2\xa0" "bind\n",
+	 "policy.conf:1:6: non-ASCII byte 0xC2 (expected ASCII outside comments)")
+ERR_TEST(err_control_character, "allow bind\x0b driver=x\n",
+	 "policy.conf:1:11: control character 0x0B (expected printable ASCII)")
+ERR_TEST(err_delete_character, "mode audit\x7f\n",
+	 "policy.conf:1:11: control character 0x7F (expected printable ASCII)")
+
+TEST(err_message_fits_a_small_buffer)
+{
+	char small[16];
+
+	ASSERT_EQ(policy_parse("policy.conf", "bogus\n", 6, &pol, small, sizeof(small)), -1);
+	ASSERT_STREQ(small, "policy.conf:1:1");
+	ASSERT_EQ(policy_parse("policy.conf", "bogus\n", 6, &pol, NULL, 0), -1);
+}
+
 UNIT_MAIN()
