@@ -456,4 +456,184 @@ TEST(err_message_fits_a_small_buffer)
 	ASSERT_EQ(policy_parse("policy.conf", "bogus\n", 6, &pol, NULL, 0), -1);
 }
 
+/* --- policy_load ----------------------------------------------------------- */
+
+static char dir[64], made_dir[64];
+
+/* Each test runs in its own child: remove what make_file made on its exit. */
+static void remove_files(void)
+{
+	static const char *const names[] = { "policy.conf", "fifo", "link.conf" };
+	char path[128];
+	size_t i;
+
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		snprintf(path, sizeof(path), "%s/%s", made_dir, names[i]);
+		unlink(path);
+	}
+	rmdir(made_dir);
+}
+
+/* A fresh directory holding policy.conf with the given text and mode. */
+static const char *make_file(const char *text, mode_t mode)
+{
+	static char path[128];
+	int fd;
+
+	strcpy(dir, "/tmp/dg-policy-XXXXXX");
+	if (!mkdtemp(dir))
+		UNIT_FAIL("mkdtemp: %s", strerror(errno));
+	strcpy(made_dir, dir);
+	atexit(remove_files);
+	snprintf(path, sizeof(path), "%s/policy.conf", dir);
+	fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0600);
+	if (fd < 0 || write(fd, text, strlen(text)) != (ssize_t)strlen(text))
+		UNIT_FAIL("write %s: %s", path, strerror(errno));
+	close(fd);
+	if (chmod(path, mode))
+		UNIT_FAIL("chmod: %s", strerror(errno));
+	return path;
+}
+
+static int load(const char *path)
+{
+	return policy_load(path, &pol, err, sizeof(err));
+}
+
+static void expect_load_err(const char *path, const char *cause)
+{
+	char expect[POLICY_ERR_LEN];
+
+	snprintf(expect, sizeof(expect), "%s: %s", path, cause);
+	ASSERT_EQ(load(path), -1);
+	ASSERT_STREQ(err, expect);
+}
+
+TEST(load_good_file)
+{
+	const char *path = make_file("mode audit\ndeny bind driver=e1000\n", 0644);
+
+	if (load(path))
+		UNIT_FAIL("load: %s", err);
+	ASSERT_EQ(pol.hdr.mode, DG_MODE_AUDIT);
+	ASSERT_EQ(pol.hdr.n_rules, 1);
+	ASSERT_STREQ(pol.hdr.source, path);
+}
+
+TEST(load_read_only_file)
+{
+	ASSERT_EQ(load(make_file("deny bind\n", 0400)), 0);
+}
+
+TEST(load_parse_error_names_the_path)
+{
+	const char *path = make_file("mode enforce\nallow bind vendor=8086\n", 0600);
+	char expect[POLICY_ERR_LEN];
+
+	snprintf(expect, sizeof(expect), "%s:2:12: unknown attribute 'vendor' "
+		 "(expected device, id, class, group, driver, dma)", path);
+	ASSERT_EQ(load(path), -1);
+	ASSERT_STREQ(err, expect);
+}
+
+TEST(load_refuses_group_writable)
+{
+	const char *path = make_file("", 0664);
+
+	expect_load_err(path, "refusing a policy file writable by group 0 "
+			      "(chmod go-w, chown root)");
+}
+
+TEST(load_refuses_world_writable)
+{
+	const char *path = make_file("", 0646);
+
+	expect_load_err(path, "refusing a policy file writable by every user "
+			      "(chmod go-w, chown root)");
+}
+
+/* The owner can always chmod, so a non-root owner is refused even at 0444. */
+TEST(load_refuses_file_owned_by_another_user)
+{
+	const char *path = make_file("", 0444);
+
+	if (geteuid() != 0) {
+		printf("    skipped: needs root to chown\n");
+		return;
+	}
+	if (chown(path, 65534, 0))
+		UNIT_FAIL("chown: %s", strerror(errno));
+	expect_load_err(path, "refusing a policy file writable by uid 65534 "
+			      "(chmod go-w, chown root)");
+}
+
+TEST(load_refuses_directory)
+{
+	make_file("", 0644);
+	expect_load_err(dir, "refusing a policy file that is a directory "
+			     "(expected a regular file)");
+}
+
+TEST(load_refuses_fifo_without_blocking)
+{
+	char path[128];
+
+	make_file("", 0644);
+	snprintf(path, sizeof(path), "%s/fifo", dir);
+	if (mkfifo(path, 0600))
+		UNIT_FAIL("mkfifo: %s", strerror(errno));
+	expect_load_err(path, "refusing a policy file that is a FIFO (expected a regular file)");
+}
+
+TEST(load_refuses_device_node)
+{
+	expect_load_err("/dev/null", "refusing a policy file that is a character device "
+				     "(expected a regular file)");
+}
+
+TEST(load_missing_file)
+{
+	make_file("", 0644);
+	strcat(dir, "/none.conf");
+	expect_load_err(dir, "cannot open: No such file or directory");
+}
+
+TEST(load_refuses_10_mib_file_without_reading_it)
+{
+	const char *path = make_file("deny bind\n", 0644);
+
+	if (truncate(path, 10 * 1024 * 1024))
+		UNIT_FAIL("truncate: %s", strerror(errno));
+	expect_load_err(path, "file is 10485760 bytes long (expected at most 1048576)");
+}
+
+TEST(load_follows_symlink_to_a_good_file)
+{
+	const char *path = make_file("deny open\n", 0644);
+	char link[128];
+
+	snprintf(link, sizeof(link), "%s/link.conf", dir);
+	if (symlink(path, link))
+		UNIT_FAIL("symlink: %s", strerror(errno));
+	ASSERT_EQ(load(link), 0);
+	ASSERT_EQ(pol.hdr.n_rules, 1);
+}
+
+/* --- names ----------------------------------------------------------------- */
+
+TEST(enum_names)
+{
+	ASSERT_STREQ(policy_verdict_name(DG_ALLOW), "allow");
+	ASSERT_STREQ(policy_verdict_name(DG_DENY), "deny");
+	ASSERT_STREQ(policy_verdict_name(DG_AUDIT), "audit");
+	ASSERT_STREQ(policy_verdict_name(9), "unknown");
+	ASSERT_STREQ(policy_reason_name(DG_REASON_RULE), "rule");
+	ASSERT_STREQ(policy_reason_name(DG_REASON_DEFAULT), "default");
+	ASSERT_STREQ(policy_reason_name(DG_REASON_MIXED), "mixed-ownership");
+	ASSERT_STREQ(policy_reason_name(DG_REASON_KERNEL_REFUSED), "kernel-refused");
+	ASSERT_STREQ(policy_reason_name(DG_REASON_NONE), "none");
+	ASSERT_STREQ(policy_dma_name(DG_DMA_KERNEL), "kernel");
+	ASSERT_STREQ(policy_dma_name(DG_DMA_USER), "user");
+}
+
 UNIT_MAIN()
