@@ -126,6 +126,12 @@ void json_string(struct json_writer *w, const char *s)
 	json_write_string(w->f, s);
 }
 
+void json_string_n(struct json_writer *w, const char *s, size_t maxlen)
+{
+	before_item(w);
+	json_write_string_n(w->f, s, maxlen);
+}
+
 void json_int(struct json_writer *w, long long v)
 {
 	before_item(w);
@@ -154,6 +160,12 @@ void json_kv_string(struct json_writer *w, const char *key, const char *s)
 {
 	json_key(w, key);
 	json_string(w, s);
+}
+
+void json_kv_string_n(struct json_writer *w, const char *key, const char *s, size_t maxlen)
+{
+	json_key(w, key);
+	json_string_n(w, s, maxlen);
 }
 
 void json_kv_int(struct json_writer *w, const char *key, long long v)

@@ -48,6 +48,7 @@ void json_array_begin(struct json_writer *w);
 void json_array_end(struct json_writer *w);
 void json_key(struct json_writer *w, const char *key);
 void json_string(struct json_writer *w, const char *s);
+void json_string_n(struct json_writer *w, const char *s, size_t maxlen);
 void json_int(struct json_writer *w, long long v);
 void json_uint(struct json_writer *w, unsigned long long v);
 void json_bool(struct json_writer *w, bool v);
@@ -55,6 +56,7 @@ void json_null(struct json_writer *w);
 
 /* key + value in one call */
 void json_kv_string(struct json_writer *w, const char *key, const char *s);
+void json_kv_string_n(struct json_writer *w, const char *key, const char *s, size_t maxlen);
 void json_kv_int(struct json_writer *w, const char *key, long long v);
 void json_kv_uint(struct json_writer *w, const char *key, unsigned long long v);
 void json_kv_bool(struct json_writer *w, const char *key, bool v);

@@ -16,6 +16,14 @@ struct topo_device {
 	char driver[DG_DRIVER_LEN];	/* "" when unbound */
 	__u8 dma;			/* DG_DMA_*, valid when driver[0] */
 	int group;			/* DG_NO_GROUP when the device has none */
+	/*
+	 * The sysfs name did not fit and was cut to DG_DEVICE_LEN - 1 bytes
+	 * (driver: DG_DRIVER_LEN - 1). The BPF side copies names into the same
+	 * fixed arrays, so the cut name is what the kernel-side matcher sees;
+	 * a policy names such a device with a prefix rule (name*).
+	 */
+	bool name_truncated;
+	bool driver_truncated;
 };
 
 struct topo_group {
@@ -27,6 +35,7 @@ struct topo_group {
 	char owner_comm[DG_COMM_LEN];
 	bool viable;			/* every member unbound or bound to a user-DMA driver */
 	long blocker;			/* index of the first device that blocks it, -1 if none */
+	bool owner_from_map;		/* owner came from the pinned groups map, not sysfs */
 };
 
 struct topology {
@@ -36,14 +45,47 @@ struct topology {
 	size_t n_groups;
 };
 
+/* Where topology_scan_opts() looks. */
+struct topo_opts {
+	const char *sysfs;	/* sysfs root, e.g. "/sys" */
+	/*
+	 * procfs root searched for processes holding /dev/vfio/N (or a
+	 * /dev/vfio/devices/vfioN of a member) open; NULL: do not search,
+	 * a group then never derives a user owner from sysfs alone.
+	 */
+	const char *procfs;
+	/* pinned dmaguard "groups" map (struct dg_group by group id); NULL: none */
+	const char *groups_map;
+};
+
+#define TOPO_SYSFS_DEFAULT	"/sys"
+#define TOPO_PROCFS_DEFAULT	"/proc"
+#define TOPO_GROUPS_MAP_DEFAULT	"/sys/fs/bpf/dmaguard/groups"
+
 /*
- * Scan ROOT (normally "/sys") into *t. Returns 0, or -1 with a message naming
- * the path and cause in err.
+ * Options for scanning ROOT (NULL: "/sys"). The running system's procfs and
+ * pinned map describe the live machine, so they are used only when ROOT is
+ * the live sysfs; a copied tree or a fixture gets sysfs-only owners.
  */
+void topology_default_opts(const char *root, struct topo_opts *o);
+
+/*
+ * Scan into *t. Returns 0, or -1 with a message naming the path and cause in
+ * err. Missing or unreadable attribute files and dangling links are not
+ * errors: the attribute stays unknown. Only an unreadable ROOT/bus or an
+ * allocation failure is.
+ */
+int topology_scan_opts(const struct topo_opts *o, struct topology *t,
+		       char *err, size_t errlen);
+
+/* topology_scan_opts() with topology_default_opts(root). */
 int topology_scan(const char *root, struct topology *t, char *err, size_t errlen);
 void topology_free(struct topology *t);
 
 /* The bind subject the BPF side would build for this device and its driver. */
 void topology_bind_subject(const struct topo_device *d, struct dg_bind_subject *s);
+
+/* "none", "kernel", "user" */
+const char *topology_owner_name(__u32 owner);
 
 #endif

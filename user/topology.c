@@ -1,0 +1,754 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * What sysfs says about IOMMU groups, devices and their drivers.
+ *
+ * Devices come from ROOT/bus/<bus>/devices/<name> (every bus, so devices
+ * without an IOMMU group are seen too), groups from
+ * ROOT/kernel/iommu_groups/<N>/devices/<name>. A device's driver is the
+ * basename of its `driver` link; its DMA mode is decided by driver name with
+ * dg_driver_dma_mode() (include/match.h), because sysfs does not expose the
+ * kernel's driver_managed_dma flag; the BPF side uses the same list.
+ *
+ * A group's owner comes from dmaguard's pinned "groups" map when it has an
+ * entry (the BPF programs keep it from the kernel's own ownership calls);
+ * otherwise it is derived: kernel when a member is bound to a driver that
+ * takes the group for kernel DMA, user when a member is bound to a user-DMA
+ * driver and a process holds the group's VFIO node open, else none.
+ *
+ * No fixed limits: arrays grow as needed. Odd trees (missing or unreadable
+ * files, dangling links, junk names) leave attributes unknown, never fail.
+ */
+#include <bpf/bpf.h>
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+#include "match.h"
+#include "topology.h"
+
+/* A process holding a /dev node open (only nodes under /dev are recorded). */
+struct holder {
+	int pid;
+	dev_t rdev;		/* 0 unless the node is a character device */
+	char path[64];		/* link target, e.g. /dev/vfio/12 */
+	char comm[DG_COMM_LEN];
+};
+
+struct scan {
+	const struct topo_opts *o;
+	struct topology *t;
+	int rootfd;
+	size_t dev_cap;
+	size_t n_sorted;	/* devices[0, n_sorted) are sorted by bus, name */
+	int *ids;		/* group ids seen */
+	size_t n_ids, ids_cap;
+	struct holder *holders;
+	size_t n_holders, holders_cap;
+	bool holders_scanned;
+	char *err;
+	size_t errlen;
+};
+
+static int grow(void **arr, size_t *cap, size_t need, size_t elem)
+{
+	size_t n = *cap ? *cap : 16;
+	void *p;
+
+	if (need <= *cap)
+		return 0;
+	while (n < need)
+		n *= 2;
+	p = reallocarray(*arr, n, elem);
+	if (!p)
+		return -1;
+	*arr = p;
+	*cap = n;
+	return 0;
+}
+
+/* Copy src into dst[size]; true when it had to be cut. */
+static bool copy_name(char *dst, size_t size, const char *src)
+{
+	size_t n = strlen(src);
+	bool cut = n >= size;
+
+	if (cut)
+		n = size - 1;
+	memcpy(dst, src, n);
+	dst[n] = '\0';
+	return cut;
+}
+
+/* Read a small sysfs attribute, trailing whitespace removed. */
+static int read_attr(int dfd, const char *name, char *buf, size_t size)
+{
+	ssize_t n;
+	int fd;
+
+	fd = openat(dfd, name, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	n = read(fd, buf, size - 1);
+	close(fd);
+	if (n < 0)
+		return -1;
+	while (n > 0 && isspace((unsigned char)buf[n - 1]))
+		n--;
+	buf[n] = '\0';
+	return 0;
+}
+
+/* "0x8086" (the 0x is optional) as a number no larger than max */
+static int read_hex(int dfd, const char *name, unsigned long max, unsigned long *out)
+{
+	char buf[32], *end;
+
+	if (read_attr(dfd, name, buf, sizeof(buf)) || !isxdigit((unsigned char)buf[0]))
+		return -1;
+	errno = 0;
+	*out = strtoul(buf, &end, 16);
+	if (errno || *end || *out > max)
+		return -1;
+	return 0;
+}
+
+/* Basename of the link dfd/name, cut to size (*cut says so). */
+static int link_basename(int dfd, const char *name, char *buf, size_t size, bool *cut)
+{
+	char target[PATH_MAX];
+	const char *base;
+	ssize_t n;
+	bool c;
+
+	n = readlinkat(dfd, name, target, sizeof(target) - 1);
+	if (n <= 0)
+		return -1;
+	target[n] = '\0';
+	while (n > 1 && target[n - 1] == '/')
+		target[--n] = '\0';
+	base = strrchr(target, '/');
+	base = base ? base + 1 : target;
+	if (!*base)
+		return -1;
+	c = copy_name(buf, size, base);
+	if (cut)
+		*cut = c;
+	return 0;
+}
+
+/* A group directory name: decimal, no sign, fits an int. */
+static int parse_group_id(const char *s, int *id)
+{
+	long v = 0;
+
+	if (!*s)
+		return -1;
+	for (; *s; s++) {
+		if (!isdigit((unsigned char)*s))
+			return -1;
+		v = v * 10 + (*s - '0');
+		if (v > INT_MAX)
+			return -1;
+	}
+	*id = (int)v;
+	return 0;
+}
+
+static void read_pci(int dfd, struct topo_device *d)
+{
+	unsigned long vendor, devid, class, v;
+
+	/* PCI rules need all three; without them the device matches as non-PCI */
+	if (read_hex(dfd, "vendor", 0xffff, &vendor) ||
+	    read_hex(dfd, "device", 0xffff, &devid) ||
+	    read_hex(dfd, "class", 0xffffff, &class))
+		return;
+	d->is_pci = true;
+	d->vendor = vendor;
+	d->devid = devid;
+	d->class = class;
+	if (!read_hex(dfd, "subsystem_vendor", 0xffff, &v))
+		d->subvendor = v;
+	if (!read_hex(dfd, "subsystem_device", 0xffff, &v))
+		d->subdevice = v;
+}
+
+/* Fill the attributes of d from its directory (dfd < 0: dangling, none). */
+static void read_device(int dfd, struct topo_device *d)
+{
+	char buf[32];
+	int id;
+
+	if (dfd < 0)
+		return;
+	if (!strcmp(d->bus, "pci"))
+		read_pci(dfd, d);
+	if (!link_basename(dfd, "driver", d->driver, sizeof(d->driver),
+			   &d->driver_truncated))
+		d->dma = dg_driver_dma_mode(d->driver);
+	if (!link_basename(dfd, "iommu_group", buf, sizeof(buf), NULL) &&
+	    !parse_group_id(buf, &id))
+		d->group = id;
+}
+
+/* Append a device read from parentfd/name; returns its index or -1. */
+static long add_device(struct scan *sc, const char *bus, int parentfd, const char *name)
+{
+	struct topology *t = sc->t;
+	struct topo_device *d;
+	int dfd;
+
+	if (grow((void **)&t->devices, &sc->dev_cap, t->n_devices + 1, sizeof(*d))) {
+		snprintf(sc->err, sc->errlen, "out of memory listing devices");
+		return -1;
+	}
+	d = &t->devices[t->n_devices];
+	memset(d, 0, sizeof(*d));
+	d->group = DG_NO_GROUP;
+	d->name_truncated = copy_name(d->name, sizeof(d->name), name);
+	copy_name(d->bus, sizeof(d->bus), bus);
+	dfd = openat(parentfd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	read_device(dfd, d);
+	if (dfd >= 0)
+		close(dfd);
+	return (long)t->n_devices++;
+}
+
+static bool skip_entry(const struct dirent *e)
+{
+	return e->d_name[0] == '.';
+}
+
+/* Open dirfd/path as a directory stream; NULL if it is not one. */
+static DIR *open_dir_at(int dirfd, const char *path)
+{
+	int fd = openat(dirfd, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	DIR *d;
+
+	if (fd < 0)
+		return NULL;
+	d = fdopendir(fd);
+	if (!d)
+		close(fd);
+	return d;
+}
+
+static int scan_bus(struct scan *sc, DIR *buses, const char *bus)
+{
+	char path[NAME_MAX + 16];
+	struct dirent *e;
+	DIR *devs;
+	int rc = 0;
+
+	snprintf(path, sizeof(path), "%s/devices", bus);
+	devs = open_dir_at(dirfd(buses), path);
+	if (!devs)
+		return 0;	/* a bus without devices/ is odd, not fatal */
+	while ((e = readdir(devs))) {
+		if (skip_entry(e))
+			continue;
+		if (add_device(sc, bus, dirfd(devs), e->d_name) < 0) {
+			rc = -1;
+			break;
+		}
+	}
+	closedir(devs);
+	return rc;
+}
+
+static int scan_buses(struct scan *sc)
+{
+	struct dirent *e;
+	DIR *buses;
+	int rc = 0;
+
+	buses = open_dir_at(sc->rootfd, "bus");
+	if (!buses) {
+		snprintf(sc->err, sc->errlen, "%s/bus: %s", sc->o->sysfs, strerror(errno));
+		return -1;
+	}
+	while ((e = readdir(buses))) {
+		if (skip_entry(e))
+			continue;
+		rc = scan_bus(sc, buses, e->d_name);
+		if (rc)
+			break;
+	}
+	closedir(buses);
+	return rc;
+}
+
+static int cmp_bus_name(const void *a, const void *b)
+{
+	const struct topo_device *x = a, *y = b;
+	int c = strcmp(x->bus, y->bus);
+
+	return c ? c : strcmp(x->name, y->name);
+}
+
+/* Index of the device bus/name, or -1. bus "" (unknown): match by name. */
+static long find_device(struct scan *sc, const char *bus, const char *name)
+{
+	struct topology *t = sc->t;
+	struct topo_device key, *hit;
+	size_t i;
+
+	if (*bus) {
+		memset(&key, 0, sizeof(key));
+		copy_name(key.bus, sizeof(key.bus), bus);
+		copy_name(key.name, sizeof(key.name), name);
+		hit = bsearch(&key, t->devices, sc->n_sorted, sizeof(key), cmp_bus_name);
+		if (hit)
+			return hit - t->devices;
+	}
+	/* devices added by the group scan, or any device when bus is unknown */
+	for (i = *bus ? sc->n_sorted : 0; i < t->n_devices; i++)
+		if (!strncmp(t->devices[i].name, name, DG_DEVICE_LEN - 1) &&
+		    (!*bus || !strcmp(t->devices[i].bus, bus)))
+			return (long)i;
+	return -1;
+}
+
+static int add_group_id(struct scan *sc, int id)
+{
+	if (grow((void **)&sc->ids, &sc->ids_cap, sc->n_ids + 1, sizeof(int))) {
+		snprintf(sc->err, sc->errlen, "out of memory listing IOMMU groups");
+		return -1;
+	}
+	sc->ids[sc->n_ids++] = id;
+	return 0;
+}
+
+/* The members of group id: set their group, add the ones no bus listed. */
+static int scan_group_members(struct scan *sc, DIR *groups, const char *gname, int id)
+{
+	char path[NAME_MAX + 16], bus[32], sub[NAME_MAX + 16];
+	struct dirent *e;
+	DIR *members;
+	long idx;
+	int rc = 0;
+
+	snprintf(path, sizeof(path), "%s/devices", gname);
+	members = open_dir_at(dirfd(groups), path);
+	if (!members)
+		return 0;
+	while ((e = readdir(members))) {
+		if (skip_entry(e))
+			continue;
+		snprintf(sub, sizeof(sub), "%s/subsystem", e->d_name);
+		if (link_basename(dirfd(members), sub, bus, sizeof(bus), NULL))
+			bus[0] = '\0';
+		idx = find_device(sc, bus, e->d_name);
+		if (idx < 0)
+			idx = add_device(sc, bus, dirfd(members), e->d_name);
+		if (idx < 0) {
+			rc = -1;
+			break;
+		}
+		/* the group directory is authoritative over the device's link */
+		sc->t->devices[idx].group = id;
+	}
+	closedir(members);
+	return rc;
+}
+
+static int scan_groups(struct scan *sc)
+{
+	struct dirent *e;
+	DIR *groups;
+	int id, rc = 0;
+
+	groups = open_dir_at(sc->rootfd, "kernel/iommu_groups");
+	if (!groups)
+		return 0;	/* no IOMMU: no groups */
+	while ((e = readdir(groups))) {
+		if (parse_group_id(e->d_name, &id))
+			continue;
+		rc = add_group_id(sc, id);
+		if (!rc)
+			rc = scan_group_members(sc, groups, e->d_name, id);
+		if (rc)
+			break;
+	}
+	closedir(groups);
+	return rc;
+}
+
+static int cmp_int(const void *a, const void *b)
+{
+	int x = *(const int *)a, y = *(const int *)b;
+
+	return (x > y) - (x < y);
+}
+
+/* Sort order of topology.devices: by group, group-less last, then name. */
+static int cmp_group_name(const void *a, const void *b)
+{
+	const struct topo_device *x = a, *y = b;
+	long gx = x->group < 0 ? (long)INT_MAX + 1 : x->group;
+	long gy = y->group < 0 ? (long)INT_MAX + 1 : y->group;
+	int c;
+
+	if (gx != gy)
+		return gx < gy ? -1 : 1;
+	c = strcmp(x->name, y->name);
+	return c ? c : strcmp(x->bus, y->bus);
+}
+
+/* Groups from the ids seen (group dirs and device links), members by range. */
+static int build_groups(struct scan *sc)
+{
+	struct topology *t = sc->t;
+	size_t i, j, d = 0, n = 0;
+
+	for (i = 0; i < t->n_devices; i++)
+		if (t->devices[i].group >= 0 && add_group_id(sc, t->devices[i].group))
+			return -1;
+	if (sc->n_ids)
+		qsort(sc->ids, sc->n_ids, sizeof(int), cmp_int);
+	for (i = 0; i < sc->n_ids; i++)
+		if (i == 0 || sc->ids[i] != sc->ids[i - 1])
+			sc->ids[n++] = sc->ids[i];
+	t->groups = calloc(n ? n : 1, sizeof(*t->groups));
+	if (!t->groups)
+		goto oom;
+	for (i = 0; i < n; i++) {
+		struct topo_group *g = &t->groups[t->n_groups++];
+		size_t first;
+
+		g->id = sc->ids[i];
+		g->blocker = -1;
+		/* devices are sorted by group: skip to this group's range */
+		while (d < t->n_devices && t->devices[d].group >= 0 &&
+		       t->devices[d].group < g->id)
+			d++;
+		first = d;
+		while (d < t->n_devices && t->devices[d].group == g->id)
+			d++;
+		g->n_members = d - first;
+		if (!g->n_members)
+			continue;
+		g->members = calloc(g->n_members, sizeof(size_t));
+		if (!g->members)
+			goto oom;
+		for (j = 0; j < g->n_members; j++)
+			g->members[j] = first + j;
+	}
+	return 0;
+oom:
+	snprintf(sc->err, sc->errlen, "out of memory listing IOMMU groups");
+	return -1;
+}
+
+static void judge_viability(struct topology *t, struct topo_group *g)
+{
+	size_t i;
+
+	g->viable = true;
+	for (i = 0; i < g->n_members; i++) {
+		const struct topo_device *d = &t->devices[g->members[i]];
+
+		if (dg_driver_takes_group(d->driver)) {
+			g->viable = false;
+			g->blocker = (long)g->members[i];
+			return;
+		}
+	}
+}
+
+static void add_holder(struct scan *sc, int pid, const char *comm, int fddir,
+		       const char *fdname)
+{
+	char target[PATH_MAX];
+	struct holder *h;
+	struct stat st;
+	ssize_t n;
+
+	n = readlinkat(fddir, fdname, target, sizeof(target) - 1);
+	if (n <= 0)
+		return;
+	target[n] = '\0';
+	if (strncmp(target, "/dev/", 5) || (size_t)n >= sizeof(h->path))
+		return;
+	if (grow((void **)&sc->holders, &sc->holders_cap, sc->n_holders + 1, sizeof(*h)))
+		return;	/* best effort: an owner we cannot record stays unknown */
+	h = &sc->holders[sc->n_holders++];
+	memset(h, 0, sizeof(*h));
+	h->pid = pid;
+	memcpy(h->path, target, n + 1);
+	copy_name(h->comm, sizeof(h->comm), comm);
+	/* the node may sit at another path in the holder's mount namespace */
+	if (!fstatat(fddir, fdname, &st, 0) && S_ISCHR(st.st_mode))
+		h->rdev = st.st_rdev;
+}
+
+static void scan_process(struct scan *sc, DIR *proc, const char *pidname, int pid)
+{
+	char path[NAME_MAX + 8], comm[DG_COMM_LEN + 8];
+	struct dirent *e;
+	DIR *fds;
+
+	snprintf(path, sizeof(path), "%s/comm", pidname);
+	if (read_attr(dirfd(proc), path, comm, sizeof(comm)))
+		comm[0] = '\0';
+	snprintf(path, sizeof(path), "%s/fd", pidname);
+	fds = open_dir_at(dirfd(proc), path);
+	if (!fds)
+		return;	/* gone, or another user's (not root): unknown */
+	while ((e = readdir(fds)))
+		if (!skip_entry(e))
+			add_holder(sc, pid, comm, dirfd(fds), e->d_name);
+	closedir(fds);
+}
+
+/* Record every process's open /dev nodes, once. */
+static void scan_holders(struct scan *sc)
+{
+	struct dirent *e;
+	DIR *proc;
+	int pid;
+
+	if (sc->holders_scanned || !sc->o->procfs)
+		return;
+	sc->holders_scanned = true;
+	proc = opendir(sc->o->procfs);
+	if (!proc)
+		return;
+	while ((e = readdir(proc)))
+		if (!parse_group_id(e->d_name, &pid) && pid > 0)
+			scan_process(sc, proc, e->d_name, pid);
+	closedir(proc);
+}
+
+/* The char device number in dfd/path ("MAJ:MIN"), 0 if unknown. */
+static dev_t read_devnum(int dfd, const char *path)
+{
+	unsigned int maj, min;
+	char buf[32];
+
+	if (read_attr(dfd, path, buf, sizeof(buf)) || sscanf(buf, "%u:%u", &maj, &min) != 2)
+		return 0;
+	return makedev(maj, min);
+}
+
+/* The holder with the lowest pid of node (path, or rdev when non-zero). */
+static const struct holder *find_holder(struct scan *sc, const char *path, dev_t rdev)
+{
+	const struct holder *best = NULL;
+	size_t i;
+
+	for (i = 0; i < sc->n_holders; i++) {
+		const struct holder *h = &sc->holders[i];
+
+		if (strcmp(h->path, path) && !(rdev && h->rdev == rdev))
+			continue;
+		if (!best || h->pid < best->pid)
+			best = h;
+	}
+	return best;
+}
+
+/* Who holds a VFIO device node (/dev/vfio/devices/vfioX) of device d. */
+static const struct holder *cdev_holder(struct scan *sc, const struct topo_device *d)
+{
+	const struct holder *h, *best = NULL;
+	char rel[DG_DEVICE_LEN + 80], path[64];
+	struct dirent *e;
+	DIR *vd;
+
+	snprintf(rel, sizeof(rel), "bus/%s/devices/%s/vfio-dev", d->bus, d->name);
+	vd = open_dir_at(sc->rootfd, rel);
+	if (!vd)
+		return NULL;
+	while ((e = readdir(vd))) {
+		if (strncmp(e->d_name, "vfio", 4))
+			continue;
+		snprintf(path, sizeof(path), "/dev/vfio/devices/%.32s", e->d_name);
+		snprintf(rel, sizeof(rel), "%.32s/dev", e->d_name);
+		h = find_holder(sc, path, read_devnum(dirfd(vd), rel));
+		if (h && (!best || h->pid < best->pid))
+			best = h;
+	}
+	closedir(vd);
+	return best;
+}
+
+/* Who holds the group node /dev/vfio/N or a member's device node. */
+static const struct holder *group_holder(struct scan *sc, const struct topo_group *g)
+{
+	const struct holder *h, *best;
+	char path[64], rel[64];
+	size_t i;
+
+	scan_holders(sc);
+	snprintf(path, sizeof(path), "/dev/vfio/%d", g->id);
+	snprintf(rel, sizeof(rel), "class/vfio/%d/dev", g->id);
+	best = find_holder(sc, path, read_devnum(sc->rootfd, rel));
+	for (i = 0; i < g->n_members; i++) {
+		h = cdev_holder(sc, &sc->t->devices[g->members[i]]);
+		if (h && (!best || h->pid < best->pid))
+			best = h;
+	}
+	return best;
+}
+
+/* Owner from sysfs alone (plus procfs for the holding process). */
+static void derive_owner(struct scan *sc, struct topo_group *g)
+{
+	const struct holder *h;
+	bool user_driver = false;
+	size_t i;
+
+	g->owner = DG_OWNER_NONE;
+	if (!g->viable) {
+		g->owner = DG_OWNER_KERNEL;
+		return;
+	}
+	for (i = 0; i < g->n_members; i++) {
+		const struct topo_device *d = &sc->t->devices[g->members[i]];
+
+		if (d->driver[0] && d->dma == DG_DMA_USER)
+			user_driver = true;
+	}
+	if (!user_driver)
+		return;
+	h = group_holder(sc, g);
+	if (!h)
+		return;
+	g->owner = DG_OWNER_USER;
+	g->owner_pid = h->pid;
+	memcpy(g->owner_comm, h->comm, sizeof(g->owner_comm));
+}
+
+/* Owner from the pinned map; false when it has no usable entry. */
+static bool map_owner(int map_fd, struct topo_group *g)
+{
+	struct dg_group v;
+	__u32 key = g->id;
+
+	if (map_fd < 0 || bpf_map_lookup_elem(map_fd, &key, &v))
+		return false;
+	if (v.owner > DG_OWNER_USER)
+		return false;
+	g->owner = v.owner;
+	g->owner_pid = v.owner_pid;
+	memcpy(g->owner_comm, v.owner_comm, sizeof(g->owner_comm));
+	g->owner_comm[sizeof(g->owner_comm) - 1] = '\0';
+	g->owner_from_map = true;
+	return true;
+}
+
+static void judge_groups(struct scan *sc)
+{
+	struct topology *t = sc->t;
+	int map_fd = -1;
+	size_t i;
+
+	/* absent (dmaguard not running) or not readable: derive from sysfs */
+	if (sc->o->groups_map)
+		map_fd = bpf_obj_get(sc->o->groups_map);
+	for (i = 0; i < t->n_groups; i++) {
+		judge_viability(t, &t->groups[i]);
+		if (!map_owner(map_fd, &t->groups[i]))
+			derive_owner(sc, &t->groups[i]);
+	}
+	if (map_fd >= 0)
+		close(map_fd);
+}
+
+void topology_default_opts(const char *root, struct topo_opts *o)
+{
+	char real[PATH_MAX];
+	bool live;
+
+	if (!root)
+		root = TOPO_SYSFS_DEFAULT;
+	live = realpath(root, real) && !strcmp(real, TOPO_SYSFS_DEFAULT);
+	o->sysfs = root;
+	o->procfs = live ? TOPO_PROCFS_DEFAULT : NULL;
+	o->groups_map = live ? TOPO_GROUPS_MAP_DEFAULT : NULL;
+}
+
+int topology_scan_opts(const struct topo_opts *o, struct topology *t,
+		       char *err, size_t errlen)
+{
+	struct scan sc = { .o = o, .t = t, .err = err, .errlen = errlen };
+	int rc = -1;
+
+	memset(t, 0, sizeof(*t));
+	sc.rootfd = open(o->sysfs, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (sc.rootfd < 0) {
+		snprintf(err, errlen, "%s: %s", o->sysfs, strerror(errno));
+		return -1;
+	}
+	if (scan_buses(&sc))
+		goto out;
+	if (t->n_devices)
+		qsort(t->devices, t->n_devices, sizeof(*t->devices), cmp_bus_name);
+	sc.n_sorted = t->n_devices;
+	if (scan_groups(&sc))
+		goto out;
+	if (t->n_devices)
+		qsort(t->devices, t->n_devices, sizeof(*t->devices), cmp_group_name);
+	if (build_groups(&sc))
+		goto out;
+	judge_groups(&sc);
+	rc = 0;
+out:
+	if (rc)
+		topology_free(t);
+	close(sc.rootfd);
+	free(sc.ids);
+	free(sc.holders);
+	return rc;
+}
+
+int topology_scan(const char *root, struct topology *t, char *err, size_t errlen)
+{
+	struct topo_opts o;
+
+	topology_default_opts(root, &o);
+	return topology_scan_opts(&o, t, err, errlen);
+}
+
+void topology_free(struct topology *t)
+{
+	size_t i;
+
+	for (i = 0; i < t->n_groups; i++)
+		free(t->groups[i].members);
+	free(t->groups);
+	free(t->devices);
+	memset(t, 0, sizeof(*t));
+}
+
+void topology_bind_subject(const struct topo_device *d, struct dg_bind_subject *s)
+{
+	memset(s, 0, sizeof(*s));
+	memcpy(s->device, d->name, sizeof(s->device));
+	memcpy(s->driver, d->driver, sizeof(s->driver));
+	s->group = d->group;
+	s->is_pci = d->is_pci;
+	s->dma = d->driver[0] ? d->dma : DG_DMA_KERNEL;
+	s->vendor = d->vendor;
+	s->devid = d->devid;
+	s->class = d->class;
+}
+
+const char *topology_owner_name(__u32 owner)
+{
+	switch (owner) {
+	case DG_OWNER_KERNEL:
+		return "kernel";
+	case DG_OWNER_USER:
+		return "user";
+	}
+	return "none";
+}
