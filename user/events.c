@@ -523,6 +523,13 @@ int event_stream_write(struct event_stream *s, const struct dg_event *e)
 	s->events++;
 	if (e->seq >= s->next_seq) {
 		s->next_seq = e->seq + 1;
+		/*
+		 * Every seq below the bound is now seen or shown by a gap, so
+		 * the counter's drops are all placed; any left were below the
+		 * first event (a new base) and no gap will ever show them.
+		 */
+		if (s->next_seq >= s->unplaced_bound)
+			s->unplaced = 0;
 		return 0;
 	}
 	/*
@@ -543,6 +550,7 @@ static void stream_set_base(struct event_stream *s, const struct dg_stats *st)
 	s->base_lost = st->lost;
 	s->counted_reported = 0;
 	s->unplaced = 0;
+	s->unplaced_bound = 0;
 }
 
 int event_stream_sync_lost(struct event_stream *s, const struct dg_stats *st,
@@ -565,5 +573,6 @@ int event_stream_sync_lost(struct event_stream *s, const struct dg_stats *st,
 		return err;
 	s->counted_reported += report;
 	s->unplaced += report;
+	s->unplaced_bound = st->next_seq;
 	return 0;
 }

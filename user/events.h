@@ -79,6 +79,7 @@ struct event_stream {
 	__u64 base_lost;	/* kernel lost counter at the base */
 	__u64 counted_reported;	/* reported drops that the counter counts */
 	__u64 unplaced;		/* reported from the counter, no gap shown yet */
+	__u64 unplaced_bound;	/* ... all at seqs below this (kernel next_seq) */
 
 	/* totals, for the daemon's exit summary */
 	__u64 events;		/* events written */
