@@ -376,4 +376,45 @@ TEST(mixed_ownership_and_violations)
 	ASSERT_FALSE(dg_is_violation(DG_ALLOW));
 }
 
+/* examples/policy.conf does what its comments say on the demo topology. */
+TEST(example_policy_on_the_demo_topology)
+{
+	static char text[POLICY_MAX_BYTES];
+	struct dg_bind_subject e = E1000E, a = E1000_A;
+	struct dg_open_subject qemu = opener(DG_NODE_GROUP, 6, "", 0, 0, "qemu-system-x86");
+	struct dg_open_subject sh = opener(DG_NODE_GROUP, 6, "", 0, 0, "sh");
+	FILE *f = fopen("examples/policy.conf", "r");
+	size_t n;
+	__u8 v;
+
+	if (!f)
+		UNIT_FAIL("examples/policy.conf: run from the top of the tree");
+	n = fread(text, 1, sizeof(text) - 1, f);
+	fclose(f);
+	text[n] = '\0';
+	compile(text);
+	bind_line(&e, &v);
+	ASSERT_EQ(v, DG_DENY);		/* e1000e may not take the passthrough NIC */
+	strcpy(e.driver, "vfio-pci");
+	e.dma = DG_DMA_USER;
+	bind_line(&e, &v);
+	ASSERT_EQ(v, DG_ALLOW);
+	bind_line(&a, &v);
+	ASSERT_EQ(v, DG_ALLOW);		/* e1000 keeps the pair */
+	strcpy(a.driver, "vfio-pci");
+	a.dma = DG_DMA_USER;
+	bind_line(&a, &v);
+	ASSERT_EQ(v, DG_DENY);
+	a.vendor = 0x10ec;		/* any other device to userspace: audit */
+	bind_line(&a, &v);
+	ASSERT_EQ(v, DG_AUDIT);
+	open_line(&qemu, &v);
+	ASSERT_EQ(v, DG_ALLOW);
+	open_line(&sh, &v);
+	ASSERT_EQ(v, DG_AUDIT);
+	sh.group = 5;
+	ASSERT_EQ(open_line(&sh, &v), 0);
+	ASSERT_EQ(v, DG_DENY);
+}
+
 UNIT_MAIN()
