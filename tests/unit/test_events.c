@@ -2,6 +2,7 @@
 /* Event lines (JSON and text), timestamps, escaping, and loss accounting. */
 #include <errno.h>
 #include <stdint.h>
+#include <time.h>
 #include "events.h"
 #include "unit.h"
 
@@ -469,6 +470,20 @@ TEST(event_without_a_valid_time_has_no_ts)
 	ASSERT_STREQ(json_of(&e, &ctx), "{\"seq\":47,\"type\":\"claim\",\"group\":7,\"pid\":789,"
 		     "\"comm\":\"qemu-system-x86\",\"uid\":107}");
 	ASSERT_STREQ(text_of(&e, &ctx), "#47 claim   [group 7] by qemu-system-x86[789] uid 107");
+}
+
+TEST(realtime_offset_matches_the_clocks)
+{
+	struct timespec rt, bt;
+	__s64 offset, direct;
+
+	ASSERT_EQ(event_realtime_offset(&offset), 0);
+	clock_gettime(CLOCK_REALTIME, &rt);
+	clock_gettime(CLOCK_BOOTTIME, &bt);
+	direct = ((__s64)rt.tv_sec - bt.tv_sec) * 1000000000LL + rt.tv_nsec - bt.tv_nsec;
+	/* the same within 10 ms, and a boot after 2020 */
+	ASSERT_TRUE(offset - direct < 10000000 && direct - offset < 10000000);
+	ASSERT_TRUE(offset > 1577836800LL * 1000000000LL);
 }
 
 /* ---- the stream ---- */
