@@ -181,18 +181,11 @@ static __always_inline bool driver_takes_group(const struct device_driver *drv,
 	return dg_driver_takes_group(s->driver);
 }
 
-/* Zeroed template for a new task's probe stack (too large for the BPF stack). */
-extern const struct probe_stack empty_stack;
-
-static __always_inline struct probe_stack *task_probes(bool create)
+/* This task's probes in flight, if any. */
+static __always_inline struct probe_stack *task_probes(void)
 {
 	__u64 id = bpf_get_current_pid_tgid();
-	struct probe_stack *st;
 
-	st = bpf_map_lookup_elem(&inflight, &id);
-	if (st || !create)
-		return st;
-	bpf_map_update_elem(&inflight, &id, &empty_stack, BPF_NOEXIST);
 	return bpf_map_lookup_elem(&inflight, &id);
 }
 

@@ -41,7 +41,7 @@ int BPF_PROG(use_default_domain_exit, struct device *dev, int ret)
 		return 0;
 	}
 	/* the kernel's own check failed a probe of this task: kernel-refused */
-	st = task_probes(false);
+	st = task_probes();
 	if (!st)
 		return 0;
 	f = top_probe(st);

@@ -15,7 +15,20 @@
  */
 __u32 denials_in_flight;
 
-const struct probe_stack empty_stack;
+/* Zeroed template for a new task's probe stack (too large for the BPF stack). */
+static const struct probe_stack empty_stack;
+
+static __always_inline struct probe_stack *task_probes_create(void)
+{
+	__u64 id = bpf_get_current_pid_tgid();
+	struct probe_stack *st;
+
+	st = bpf_map_lookup_elem(&inflight, &id);
+	if (st)
+		return st;
+	bpf_map_update_elem(&inflight, &id, &empty_stack, BPF_NOEXIST);
+	return bpf_map_lookup_elem(&inflight, &id);
+}
 
 /* Userspace owns the device's group: the kernel's own owner (5.19+), or ours. */
 static __always_inline bool group_user_owned(struct device *dev, __s32 gid)
@@ -58,7 +71,7 @@ static __always_inline void decide_bind(struct probe_frame *f, struct device *de
 SEC("fentry/really_probe")
 int BPF_PROG(probe_enter, struct device *dev, const struct device_driver *drv)
 {
-	struct probe_stack *st = task_probes(true);
+	struct probe_stack *st = task_probes_create();
 	struct probe_frame *f;
 	__u32 depth;
 
@@ -67,7 +80,7 @@ int BPF_PROG(probe_enter, struct device *dev, const struct device_driver *drv)
 	depth = st->depth;
 	if (depth >= DG_MAX_NEST)
 		return 0;	/* not judged; fexit will not find it on top either */
-	f = &st->frames[depth];
+	f = &st->frames[depth & (DG_MAX_NEST - 1)];
 	__builtin_memset(f, 0, sizeof(*f));
 	f->dev = (__u64)dev;
 	f->drv_dir = (__u64)BPF_CORE_READ(drv, p, kobj.sd);
@@ -127,7 +140,7 @@ SEC("fexit/really_probe")
 int BPF_PROG(probe_exit, struct device *dev, const struct device_driver *drv, int ret)
 {
 	__u64 id = bpf_get_current_pid_tgid();
-	struct probe_stack *st = task_probes(false);
+	struct probe_stack *st = task_probes();
 	struct probe_frame *f;
 
 	if (!st)
@@ -154,7 +167,7 @@ int BPF_PROG(probe_exit, struct device *dev, const struct device_driver *drv, in
  */
 static __always_inline int judge_kernfs(struct kernfs_node *dir, struct kernfs_node *kn)
 {
-	struct probe_stack *st = task_probes(false);
+	struct probe_stack *st = task_probes();
 	char name[DG_DEVICE_LEN];
 	struct probe_frame *f;
 

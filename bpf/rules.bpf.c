@@ -26,7 +26,12 @@ __noinline int rule_matches(__u32 slot, __u32 i, __u32 action, __u32 depth)
 		return os && dg_open_rule_matches(r, os);
 	}
 	st = bpf_map_lookup_elem(&inflight, &id);
-	return st && dg_bind_rule_matches(r, &st->frames[depth].subj);
+	if (!st)
+		return 0;
+	/* restate the bound in a form the compiler cannot fold away */
+	barrier_var(depth);
+	depth &= DG_MAX_NEST - 1;
+	return dg_bind_rule_matches(r, &st->frames[depth].subj);
 }
 
 __noinline int first_matching_rule(__u32 slot, __u32 action, __u32 depth)

@@ -1,0 +1,439 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Loading, attaching and pinning the BPF side.
+ *
+ * Everything is built under DIR-new and renamed to DIR only when complete,
+ * so the pin directory either holds a working enforcement or nothing. Once
+ * pinned, the loader closes its own link and program descriptors: the pins
+ * keep the programs attached while no daemon runs, and `unload` detaches them
+ * by removing the pins.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/vfs.h>
+#include <unistd.h>
+#include <bpf/bpf.h>
+#include <bpf/btf.h>
+#include <bpf/libbpf.h>
+#include "cli.h"
+#include "dmaguard.skel.h"
+#include "loader.h"
+#include "match.h"
+#include "nodes.h"
+#include "topology.h"
+#include "util.h"
+
+#ifndef BPF_FS_MAGIC
+#define BPF_FS_MAGIC 0xcafe4a11
+#endif
+
+/* Maps userspace uses; the rest is private to the programs. */
+static const char *const pinned_maps[] = {
+	"policy", "rules", "config", "stats", "groups", "nodes", "events",
+};
+
+/* Programs enforcement cannot do without. */
+static const char *const required_progs[] = {
+	"probe_enter", "probe_exit", "release_enter", "device_add_exit", "device_del_enter",
+};
+
+static int fail(char *err, size_t len, int code, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static int fail(char *err, size_t len, int code, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err, len, fmt, ap);
+	va_end(ap);
+	return code;
+}
+
+/* bpf is in the active LSM list: BPF LSM programs will be called. */
+static int bpf_lsm_active(bool *active)
+{
+	char buf[512] = "";
+	FILE *f = fopen("/sys/kernel/security/lsm", "re");
+	char *tok, *save;
+
+	if (!f)
+		return -errno;
+	if (!fgets(buf, sizeof(buf), f))
+		buf[0] = '\0';
+	fclose(f);
+	*active = false;
+	for (tok = strtok_r(buf, ",\n", &save); tok; tok = strtok_r(NULL, ",\n", &save))
+		if (!strcmp(tok, "bpf"))
+			*active = true;
+	return 0;
+}
+
+static int check_kernel(const char *dir, struct load_report *rep, char *err, size_t len)
+{
+	char parent[PATH_MAX], *slash;
+	struct statfs sfs;
+	bool lsm = false;
+	int r;
+
+	if (access("/sys/kernel/btf/vmlinux", R_OK))
+		return fail(err, len, EXIT_KERNEL,
+			    "the kernel has no BTF (/sys/kernel/btf/vmlinux): it needs CONFIG_DEBUG_INFO_BTF=y");
+	pathf(parent, sizeof(parent), "%s", dir);
+	slash = strrchr(parent, '/');
+	if (slash && slash != parent)
+		*slash = '\0';
+	if (statfs(parent, &sfs) || sfs.f_type != BPF_FS_MAGIC)
+		return fail(err, len, EXIT_KERNEL,
+			    "%s is not on a BPF filesystem (mount -t bpf bpf /sys/fs/bpf)", parent);
+	r = bpf_lsm_active(&lsm);
+	if (r)
+		return fail(err, len, EXIT_KERNEL,
+			    "cannot read the active LSM list /sys/kernel/security/lsm: %s (mount -t securityfs securityfs /sys/kernel/security)",
+			    strerror(-r));
+	rep->hooks = lsm ? HOOK_LSM : HOOK_FMOD_RET;
+	return 0;
+}
+
+/* "fentry/really_probe" -> "really_probe"; "lsm/file_open" -> "bpf_lsm_file_open" */
+static void attach_target(const struct bpf_program *prog, char *buf, size_t len)
+{
+	const char *sec = bpf_program__section_name(prog);
+	const char *slash = strchr(sec, '/');
+	const char *fn = slash ? slash + 1 : sec;
+
+	if (!strncmp(sec, "lsm/", 4))
+		snprintf(buf, len, "bpf_lsm_%s", fn);
+	else
+		snprintf(buf, len, "%s", fn);
+}
+
+static bool is_required(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(required_progs) / sizeof(required_progs[0]); i++)
+		if (!strcmp(name, required_progs[i]))
+			return true;
+	return false;
+}
+
+/*
+ * Load only programs whose attach target the running kernel has, and only
+ * one flavour of the deny hooks. A missing required target is fatal.
+ */
+static int select_programs(struct dmaguard_bpf *skel, struct load_report *rep,
+			   char *err, size_t len)
+{
+	struct btf *vmlinux = btf__load_vmlinux_btf();
+	struct bpf_program *prog;
+	char target[128];
+	int code = 0;
+
+	if (!vmlinux)
+		return fail(err, len, EXIT_KERNEL, "cannot read the kernel's BTF: %s",
+			    strerror(errno));
+	bpf_object__for_each_program(prog, skel->obj) {
+		const char *name = bpf_program__name(prog);
+		const char *sec = bpf_program__section_name(prog);
+		bool present, wanted = true;
+
+		attach_target(prog, target, sizeof(target));
+		present = btf__find_by_name_kind(vmlinux, target, BTF_KIND_FUNC) > 0;
+		if (!strncmp(sec, "lsm/", 4))
+			wanted = rep->hooks == HOOK_LSM;
+		else if (!strncmp(sec, "fmod_ret/", 9))
+			wanted = rep->hooks == HOOK_FMOD_RET;
+		if (wanted && !present && (is_required(name) || !strncmp(sec, "lsm/", 4) ||
+					   !strncmp(sec, "fmod_ret/", 9))) {
+			code = fail(err, len, EXIT_KERNEL,
+				    "the kernel has no %s() in its BTF, which dmaguard attaches to",
+				    target);
+			break;
+		}
+		bpf_program__set_autoload(prog, wanted && present);
+		if (!strcmp(target, "iommu_device_use_default_domain"))
+			rep->ownership_api = present;
+		if (!strcmp(target, "iommu_device_claim_dma_owner"))
+			rep->device_claims = present;
+	}
+	btf__free(vmlinux);
+	return code;
+}
+
+/* Write a policy into slot 0 of freshly created maps, before anything attaches. */
+static int write_initial_state(struct dmaguard_bpf *skel, const struct policy *pol)
+{
+	struct dg_config cfg = { .active_slot = 0, .emit_all = 0 };
+	struct dg_policy hdr = pol->hdr;
+	__u32 i, zero = 0;
+
+	hdr.generation = 1;
+	for (i = 0; i < pol->hdr.n_rules; i++)
+		if (bpf_map_update_elem(bpf_map__fd(skel->maps.rules), &i, &pol->rules[i], 0))
+			return -errno;
+	if (bpf_map_update_elem(bpf_map__fd(skel->maps.policy), &zero, &hdr, 0) ||
+	    bpf_map_update_elem(bpf_map__fd(skel->maps.config), &zero, &cfg, 0))
+		return -errno;
+	return 0;
+}
+
+/* Groups as sysfs shows them now; the BPF side keeps them current from here. */
+static int seed_groups(struct dmaguard_bpf *skel)
+{
+	struct topology t;
+	char err[256];
+	size_t i, j;
+
+	if (topology_scan("/sys", &t, err, sizeof(err)))
+		return -EIO;
+	for (i = 0; i < t.n_groups; i++) {
+		struct dg_group g = { 0 };
+		__u32 key = t.groups[i].id;
+
+		for (j = 0; j < t.groups[i].n_members; j++) {
+			const struct topo_device *d = &t.devices[t.groups[i].members[j]];
+
+			if (dg_driver_takes_group(d->driver))
+				g.kernel_drivers++;
+		}
+		g.owner = g.kernel_drivers ? DG_OWNER_KERNEL : DG_OWNER_NONE;
+		if (t.groups[i].owner == DG_OWNER_USER) {
+			g.owner = DG_OWNER_USER;
+			g.user_claims = 1;
+			g.owner_pid = t.groups[i].owner_pid;
+			memcpy(g.owner_comm, t.groups[i].owner_comm, sizeof(g.owner_comm));
+		}
+		bpf_map_update_elem(bpf_map__fd(skel->maps.groups), &key, &g, BPF_NOEXIST);
+	}
+	topology_free(&t);
+	return 0;
+}
+
+static int seed_nodes(struct dmaguard_bpf *skel)
+{
+	struct vfio_node *nodes = NULL;
+	size_t n = 0, i;
+	int r;
+
+	r = vfio_nodes_scan("/sys", &nodes, &n);
+	if (r)
+		return r;
+	for (i = 0; i < n; i++) {
+		bpf_map_update_elem(bpf_map__fd(skel->maps.nodes), &nodes[i].rdev,
+				    &nodes[i].node, 0);
+		skel->bss->vfio_major[(nodes[i].rdev >> 20) & 0xfff] = 1;
+	}
+	free(nodes);
+	return 0;
+}
+
+static int mkdir_p(const char *path)
+{
+	if (mkdir(path, 0700) && errno != EEXIST)
+		return -errno;
+	return 0;
+}
+
+/* Remove DIR's pins (links/ and the maps) and DIR itself. */
+static int remove_pins(const char *dir)
+{
+	char path[PATH_MAX], links[PATH_MAX];
+	struct dirent *de;
+	DIR *d;
+	size_t i;
+	int r = 0;
+
+	pathf(links, sizeof(links), "%s/links", dir);
+	d = opendir(links);
+	if (d) {
+		while ((de = readdir(d))) {
+			if (de->d_name[0] == '.')
+				continue;
+			pathf(path, sizeof(path), "%s/%s", links, de->d_name);
+			if (unlink(path) && !r)
+				r = -errno;
+		}
+		closedir(d);
+		if (rmdir(links) && errno != ENOENT && !r)
+			r = -errno;
+	}
+	for (i = 0; i < sizeof(pinned_maps) / sizeof(pinned_maps[0]); i++) {
+		pathf(path, sizeof(path), "%s/%s", dir, pinned_maps[i]);
+		if (unlink(path) && errno != ENOENT && !r)
+			r = -errno;
+	}
+	if (rmdir(dir) && errno != ENOENT && !r)
+		r = -errno;
+	return r;
+}
+
+static int attach_and_pin(struct dmaguard_bpf *skel, const char *tmp, struct load_report *rep,
+			  char *err, size_t len)
+{
+	struct bpf_program *prog;
+	struct bpf_map *map;
+	char path[PATH_MAX];
+	size_t used = 0;
+
+	pathf(path, sizeof(path), "%s/links", tmp);
+	if (mkdir_p(tmp) || mkdir_p(path))
+		return fail(err, len, EXIT_VIOLATIONS, "cannot create %s: %s", path,
+			    strerror(errno));
+	bpf_object__for_each_map(map, skel->obj) {
+		size_t i;
+
+		for (i = 0; i < sizeof(pinned_maps) / sizeof(pinned_maps[0]); i++) {
+			if (strcmp(bpf_map__name(map), pinned_maps[i]))
+				continue;
+			pathf(path, sizeof(path), "%s/%s", tmp, pinned_maps[i]);
+			if (bpf_map__pin(map, path))
+				return fail(err, len, EXIT_VIOLATIONS, "cannot pin map %s: %s",
+					    path, strerror(errno));
+		}
+	}
+	bpf_object__for_each_program(prog, skel->obj) {
+		const char *name = bpf_program__name(prog);
+		struct bpf_link *link;
+		int r;
+
+		if (!bpf_program__autoload(prog))
+			continue;
+		link = bpf_program__attach(prog);
+		if (!link)
+			return fail(err, len, errno == EPERM ? EXIT_KERNEL : EXIT_VIOLATIONS,
+				    "cannot attach %s (%s): %s", name,
+				    bpf_program__section_name(prog), strerror(errno));
+		pathf(path, sizeof(path), "%s/links/%s", tmp, name);
+		r = bpf_link__pin(link, path);
+		/* the pin holds the attachment; our descriptor is not needed */
+		bpf_link__disconnect(link);
+		bpf_link__destroy(link);
+		if (r)
+			return fail(err, len, EXIT_VIOLATIONS, "cannot pin link %s: %s", path,
+				    strerror(-r));
+		used += snprintf(rep->programs + used, sizeof(rep->programs) - used, "%s%s",
+				 used ? " " : "", name);
+		if (used >= sizeof(rep->programs))
+			used = sizeof(rep->programs) - 1;
+	}
+	return 0;
+}
+
+static int load_error(int r, char *err, size_t len)
+{
+	if (r == -EPERM || r == -EACCES)
+		return fail(err, len, EXIT_KERNEL,
+			    "the kernel refused to load dmaguard's fentry/LSM programs (%s): "
+			    "it needs root (CAP_BPF and CAP_PERFMON or CAP_SYS_ADMIN), BPF trampolines, "
+			    "and no lockdown or sysctl forbidding them",
+			    strerror(-r));
+	return fail(err, len, EXIT_VIOLATIONS, "cannot load the BPF programs: %s (run with -v for the verifier log)",
+		    strerror(-r));
+}
+
+static int load_and_pin(const char *dir, const struct policy *pol, struct load_report *rep,
+			char *err, size_t len)
+{
+	struct dmaguard_bpf *skel;
+	char tmp[PATH_MAX];
+	int code, r;
+
+	skel = dmaguard_bpf__open();
+	if (!skel)
+		return fail(err, len, EXIT_VIOLATIONS, "cannot open the BPF object: %s",
+			    strerror(errno));
+	code = select_programs(skel, rep, err, len);
+	if (code)
+		goto out;
+	r = dmaguard_bpf__load(skel);
+	if (r) {
+		code = load_error(r, err, len);
+		goto out;
+	}
+	if (write_initial_state(skel, pol) || seed_groups(skel) || seed_nodes(skel)) {
+		code = fail(err, len, EXIT_VIOLATIONS, "cannot fill the BPF maps: %s",
+			    strerror(errno));
+		goto out;
+	}
+	/* bpffs refuses names with a dot */
+	pathf(tmp, sizeof(tmp), "%s-new", dir);
+	remove_pins(tmp);	/* left over by a crash while loading */
+	code = attach_and_pin(skel, tmp, rep, err, len);
+	if (!code && rename(tmp, dir))
+		code = fail(err, len, EXIT_VIOLATIONS, "cannot rename %s to %s: %s", tmp, dir,
+			    strerror(errno));
+	if (code)
+		remove_pins(tmp);
+out:
+	dmaguard_bpf__destroy(skel);
+	return code;
+}
+
+static void list_pinned_links(const char *dir, struct load_report *rep)
+{
+	char path[PATH_MAX];
+	struct dirent *de;
+	size_t used = 0;
+	DIR *d;
+
+	pathf(path, sizeof(path), "%s/links", dir);
+	d = opendir(path);
+	if (!d)
+		return;
+	while ((de = readdir(d)) && used < sizeof(rep->programs) - 1) {
+		if (de->d_name[0] == '.')
+			continue;
+		if (!strncmp(de->d_name, "fmod_", 5))
+			rep->hooks = HOOK_FMOD_RET;
+		if (!strcmp(de->d_name, "use_default_domain_exit"))
+			rep->ownership_api = true;
+		if (!strcmp(de->d_name, "device_claim_exit"))
+			rep->device_claims = true;
+		used += snprintf(rep->programs + used, sizeof(rep->programs) - used, "%s%s",
+				 used ? " " : "", de->d_name);
+	}
+	closedir(d);
+}
+
+int loader_ensure(const char *dir, const struct policy *pol, struct load_report *rep,
+		  char *err, size_t len)
+{
+	char links[PATH_MAX];
+	int code;
+
+	memset(rep, 0, sizeof(*rep));
+	/* every path below is DIR or DIR-new plus a short name */
+	if (strlen(dir) > PATH_MAX - 128)
+		return fail(err, len, EXIT_USAGE, "pin directory name too long: %s", dir);
+	pathf(links, sizeof(links), "%s/links", dir);
+	if (!access(links, F_OK)) {
+		rep->reused = true;
+		rep->hooks = HOOK_LSM;
+		list_pinned_links(dir, rep);
+		return 0;
+	}
+	code = check_kernel(dir, rep, err, len);
+	if (code)
+		return code;
+	return load_and_pin(dir, pol, rep, err, len);
+}
+
+int loader_unload(const char *dir, char *err, size_t len)
+{
+	int r;
+
+	if (access(dir, F_OK))
+		return fail(err, len, -1, "nothing is pinned at %s", dir);
+	r = remove_pins(dir);
+	if (r)
+		return fail(err, len, -1, "cannot remove %s: %s", dir, strerror(-r));
+	return 0;
+}

@@ -1,0 +1,70 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Loading, attaching and pinning the BPF side, and the pinned state's
+ * interface: policy slots, config, counters, the event ring.
+ */
+#ifndef DMAGUARD_LOADER_H
+#define DMAGUARD_LOADER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include "dmaguard.h"
+#include "policy.h"
+
+#define DG_DEFAULT_PIN_DIR "/sys/fs/bpf/dmaguard"
+#define LOADER_ERR_LEN 512
+
+/* How the deny hooks are attached. */
+enum hook_mode {
+	HOOK_LSM,	/* BPF LSM programs: bpf is an active LSM */
+	HOOK_FMOD_RET,	/* fmod_ret on security_*(): bpf is not an active LSM */
+};
+
+/* The pinned state, opened by path: what every command after start uses. */
+struct pinned {
+	char dir[4096];
+	int policy_fd;
+	int rules_fd;
+	int config_fd;
+	int stats_fd;
+	int groups_fd;
+	int events_fd;
+	int lock_fd;		/* the pin directory, flock()ed while changing the policy */
+};
+
+/* What `run` reports it has in force. */
+struct load_report {
+	bool reused;		/* enforcement was already pinned: nothing reattached */
+	enum hook_mode hooks;
+	bool ownership_api;	/* the kernel tracks DMA ownership (5.19+) */
+	bool device_claims;	/* iommu_device_claim_dma_owner (6.2+) */
+	char programs[1024];	/* names of the attached programs */
+};
+
+/*
+ * Make sure enforcement is pinned in dir: reuse what is pinned, or load,
+ * attach and pin everything with pol in force from the first moment. Either
+ * all of it is pinned or nothing is. Returns 0, or an exit code (EXIT_KERNEL
+ * when the kernel lacks something, else EXIT_VIOLATIONS) with err set.
+ */
+int loader_ensure(const char *dir, const struct policy *pol, struct load_report *rep,
+		  char *err, size_t errlen);
+
+/* Open the pinned maps. Returns 0, or -1 with err set. */
+int pinned_open(struct pinned *p, const char *dir, char *err, size_t errlen);
+void pinned_close(struct pinned *p);
+
+/*
+ * Replace the policy in force atomically: the rules go to the inactive slot,
+ * then one write switches slots, then an RCU grace period passes so no
+ * program still reads the old slot when the next reload rewrites it.
+ */
+int pinned_set_policy(struct pinned *p, const struct policy *pol, char *err, size_t errlen);
+int pinned_get_policy(struct pinned *p, struct dg_policy *out);
+int pinned_set_emit_all(struct pinned *p, bool all);
+int pinned_get_stats(struct pinned *p, struct dg_stats *out);
+
+/* Detach and unpin everything under dir. Returns 0, or -1 with err set. */
+int loader_unload(const char *dir, char *err, size_t errlen);
+
+#endif

@@ -1,0 +1,182 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The pinned state under the pin directory, used by every command once
+ * enforcement is loaded: policy slots, config, counters, the event ring.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/file.h>
+#include <unistd.h>
+#include <bpf/bpf.h>
+#include "loader.h"
+
+static int open_map(const char *dir, const char *name, int *fd, char *err, size_t len)
+{
+	char path[4200];
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	*fd = bpf_obj_get(path);
+	if (*fd < 0) {
+		snprintf(err, len, "cannot open pinned map %s: %s%s", path, strerror(errno),
+			 errno == ENOENT ? " (is dmaguard loaded? see 'dmaguard run')" : "");
+		return -1;
+	}
+	return 0;
+}
+
+int pinned_open(struct pinned *p, const char *dir, char *err, size_t len)
+{
+	memset(p, 0, sizeof(*p));
+	p->policy_fd = p->rules_fd = p->config_fd = p->stats_fd = -1;
+	p->groups_fd = p->events_fd = p->lock_fd = -1;
+	snprintf(p->dir, sizeof(p->dir), "%s", dir);
+	if (open_map(dir, "policy", &p->policy_fd, err, len) ||
+	    open_map(dir, "rules", &p->rules_fd, err, len) ||
+	    open_map(dir, "config", &p->config_fd, err, len) ||
+	    open_map(dir, "stats", &p->stats_fd, err, len) ||
+	    open_map(dir, "groups", &p->groups_fd, err, len) ||
+	    open_map(dir, "events", &p->events_fd, err, len))
+		goto fail;
+	p->lock_fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (p->lock_fd < 0) {
+		snprintf(err, len, "cannot open %s: %s", dir, strerror(errno));
+		goto fail;
+	}
+	return 0;
+fail:
+	pinned_close(p);
+	return -1;
+}
+
+void pinned_close(struct pinned *p)
+{
+	int *fds[] = { &p->policy_fd, &p->rules_fd, &p->config_fd, &p->stats_fd,
+		       &p->groups_fd, &p->events_fd, &p->lock_fd };
+	size_t i;
+
+	for (i = 0; i < sizeof(fds) / sizeof(fds[0]); i++) {
+		if (*fds[i] >= 0)
+			close(*fds[i]);
+		*fds[i] = -1;
+	}
+}
+
+static int get_config(struct pinned *p, struct dg_config *cfg)
+{
+	__u32 zero = 0;
+
+	return bpf_map_lookup_elem(p->config_fd, &zero, cfg) ? -errno : 0;
+}
+
+static int set_config(struct pinned *p, const struct dg_config *cfg)
+{
+	__u32 zero = 0;
+
+	return bpf_map_update_elem(p->config_fd, &zero, cfg, 0) ? -errno : 0;
+}
+
+/*
+ * Wait for an RCU grace period: the kernel waits for every running BPF
+ * program before an update of a map-in-map returns (maybe_wait_bpf_programs).
+ * Programs that read the old policy slot have then finished.
+ */
+static int wait_for_bpf_programs(void)
+{
+	int inner, outer, r = 0;
+	__u32 zero = 0;
+
+	inner = bpf_map_create(BPF_MAP_TYPE_ARRAY, NULL, 4, 4, 1, NULL);
+	if (inner < 0)
+		return -errno;
+	LIBBPF_OPTS(bpf_map_create_opts, opts, .inner_map_fd = inner);
+	outer = bpf_map_create(BPF_MAP_TYPE_ARRAY_OF_MAPS, NULL, 4, 4, 1, &opts);
+	if (outer < 0)
+		r = -errno;
+	else if (bpf_map_update_elem(outer, &zero, &inner, 0))
+		r = -errno;
+	if (outer >= 0)
+		close(outer);
+	close(inner);
+	return r;
+}
+
+int pinned_set_policy(struct pinned *p, const struct policy *pol, char *err, size_t len)
+{
+	struct dg_policy hdr = pol->hdr, cur;
+	struct dg_config cfg;
+	__u32 slot, i, key;
+	int r;
+
+	if (flock(p->lock_fd, LOCK_EX)) {
+		snprintf(err, len, "cannot lock %s: %s", p->dir, strerror(errno));
+		return -1;
+	}
+	r = get_config(p, &cfg);
+	if (r)
+		goto out;
+	slot = !(cfg.active_slot & 1);
+	key = cfg.active_slot & 1;
+	if (bpf_map_lookup_elem(p->policy_fd, &key, &cur)) {
+		r = -errno;
+		goto out;
+	}
+	hdr.generation = cur.generation + 1;
+	for (i = 0; i < pol->hdr.n_rules; i++) {
+		key = slot * DG_MAX_RULES + i;
+		if (bpf_map_update_elem(p->rules_fd, &key, &pol->rules[i], 0)) {
+			r = -errno;
+			goto out;
+		}
+	}
+	if (bpf_map_update_elem(p->policy_fd, &slot, &hdr, 0)) {
+		r = -errno;
+		goto out;
+	}
+	/* the switch: one write of the config; nothing before it was in force */
+	cfg.active_slot = slot;
+	r = set_config(p, &cfg);
+	if (!r)
+		r = wait_for_bpf_programs();
+out:
+	flock(p->lock_fd, LOCK_UN);
+	if (r)
+		snprintf(err, len, "cannot write the policy into %s: %s", p->dir, strerror(-r));
+	return r ? -1 : 0;
+}
+
+int pinned_get_policy(struct pinned *p, struct dg_policy *out)
+{
+	struct dg_config cfg;
+	__u32 slot;
+	int r = get_config(p, &cfg);
+
+	if (r)
+		return r;
+	slot = cfg.active_slot & 1;
+	return bpf_map_lookup_elem(p->policy_fd, &slot, out) ? -errno : 0;
+}
+
+int pinned_set_emit_all(struct pinned *p, bool all)
+{
+	struct dg_config cfg;
+	int r;
+
+	if (flock(p->lock_fd, LOCK_EX))
+		return -errno;
+	r = get_config(p, &cfg);
+	if (!r) {
+		cfg.emit_all = all;
+		r = set_config(p, &cfg);
+	}
+	flock(p->lock_fd, LOCK_UN);
+	return r;
+}
+
+int pinned_get_stats(struct pinned *p, struct dg_stats *out)
+{
+	__u32 zero = 0;
+
+	return bpf_map_lookup_elem(p->stats_fd, &zero, out) ? -errno : 0;
+}

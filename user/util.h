@@ -1,0 +1,14 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Small helpers every part of the loader uses. */
+#ifndef DMAGUARD_UTIL_H
+#define DMAGUARD_UTIL_H
+
+#include <stddef.h>
+
+/*
+ * snprintf for paths: a path that does not fit is an error (-ENAMETOOLONG,
+ * errno set), never silently cut.
+ */
+int pathf(char *buf, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+
+#endif
