@@ -619,21 +619,4 @@ TEST(load_follows_symlink_to_a_good_file)
 	ASSERT_EQ(pol.hdr.n_rules, 1);
 }
 
-/* --- names ----------------------------------------------------------------- */
-
-TEST(enum_names)
-{
-	ASSERT_STREQ(policy_verdict_name(DG_ALLOW), "allow");
-	ASSERT_STREQ(policy_verdict_name(DG_DENY), "deny");
-	ASSERT_STREQ(policy_verdict_name(DG_AUDIT), "audit");
-	ASSERT_STREQ(policy_verdict_name(9), "unknown");
-	ASSERT_STREQ(policy_reason_name(DG_REASON_RULE), "rule");
-	ASSERT_STREQ(policy_reason_name(DG_REASON_DEFAULT), "default");
-	ASSERT_STREQ(policy_reason_name(DG_REASON_MIXED), "mixed-ownership");
-	ASSERT_STREQ(policy_reason_name(DG_REASON_KERNEL_REFUSED), "kernel-refused");
-	ASSERT_STREQ(policy_reason_name(DG_REASON_NONE), "none");
-	ASSERT_STREQ(policy_dma_name(DG_DMA_KERNEL), "kernel");
-	ASSERT_STREQ(policy_dma_name(DG_DMA_USER), "user");
-}
-
 UNIT_MAIN()
