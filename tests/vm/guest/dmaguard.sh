@@ -1,0 +1,90 @@
+# Guest-side helpers for the enforcement scenarios (enforce-*.sh), sourced
+# after lib.sh. The daemon runs in the background with its JSON events in
+# $DG_EVENTS and its messages in $DG_LOG.
+
+DG_POLICY=/tmp/policy.conf
+DG_EVENTS=/tmp/events.jsonl
+DG_LOG=/tmp/run.log
+DG_PIN=/sys/fs/bpf/dmaguard
+DG_PID=
+
+# policy TEXT: write the policy file (root-owned, not writable by others)
+policy() {
+	printf '%s\n' "$1" >"$DG_POLICY"
+	chmod 600 "$DG_POLICY"
+}
+
+# dg_start [RUN-OPTIONS...]: start `dmaguard run` on $DG_POLICY and wait
+# until it says it is enforcing.
+dg_start() {
+	: >"$DG_LOG"
+	dmaguard run --policy "$DG_POLICY" --json --output "$DG_EVENTS" "$@" 2>>"$DG_LOG" &
+	DG_PID=$!
+	local n=600
+	until grep -q '^dmaguard: enforcing' "$DG_LOG"; do
+		if ! kill -0 "$DG_PID" 2>/dev/null; then
+			sed 's/^/    | /' "$DG_LOG"
+			fail "dmaguard run exited before enforcing"
+		fi
+		n=$((n - 1))
+		[ "$n" -gt 0 ] || fail "dmaguard run did not start enforcing in 60 s"
+		usleep 100000
+	done
+	sed 's/^/    | /' "$DG_LOG"
+	log "ok: dmaguard run (pid $DG_PID) is enforcing"
+}
+
+# dg_stop: SIGTERM the daemon and wait for it; it must exit 0.
+dg_stop() {
+	kill -TERM "$DG_PID"
+	wait "$DG_PID"
+	local rc=$?
+	[ "$rc" -eq 0 ] || fail "dmaguard run exited $rc on SIGTERM"
+	DG_PID=
+}
+
+# dg_kill: SIGKILL the daemon (no clean-up at all).
+dg_kill() {
+	kill -KILL "$DG_PID"
+	wait "$DG_PID" 2>/dev/null
+	DG_PID=
+}
+
+# wait_event REGEX [SECONDS]: wait until an event line matches (grep -E);
+# the line is left in $EVENT.
+wait_event() {
+	local n=$(( ${2:-10} * 10 ))
+	while :; do
+		EVENT=$(grep -E -- "$1" "$DG_EVENTS" 2>/dev/null | head -n 1)
+		[ -n "$EVENT" ] && return 0
+		n=$((n - 1))
+		[ "$n" -gt 0 ] || return 1
+		usleep 100000
+	done
+}
+
+# expect_event REGEX [WHAT]: an event matching REGEX arrives within 10 s.
+expect_event() {
+	if wait_event "$1"; then
+		log "ok: ${2:-event} $EVENT"
+	else
+		sed 's/^/    | /' "$DG_EVENTS" 2>/dev/null
+		fail "${2:-event} matching '$1' never arrived"
+	fi
+}
+
+# expect_no_event REGEX [WHAT]: no event line matches REGEX (after a pause
+# long enough for the ring buffer poll to have delivered it).
+expect_no_event() {
+	sleep 2
+	if grep -qE -- "$1" "$DG_EVENTS" 2>/dev/null; then
+		grep -E -- "$1" "$DG_EVENTS" | sed 's/^/    | /'
+		fail "${2:-event} matching '$1' was emitted"
+	fi
+	log "ok: no ${2:-event} matching '$1'"
+}
+
+# bpf_prog_count: how many BPF programs the kernel has loaded
+bpf_prog_count() {
+	bpf-progs 2>/dev/null | wc -l
+}

@@ -1,0 +1,260 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * json-check: validate dmaguard's JSON event lines inside the test VM, where
+ * there is no python. Every line of standard input must be one JSON object
+ * (RFC 8259, strict: no trailing commas, no duplicate keys, valid escapes);
+ * with -r, events of each type must carry the contract's fields.
+ *
+ * Usage: json-check [-r] < events.jsonl
+ * Prints "N lines valid" and exits 0, or names the first bad line and exits 1.
+ */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define MAX_KEYS 64
+
+struct parser {
+	const char *s;
+	const char *err;
+	char keys[MAX_KEYS][32];
+	char type[16];
+	int n_keys;
+	int depth;
+};
+
+static void skip_ws(struct parser *p)
+{
+	while (*p->s == ' ' || *p->s == '\t' || *p->s == '\r' || *p->s == '\n')
+		p->s++;
+}
+
+static int parse_value(struct parser *p);
+
+/* A string; its contents go to out (truncated) when out is not NULL. */
+static int parse_string(struct parser *p, char *out, size_t len)
+{
+	size_t n = 0;
+
+	if (*p->s != '"')
+		return p->err = "expected a string", -1;
+	p->s++;
+	while (*p->s != '"') {
+		unsigned char c = *p->s;
+
+		if (c == '\0' || c < 0x20)
+			return p->err = "unescaped control character or end in a string", -1;
+		if (c == '\\') {
+			p->s++;
+			if (*p->s == 'u') {
+				int i;
+
+				for (i = 1; i <= 4; i++)
+					if (!isxdigit((unsigned char)p->s[i]))
+						return p->err = "bad \\u escape", -1;
+				p->s += 4;
+			} else if (!strchr("\"\\/bfnrt", *p->s) || !*p->s) {
+				return p->err = "bad escape", -1;
+			}
+		}
+		if (out && n + 1 < len)
+			out[n++] = *p->s;
+		p->s++;
+	}
+	p->s++;
+	if (out)
+		out[n] = '\0';
+	return 0;
+}
+
+static int parse_number(struct parser *p)
+{
+	const char *start = p->s;
+
+	if (*p->s == '-')
+		p->s++;
+	if (*p->s == '0')
+		p->s++;
+	else if (isdigit((unsigned char)*p->s))
+		while (isdigit((unsigned char)*p->s))
+			p->s++;
+	else
+		return p->err = "bad number", -1;
+	if (*p->s == '.') {
+		p->s++;
+		if (!isdigit((unsigned char)*p->s))
+			return p->err = "bad fraction", -1;
+		while (isdigit((unsigned char)*p->s))
+			p->s++;
+	}
+	if (*p->s == 'e' || *p->s == 'E') {
+		p->s++;
+		if (*p->s == '+' || *p->s == '-')
+			p->s++;
+		if (!isdigit((unsigned char)*p->s))
+			return p->err = "bad exponent", -1;
+		while (isdigit((unsigned char)*p->s))
+			p->s++;
+	}
+	return p->s > start ? 0 : -1;
+}
+
+static int parse_object(struct parser *p)
+{
+	int top = p->depth++ == 0, i;
+	char key[32];
+
+	p->s++;
+	skip_ws(p);
+	if (*p->s == '}') {
+		p->s++;
+		p->depth--;
+		return 0;
+	}
+	for (;;) {
+		skip_ws(p);
+		if (parse_string(p, key, sizeof(key)))
+			return -1;
+		if (top) {
+			for (i = 0; i < p->n_keys; i++)
+				if (!strcmp(p->keys[i], key))
+					return p->err = "duplicate key", -1;
+			if (p->n_keys < MAX_KEYS)
+				strcpy(p->keys[p->n_keys++], key);
+		}
+		skip_ws(p);
+		if (*p->s++ != ':')
+			return p->err = "expected ':'", -1;
+		skip_ws(p);
+		if (top && !strcmp(key, "type") && *p->s == '"') {
+			const char *save = p->s;
+
+			if (parse_string(p, p->type, sizeof(p->type)))
+				return -1;
+			p->s = save;
+		}
+		if (parse_value(p))
+			return -1;
+		skip_ws(p);
+		if (*p->s == ',') {
+			p->s++;
+			continue;
+		}
+		if (*p->s == '}') {
+			p->s++;
+			p->depth--;
+			return 0;
+		}
+		return p->err = "expected ',' or '}'", -1;
+	}
+}
+
+static int parse_array(struct parser *p)
+{
+	p->s++;
+	skip_ws(p);
+	if (*p->s == ']')
+		return p->s++, 0;
+	for (;;) {
+		skip_ws(p);
+		if (parse_value(p))
+			return -1;
+		skip_ws(p);
+		if (*p->s == ',') {
+			p->s++;
+			continue;
+		}
+		if (*p->s == ']')
+			return p->s++, 0;
+		return p->err = "expected ',' or ']'", -1;
+	}
+}
+
+static int parse_value(struct parser *p)
+{
+	switch (*p->s) {
+	case '{': return parse_object(p);
+	case '[': return parse_array(p);
+	case '"': return parse_string(p, NULL, 0);
+	case 't': return strncmp(p->s, "true", 4) ? -1 : (p->s += 4, 0);
+	case 'f': return strncmp(p->s, "false", 5) ? -1 : (p->s += 5, 0);
+	case 'n': return strncmp(p->s, "null", 4) ? -1 : (p->s += 4, 0);
+	default: return parse_number(p);
+	}
+}
+
+static int has_key(const struct parser *p, const char *key)
+{
+	int i;
+
+	for (i = 0; i < p->n_keys; i++)
+		if (!strcmp(p->keys[i], key))
+			return 1;
+	return 0;
+}
+
+/* The contract's fields that every event of a type carries. */
+static const char *missing_field(const struct parser *p)
+{
+	static const char *const common[] = { "ts", "seq", "type", "pid", "comm", "uid", NULL };
+	static const char *const judged[] = { "verdict", "reason", NULL };
+	static const char *const lost[] = { "type", "count", NULL };
+	const char *const *f;
+
+	if (!strcmp(p->type, "lost")) {
+		for (f = lost; *f; f++)
+			if (!has_key(p, *f))
+				return *f;
+		return NULL;
+	}
+	for (f = common; *f; f++)
+		if (!has_key(p, *f))
+			return *f;
+	if (!strcmp(p->type, "bind") || !strcmp(p->type, "open"))
+		for (f = judged; *f; f++)
+			if (!has_key(p, *f))
+				return *f;
+	if (!strcmp(p->type, "bind") || !strcmp(p->type, "unbind") || !strcmp(p->type, "hotplug"))
+		if (!has_key(p, "device"))
+			return "device";
+	if (has_key(p, "rule") && !has_key(p, "reason"))
+		return "reason";
+	return NULL;
+}
+
+int main(int argc, char **argv)
+{
+	int require = argc > 1 && !strcmp(argv[1], "-r");
+	char *line = NULL;
+	size_t cap = 0;
+	long n = 0;
+
+	while (getline(&line, &cap, stdin) > 0) {
+		struct parser p = { .s = line };
+		const char *miss;
+
+		n++;
+		line[strcspn(line, "\n")] = '\0';
+		skip_ws(&p);
+		if (*p.s != '{' || parse_object(&p)) {
+			fprintf(stderr, "line %ld: %s at column %ld: %s\n", n,
+				p.err ? p.err : "not a JSON object", (long)(p.s - line) + 1, line);
+			return 1;
+		}
+		skip_ws(&p);
+		if (*p.s) {
+			fprintf(stderr, "line %ld: trailing text: %s\n", n, line);
+			return 1;
+		}
+		if (require && (miss = missing_field(&p))) {
+			fprintf(stderr, "line %ld: %s event without \"%s\": %s\n", n, p.type, miss,
+				line);
+			return 1;
+		}
+	}
+	free(line);
+	printf("%ld lines valid\n", n);
+	return 0;
+}

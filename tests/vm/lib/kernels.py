@@ -1,0 +1,302 @@
+"""Fetch Debian kernels for the VM tests and cache them.
+
+A kernel is named by its Debian suite (bookworm, bullseye, trixie,
+trixie-backports). The suite's `linux-image-amd64` metapackage is resolved to
+the versioned package(s) through a PRIVATE apt configuration (own sources.list,
+state and cache directories under the cache dir); the system's apt setup is
+never touched. Everything lands in ${XDG_CACHE_HOME:-$HOME/.cache}/dmaguard:
+
+  debs/                      downloaded .deb files (reused by name)
+  apt/<suite>/               private apt sources, lists and cache
+  kernels/<suite>.json       the resolution: packages, versions, kernel release
+  kernels/<kver>/root/       the extracted packages, with depmod run on them
+
+Once kernels/<suite>.json and kernels/<kver>/.complete exist, nothing touches
+the network again; DMAGUARD_VM_REFRESH=1 re-resolves the metapackage.
+"""
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+
+MIRROR = "http://deb.debian.org/debian"
+SECURITY = "http://deb.debian.org/debian-security"
+KEYRING = "/usr/share/keyrings/debian-archive-keyring.gpg"
+
+# suite -> (sources as (uri, suites), default release for -t)
+SUITES = {
+    "bullseye": ([(MIRROR, "bullseye bullseye-updates"),
+                  (SECURITY, "bullseye-security")], None),
+    "bookworm": ([(MIRROR, "bookworm bookworm-updates"),
+                  (SECURITY, "bookworm-security")], None),
+    "trixie": ([(MIRROR, "trixie trixie-updates"),
+                (SECURITY, "trixie-security")], None),
+    "trixie-backports": ([(MIRROR, "trixie trixie-updates trixie-backports"),
+                          (SECURITY, "trixie-security")], "trixie-backports"),
+}
+
+META = "linux-image-amd64"
+# Dependencies of the versioned image package that carry the kernel or its
+# modules (7.x in backports splits them out of linux-image-<ver>).
+PAYLOAD_PREFIXES = ("linux-image-", "linux-binary-", "linux-modules-")
+
+
+class FetchError(Exception):
+    pass
+
+
+def cache_dir():
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(
+        os.path.expanduser("~"), ".cache")
+    return os.path.join(base, "dmaguard")
+
+
+def log(msg):
+    print("  KERNEL   " + msg, file=sys.stderr, flush=True)
+
+
+class PrivateApt:
+    """apt-get/apt-cache confined to apt/<suite>/ under the cache dir."""
+
+    def __init__(self, suite):
+        if suite not in SUITES:
+            raise FetchError("unknown kernel suite '%s' (known: %s)" %
+                             (suite, ", ".join(sorted(SUITES))))
+        self.suite = suite
+        self.sources, self.release = SUITES[suite]
+        self.dir = os.path.join(cache_dir(), "apt", suite)
+
+    def _setup(self):
+        for sub in ("state/lists/partial", "cache/archives/partial",
+                    "sources.list.d", "preferences.d"):
+            os.makedirs(os.path.join(self.dir, sub), exist_ok=True)
+        status = os.path.join(self.dir, "state", "status")
+        if not os.path.exists(status):
+            open(status, "w").close()
+        lines = ["deb [signed-by=%s] %s %s main" % (KEYRING, uri, s)
+                 for uri, suites in self.sources for s in suites.split()]
+        with open(os.path.join(self.dir, "sources.list"), "w") as f:
+            f.write("\n".join(lines) + "\n")
+
+    def _opts(self):
+        d = self.dir
+        opts = {
+            "Dir::Etc::SourceList": os.path.join(d, "sources.list"),
+            "Dir::Etc::SourceParts": os.path.join(d, "sources.list.d"),
+            "Dir::Etc::Preferences": os.path.join(d, "preferences"),
+            "Dir::Etc::PreferencesParts": os.path.join(d, "preferences.d"),
+            "Dir::State": os.path.join(d, "state"),
+            "Dir::State::status": os.path.join(d, "state", "status"),
+            "Dir::Cache": os.path.join(d, "cache"),
+            "Dir::Cache::pkgcache": "",
+            "Dir::Cache::srcpkgcache": "",
+            "APT::Architectures": "amd64",
+            "APT::Architecture": "amd64",
+            "Acquire::Languages": "none",
+            "APT::Sandbox::User": "root" if os.getuid() == 0 else "",
+            "Debug::NoLocking": "1",
+        }
+        if self.release:
+            opts["APT::Default-Release"] = self.release
+        args = []
+        for k, v in opts.items():
+            if k == "APT::Sandbox::User" and not v:
+                continue
+            args += ["-o", "%s=%s" % (k, v)]
+        return args
+
+    def _run(self, tool, args, cwd=None):
+        cmd = [tool] + self._opts() + args
+        p = subprocess.run(cmd, cwd=cwd, stdin=subprocess.DEVNULL,
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                           text=True)
+        if p.returncode != 0:
+            raise FetchError("%s failed (exit %d): %s" %
+                             (" ".join([tool] + args), p.returncode,
+                              p.stderr.strip()[-2000:]))
+        return p.stdout
+
+    def update(self):
+        self._setup()
+        log("%s: apt-get update (private lists in %s)" % (self.suite, self.dir))
+        self._run("apt-get", ["-q", "update"])
+
+    def candidate(self, pkg):
+        """(version, [dependency names]) of pkg's candidate version."""
+        out = self._run("apt-cache", ["show", "--no-all-versions", pkg])
+        version, deps = None, []
+        for line in out.splitlines():
+            if line.startswith("Version: "):
+                version = line.split(None, 1)[1].strip()
+            elif line.startswith(("Depends: ", "Pre-Depends: ")):
+                for alt in line.split(None, 1)[1].split(","):
+                    deps.append(alt.split("|")[0].split("(")[0].strip())
+        if not version:
+            raise FetchError("%s: no candidate for %s" % (self.suite, pkg))
+        return version, deps
+
+    def download(self, pkg, version, dest):
+        self._run("apt-get", ["-q", "download", "%s=%s" % (pkg, version)],
+                  cwd=dest)
+
+
+def resolve(apt):
+    """Metapackage -> [(package, version)] carrying the kernel and modules."""
+    _, deps = apt.candidate(META)
+    images = [d for d in deps if d.startswith("linux-image-") and d != META]
+    if not images:
+        raise FetchError("%s: %s depends on no versioned linux-image-*" %
+                         (apt.suite, META))
+    pkgs, todo, seen = [], [images[0]], set()
+    while todo:
+        name = todo.pop(0)
+        if name in seen:
+            continue
+        seen.add(name)
+        version, deps = apt.candidate(name)
+        pkgs.append((name, version))
+        todo += [d for d in deps if d.startswith(PAYLOAD_PREFIXES)
+                 and d not in seen]
+    return pkgs
+
+
+def deb_name(pkg, version):
+    return "%s_%s_amd64.deb" % (pkg, version.replace(":", "%3a"))
+
+
+def find_kernel(root):
+    """(kver, vmlinuz path, modules dir) inside an extracted tree."""
+    for moddir_base in ("lib/modules", "usr/lib/modules"):
+        base = os.path.join(root, moddir_base)
+        if not os.path.isdir(base) or os.path.islink(base):
+            continue
+        for kver in sorted(os.listdir(base)):
+            mdir = os.path.join(base, kver)
+            for cand in (os.path.join(root, "boot", "vmlinuz-" + kver),
+                         os.path.join(mdir, "vmlinuz")):
+                if os.path.isfile(cand):
+                    return kver, cand, mdir
+    raise FetchError("no vmlinuz with a matching modules dir in %s" % root)
+
+
+def extract(debs, kdir):
+    """Extract debs into kdir/root (atomically) and run depmod there."""
+    tmp = tempfile.mkdtemp(prefix=".extract-", dir=os.path.dirname(kdir))
+    try:
+        root = os.path.join(tmp, "root")
+        os.makedirs(root)
+        for deb in debs:
+            subprocess.run(["dpkg-deb", "-x", deb, root], check=True)
+        kver, _, _ = find_kernel(root)
+        # Debian ships no modules.dep (postinst runs depmod): make our own.
+        # depmod -b looks under lib/modules; point it there for merged-/usr.
+        if not os.path.isdir(os.path.join(root, "lib", "modules")):
+            os.makedirs(os.path.join(root, "lib"), exist_ok=True)
+            os.symlink("../usr/lib/modules", os.path.join(root, "lib", "modules"))
+        subprocess.run(["depmod", "-b", root, kver], check=True)
+        open(os.path.join(tmp, ".complete"), "w").close()
+        if os.path.exists(kdir):
+            shutil.rmtree(kdir)
+        os.rename(tmp, kdir)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+
+
+class Kernel:
+    def __init__(self, suite, info):
+        self.suite = suite
+        self.kver = info["kver"]
+        self.packages = info["packages"]
+        self.dir = os.path.join(cache_dir(), "kernels", self.kver)
+        self.root = os.path.join(self.dir, "root")
+        kver, self.vmlinuz, self.moddir = find_kernel(self.root)
+
+    def __repr__(self):
+        return "%s (%s)" % (self.suite, self.kver)
+
+
+def fetch(suite):
+    """Return a Kernel for suite, downloading only what the cache lacks."""
+    kroot = os.path.join(cache_dir(), "kernels")
+    debdir = os.path.join(cache_dir(), "debs")
+    os.makedirs(kroot, exist_ok=True)
+    os.makedirs(debdir, exist_ok=True)
+    resolved = os.path.join(kroot, suite + ".json")
+    refresh = os.environ.get("DMAGUARD_VM_REFRESH") == "1"
+    info = None
+    if os.path.exists(resolved) and not refresh:
+        with open(resolved) as f:
+            info = json.load(f)
+        if os.path.exists(os.path.join(kroot, info["kver"], ".complete")):
+            return Kernel(suite, info)
+    apt = PrivateApt(suite)
+    if info is None:
+        apt.update()
+        pkgs = resolve(apt)
+        log("%s: %s" % (suite, " ".join("%s=%s" % p for p in pkgs)))
+    else:
+        pkgs = [tuple(p) for p in info["packages"]]
+    debs = []
+    for pkg, version in pkgs:
+        path = os.path.join(debdir, deb_name(pkg, version))
+        if not os.path.exists(path):
+            if not os.path.isdir(os.path.join(apt.dir, "state", "lists")):
+                apt.update()
+            log("%s: downloading %s %s" % (suite, pkg, version))
+            with tempfile.TemporaryDirectory(dir=debdir) as tmp:
+                apt.download(pkg, version, tmp)
+                got = [f for f in os.listdir(tmp) if f.endswith(".deb")]
+                if len(got) != 1:
+                    raise FetchError("apt-get download %s gave %s" % (pkg, got))
+                os.rename(os.path.join(tmp, got[0]), path)
+        debs.append(path)
+    # Learn the kernel release from the image package's file list.
+    kver = None
+    for deb in debs:
+        out = subprocess.run(["dpkg-deb", "-c", deb], check=True, text=True,
+                             stdout=subprocess.PIPE).stdout
+        for line in out.splitlines():
+            path = line.split()[-1]
+            for pre in ("./lib/modules/", "./usr/lib/modules/"):
+                if path.startswith(pre) and path.count("/") >= 4:
+                    kver = path[len(pre):].split("/")[0]
+                    break
+            if kver:
+                break
+        if kver:
+            break
+    if not kver:
+        raise FetchError("%s: no lib/modules/<release> in %s" % (suite, debs))
+    kdir = os.path.join(kroot, kver)
+    if not os.path.exists(os.path.join(kdir, ".complete")):
+        log("%s: extracting %s" % (suite, kver))
+        extract(debs, kdir)
+    info = {"suite": suite, "kver": kver, "packages": [list(p) for p in pkgs]}
+    with open(resolved + ".tmp", "w") as f:
+        json.dump(info, f, indent=1)
+    os.rename(resolved + ".tmp", resolved)
+    return Kernel(suite, info)
+
+
+def main(argv):
+    if len(argv) < 2 or argv[1] in ("-h", "--help"):
+        print("usage: fetch-kernel.sh SUITE...  (known: %s)" %
+              " ".join(sorted(SUITES)))
+        return 0 if len(argv) > 1 else 2
+    rc = 0
+    for suite in argv[1:]:
+        try:
+            k = fetch(suite)
+            print("%s %s %s" % (suite, k.kver, k.vmlinuz))
+        except (FetchError, subprocess.CalledProcessError) as e:
+            print("fetch-kernel: %s: %s" % (suite, e), file=sys.stderr)
+            rc = 1
+    return rc
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))

@@ -1,0 +1,285 @@
+"""Boot one test VM (QEMU/TCG, q35, emulated Intel IOMMU) for one scenario.
+
+Channels (all set up by the runner, which listens before QEMU starts):
+  ttyS0  console: QEMU's stdout, streamed line by line into the log
+  ttyS1  host channel: a unix socket; the guest sends "REQ <n> <hmp command>"
+         and "RESULT <PASS|FAIL reason|SKIP reason>", the runner answers
+         "REP <n> ok|err <monitor output on one line>"
+  QMP    a unix socket; guest requests are run as HMP commands through
+         human-monitor-command
+"""
+
+import json
+import os
+import re
+import select
+import shutil
+import socket
+import subprocess
+import tempfile
+import threading
+import time
+
+# Fixed topology; root ports get fixed slots so addresses are stable:
+#   00:10.0 rp1 -> pcie-pci-bridge br1 -> e1000 x2   one group of 3
+#   00:11.0 rp2 -> e1000e                            isolated
+#   00:12.0 rp3 -> e1000e fn 0 + fn 1 (no ACS)       one group of 2
+#   00:13.0 hp1 (empty, for hot-plug)
+TOPOLOGY = [
+    "-device", "intel-iommu,intremap=on,caching-mode=on",
+    "-device", "pcie-root-port,id=rp1,chassis=1,bus=pcie.0,addr=0x10",
+    "-device", "pcie-pci-bridge,id=br1,bus=rp1",
+    "-device", "e1000,bus=br1,addr=1,netdev=n1",
+    "-device", "e1000,bus=br1,addr=2,netdev=n2",
+    "-device", "pcie-root-port,id=rp2,chassis=2,bus=pcie.0,addr=0x11",
+    "-device", "e1000e,bus=rp2,netdev=n3",
+    "-device", "pcie-root-port,id=rp3,chassis=3,bus=pcie.0,addr=0x12",
+    "-device", "e1000e,bus=rp3,addr=0.0,multifunction=on,netdev=n4",
+    "-device", "e1000e,bus=rp3,addr=0.1,netdev=n5",
+    "-device", "pcie-root-port,id=hp1,chassis=4,bus=pcie.0,addr=0x13",
+]
+for _i in range(1, 6):
+    TOPOLOGY += ["-netdev", "user,id=n%d,restrict=on" % _i]
+
+BASE_APPEND = "console=ttyS0,115200 intel_iommu=on quiet panic=-1"
+
+# Kernel trouble on the console or in the final dmesg dump.
+KERNEL_TROUBLE = re.compile(
+    r"(Kernel panic|kernel BUG at|BUG: |Oops: |general protection fault|"
+    r"Unable to handle kernel|WARNING: CPU: |watchdog: BUG: soft lockup|"
+    r"INFO: task .* blocked for more than)")
+
+# Monitor commands a guest may ask for; anything else is refused.
+ALLOWED_HMP = ("device_add", "device_del", "netdev_add", "netdev_del", "info")
+
+
+class Result:
+    def __init__(self, status, reason="", seconds=0.0):
+        self.status = status        # PASS, FAIL or SKIP
+        self.reason = reason
+        self.seconds = seconds
+
+
+class QMP:
+    def __init__(self, sock):
+        self.sock = sock
+        self.buf = b""
+        self._recv()                     # greeting
+        self.command("qmp_capabilities")
+
+    def _recv(self):
+        while True:
+            while b"\n" in self.buf:
+                line, self.buf = self.buf.split(b"\n", 1)
+                if line.strip():
+                    msg = json.loads(line)
+                    if "event" not in msg:
+                        return msg
+            data = self.sock.recv(65536)
+            if not data:
+                raise OSError("QMP connection closed")
+            self.buf += data
+
+    def command(self, name, **args):
+        self.sock.sendall(json.dumps({"execute": name, "arguments": args})
+                          .encode() + b"\n")
+        return self._recv()
+
+    def hmp(self, line):
+        reply = self.command("human-monitor-command", **{"command-line": line})
+        if "error" in reply:
+            return False, reply["error"].get("desc", str(reply["error"]))
+        out = reply.get("return", "").strip()
+        # HMP reports most failures as text, not as a QMP error.
+        ok = not re.search(r"^(Error|.*: (error|Error))", out, re.M)
+        return ok, out
+
+
+def hmp_allowed(line):
+    words = line.split()
+    if not words or words[0] not in ALLOWED_HMP:
+        return "command not allowed (allowed: %s)" % ", ".join(ALLOWED_HMP)
+    if words[0] == "netdev_add" and not (
+            line.split()[1].startswith("user,") and "restrict=on" in line):
+        return "netdev_add must be 'user,...,restrict=on'"
+    return None
+
+
+class Boot:
+    """One VM run. Call run(); the console goes to log_path (and to
+    `echo` line by line if given)."""
+
+    def __init__(self, kernel, initrd, scenario, log_path, append="",
+                 timeout=180, echo=None, smp=2, mem=1024):
+        self.kernel = kernel
+        self.initrd = initrd
+        self.scenario = scenario
+        self.log_path = log_path
+        self.append = append
+        self.timeout = timeout
+        self.echo = echo
+        self.smp = smp
+        self.mem = mem
+        self.result_line = None
+        self.trouble = None
+        self.last_line = ""
+        self.lock = threading.Lock()
+        self.log = None
+
+    def argv(self, hostchan, qmp):
+        cmdline = "%s dmaguard.scenario=%s %s" % (BASE_APPEND, self.scenario,
+                                                 self.append)
+        return ["qemu-system-x86_64", "-nodefaults", "-no-user-config",
+                "-display", "none", "-no-reboot",
+                "-M", "q35,kernel-irqchip=split", "-accel", "tcg",
+                "-cpu", "max", "-smp", str(self.smp), "-m", str(self.mem),
+                "-kernel", self.kernel.vmlinuz, "-initrd", self.initrd,
+                "-append", cmdline.strip(),
+                "-chardev", "stdio,id=con,signal=off",
+                "-serial", "chardev:con",
+                "-chardev", "socket,id=hostchan,path=" + hostchan,
+                "-serial", "chardev:hostchan",
+                "-chardev", "socket,id=qmp,path=" + qmp,
+                "-mon", "chardev=qmp,mode=control"] + TOPOLOGY
+
+    def _write(self, text):
+        with self.lock:
+            self.log.write(text + "\n")
+            self.log.flush()
+        if self.echo:
+            self.echo(text)
+
+    def _console(self, stream):
+        for raw in iter(stream.readline, b""):
+            line = raw.decode("utf-8", "replace").rstrip("\r\n")
+            line = line.replace("\r", "")
+            self._write(line)
+            if line.strip():
+                self.last_line = line.strip()
+            m = KERNEL_TROUBLE.search(line)
+            if m and not self.trouble and "[scenario]" not in line:
+                self.trouble = line.strip()
+
+    def _hostchan(self, conn, qmp_sock):
+        qmp = None
+        buf = b""
+        while True:
+            data = conn.recv(4096)
+            if not data:
+                return
+            buf += data
+            while b"\n" in buf:
+                raw, buf = buf.split(b"\n", 1)
+                line = raw.decode("utf-8", "replace").strip("\r\0 ")
+                if line.startswith("RESULT "):
+                    self.result_line = line[len("RESULT "):]
+                    self._write("[host] result: " + self.result_line)
+                elif line.startswith("REQ "):
+                    if qmp is None:
+                        qmp = QMP(qmp_sock)
+                    self._request(conn, qmp, line)
+                elif line:
+                    self._write("[host] unknown message on host channel: " + line)
+
+    def _request(self, conn, qmp, line):
+        parts = line.split(None, 2)
+        seq = parts[1] if len(parts) > 1 else "0"
+        cmd = parts[2] if len(parts) > 2 else ""
+        why = hmp_allowed(cmd)
+        if why:
+            ok, out = False, why
+        else:
+            try:
+                ok, out = qmp.hmp(cmd)
+            except OSError as e:
+                ok, out = False, "monitor: %s" % e
+        out = " | ".join(out.splitlines())
+        self._write("[host] request %s: %s -> %s %s" %
+                    (seq, cmd, "ok" if ok else "err", out))
+        conn.sendall(("REP %s %s %s\n" % (seq, "ok" if ok else "err", out))
+                     .encode())
+
+    def run(self):
+        os.makedirs(os.path.dirname(self.log_path), exist_ok=True)
+        tmp = tempfile.mkdtemp(prefix="dmaguard-vm-")
+        start = time.monotonic()
+        try:
+            with open(self.log_path, "w") as self.log:
+                return self._run(tmp, start)
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+
+    def _listen(self, path):
+        s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        s.bind(path)
+        s.listen(1)
+        return s
+
+    def _accept(self, listener, proc, deadline):
+        while time.monotonic() < deadline and proc.poll() is None:
+            r, _, _ = select.select([listener], [], [], 0.2)
+            if r:
+                return listener.accept()[0]
+        return None
+
+    def _run(self, tmp, start):
+        hc_path = os.path.join(tmp, "hostchan.sock")
+        qmp_path = os.path.join(tmp, "qmp.sock")
+        hc_l = self._listen(hc_path)
+        qmp_l = self._listen(qmp_path)
+        argv = self.argv(hc_path, qmp_path)
+        self._write("[host] " + " ".join(argv))
+        proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL,
+                                stdout=subprocess.PIPE,
+                                stderr=subprocess.STDOUT)
+        deadline = start + self.timeout
+        threads = []
+        con_t = threading.Thread(target=self._console, args=(proc.stdout,),
+                                 daemon=True)
+        con_t.start()
+        # QEMU connects its chardevs in command-line order: host channel, QMP.
+        hc = self._accept(hc_l, proc, deadline)
+        qmp = self._accept(qmp_l, proc, deadline) if hc else None
+        if hc and qmp:
+            t = threading.Thread(target=self._hostchan, args=(hc, qmp),
+                                 daemon=True)
+            t.start()
+            threads.append(t)
+        timed_out = False
+        try:
+            proc.wait(timeout=max(1, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            timed_out = True
+            proc.kill()
+            proc.wait()
+        con_t.join(5)
+        for t in threads:
+            t.join(2)
+        for s in (hc, qmp, hc_l, qmp_l):
+            if s:
+                s.close()
+        seconds = time.monotonic() - start
+        result = self._verdict(proc.returncode, timed_out, seconds)
+        self._write("[host] verdict: %s %s (%.1fs)" %
+                    (result.status, result.reason, seconds))
+        return result
+
+    def _verdict(self, rc, timed_out, seconds):
+        if self.trouble:
+            return Result("FAIL", "kernel trouble: %s" % self.trouble, seconds)
+        if timed_out:
+            what = "after the result" if self.result_line else \
+                "(last console line: %s)" % self.last_line[:120]
+            return Result("FAIL", "timeout after %ds %s" % (self.timeout, what),
+                          seconds)
+        if self.result_line is None:
+            return Result("FAIL", "VM stopped (qemu exit %s) without a result; "
+                          "last console line: %s" % (rc, self.last_line[:120]),
+                          seconds)
+        if rc != 0:
+            return Result("FAIL", "qemu exited %d" % rc, seconds)
+        status, _, reason = self.result_line.partition(" ")
+        if status not in ("PASS", "FAIL", "SKIP"):
+            return Result("FAIL", "bad result line '%s'" % self.result_line,
+                          seconds)
+        return Result(status, reason, seconds)

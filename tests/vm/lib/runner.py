@@ -1,0 +1,172 @@
+"""Run the VM scenarios: one fresh VM per (kernel, scenario), VM_JOBS at a
+time. Prints `PASS kernel/name (Ns)` / `FAIL kernel/name: reason (log: ...)`
+per scenario and ends with `vm: N passed, N failed`.
+
+Environment: KERNELS (suites, default "bookworm"), SCENARIOS (globs on the
+name), VM_JOBS (parallel VMs, default 2), VM_LIVE=1 (stream every console to
+stdout), O (build dir, default build), DMAGUARD_BIN (default $O/dmaguard).
+"""
+
+import concurrent.futures
+import os
+import subprocess
+import sys
+import threading
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import initramfs  # noqa: E402
+import kernels  # noqa: E402
+import qemu  # noqa: E402
+import scenarios  # noqa: E402
+
+VM_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+REPO = os.path.dirname(os.path.dirname(VM_DIR))
+SCEN_DIR = os.path.join(VM_DIR, "scenarios")
+
+
+def build_dir():
+    o = os.environ.get("O") or "build"
+    return os.path.join(o if os.path.isabs(o) else os.path.join(REPO, o), "vm")
+
+
+def build_helpers(out):
+    """Compile every tests/vm/guest/*.c statically into out/; return
+    {name: path}. They go to /bin in the image."""
+    guest = os.path.join(VM_DIR, "guest")
+    helpers = {}
+    os.makedirs(out, exist_ok=True)
+    for fn in sorted(os.listdir(guest)):
+        if not fn.endswith(".c"):
+            continue
+        src = os.path.join(guest, fn)
+        dst = os.path.join(out, fn[:-2])
+        helpers[fn[:-2]] = dst
+        if os.path.exists(dst) and \
+                os.path.getmtime(dst) >= os.path.getmtime(src):
+            continue
+        print("  CC       " + rel(dst), file=sys.stderr, flush=True)
+        subprocess.run([os.environ.get("CC", "gcc"), "-static", "-O2",
+                        "-Wall", "-Wextra", "-Werror", "-std=gnu11", src,
+                        "-o", dst + ".tmp"], check=True)
+        os.rename(dst + ".tmp", dst)
+    return helpers
+
+
+def dmaguard_bin():
+    path = os.environ.get("DMAGUARD_BIN") or os.path.join(
+        os.path.dirname(build_dir()), "dmaguard")
+    if not os.path.isfile(path):
+        raise initramfs.BuildError("no dmaguard binary at %s (run make, or set "
+                                   "DMAGUARD_BIN)" % path)
+    return path
+
+
+def prepare(suite, image_scenarios):
+    """Fetch the kernel and build its initramfs holding image_scenarios."""
+    out = build_dir()
+    kernel = kernels.fetch(suite)
+    mods = list(scenarios.DEFAULT_MODULES)
+    for sc in image_scenarios:
+        mods += [m for m in sc.modules + sc.noload if m not in mods]
+    initrd = initramfs.build(kernel, os.path.join(out, "initramfs"),
+                             image_scenarios, dmaguard_bin(),
+                             build_helpers(out), mods)
+    return kernel, initrd
+
+
+def log_path(suite, name):
+    return os.path.join(build_dir(), "logs", suite, name + ".log")
+
+
+def boot(kernel, initrd, suite, sc, echo=None):
+    b = qemu.Boot(kernel, initrd, sc.name, log_path(suite, sc.name),
+                  append=" ".join(sc.append), timeout=sc.timeout, echo=echo,
+                  smp=sc.smp, mem=sc.mem)
+    return b.run()
+
+
+def rel(path):
+    try:
+        return os.path.relpath(path)
+    except ValueError:
+        return path
+
+
+def main():
+    suites = (os.environ.get("KERNELS") or "bookworm").split()
+    pattern = os.environ.get("SCENARIOS") or None
+    jobs = int(os.environ.get("VM_JOBS") or "2")
+    live = os.environ.get("VM_LIVE") == "1"
+    try:
+        every = scenarios.discover(SCEN_DIR)
+        selected = scenarios.discover(SCEN_DIR, pattern)
+    except (scenarios.ScenarioError, OSError) as e:
+        print("vm: %s" % e)
+        print("vm: 0 passed, 1 failed")
+        return 1
+    if not selected:
+        print("vm: no scenario matches SCENARIOS='%s'" % pattern)
+        print("vm: 0 passed, 1 failed")
+        return 1
+    passed, failed, skipped = 0, 0, 0
+    out_lock = threading.Lock()
+    work = []
+    for suite in suites:
+        todo = [sc for sc in selected if sc.applies_to(suite)]
+        if not todo:
+            continue
+        try:
+            kernel, initrd = prepare(suite, every)
+        except (kernels.FetchError, initramfs.BuildError,
+                subprocess.CalledProcessError, OSError) as e:
+            for sc in todo:
+                print("FAIL %s/%s: cannot prepare the VM: %s" % (suite, sc.name, e),
+                      flush=True)
+                failed += 1
+            continue
+        work += [(kernel, initrd, suite, sc) for sc in todo]
+
+    def echo_for(suite, sc):
+        if not live:
+            return None
+        tag = "%s/%s| " % (suite, sc.name)
+        return lambda line: print(tag + line, flush=True)
+
+    def one(item):
+        kernel, initrd, suite, sc = item
+        try:
+            res = boot(kernel, initrd, suite, sc, echo_for(suite, sc))
+        except Exception as e:  # a runner bug must not hide other results
+            res = qemu.Result("FAIL", "runner error: %r" % e)
+        return item, res
+
+    with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, jobs)) as ex:
+        for (kernel, initrd, suite, sc), res in _as_completed(ex, one, work):
+            with out_lock:
+                name = "%s/%s" % (suite, sc.name)
+                if res.status == "PASS":
+                    passed += 1
+                    print("PASS %s (%ds)" % (name, round(res.seconds)), flush=True)
+                elif res.status == "SKIP":
+                    skipped += 1
+                    print("SKIP %s: %s (%ds)" % (name, res.reason,
+                                                 round(res.seconds)), flush=True)
+                else:
+                    failed += 1
+                    print("FAIL %s: %s (log: %s)" %
+                          (name, res.reason, rel(log_path(suite, sc.name))),
+                          flush=True)
+    if skipped:
+        print("vm: %d skipped" % skipped)
+    print("vm: %d passed, %d failed" % (passed, failed))
+    return 1 if failed else 0
+
+
+def _as_completed(ex, fn, items):
+    futures = [ex.submit(fn, it) for it in items]
+    for f in concurrent.futures.as_completed(futures):
+        yield f.result()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,83 @@
+"""Scenario files (tests/vm/scenarios/NAME.sh) and their "# vm:" headers.
+
+Header lines anywhere in the file, one key per line:
+  # vm: kernels=bookworm trixie    suites the scenario applies to (default all)
+  # vm: append=lsm=...             extra kernel command line (repeatable)
+  # vm: timeout=300                seconds for the whole boot (default 180)
+  # vm: modules=pci-pf-stub        extra modules, put in the image and loaded
+  # vm: noload=e1000               modules in the image NOT loaded at boot
+                                   (the scenario loads them itself)
+  # vm: smp=1 / mem=512            VM size (defaults 2 CPUs, 1024 MiB)
+"""
+
+import fnmatch
+import os
+
+DEFAULT_TIMEOUT = 180
+# Loaded at boot in every VM unless a scenario says noload=.
+DEFAULT_MODULES = ["e1000", "e1000e", "vfio-pci", "vfio_iommu_type1",
+                   "pci-stub"]
+KEYS = ("kernels", "append", "timeout", "modules", "noload", "smp", "mem")
+
+
+class ScenarioError(Exception):
+    pass
+
+
+class Scenario:
+    def __init__(self, path):
+        self.path = path
+        self.name = os.path.basename(path)[:-len(".sh")]
+        self.kernels = None
+        self.append = []
+        self.timeout = DEFAULT_TIMEOUT
+        self.modules = []
+        self.noload = []
+        self.smp = 2
+        self.mem = 1024
+        self._parse()
+
+    def _parse(self):
+        with open(self.path) as f:
+            for lineno, line in enumerate(f, 1):
+                if not line.startswith("# vm:"):
+                    continue
+                body = line[len("# vm:"):].strip()
+                key, eq, value = body.partition("=")
+                key, value = key.strip(), value.strip()
+                where = "%s:%d" % (self.path, lineno)
+                if not eq or key not in KEYS:
+                    raise ScenarioError("%s: bad header '%s' (keys: %s)" %
+                                        (where, body, ", ".join(KEYS)))
+                self._set(key, value, where)
+
+    def _set(self, key, value, where):
+        if key in ("timeout", "smp", "mem"):
+            if not value.isdigit() or int(value) == 0:
+                raise ScenarioError("%s: %s wants a positive number" %
+                                    (where, key))
+            setattr(self, key, int(value))
+        elif key == "kernels":
+            self.kernels = (self.kernels or []) + value.split()
+        elif key == "append":
+            self.append.append(value)
+        else:
+            getattr(self, key).extend(value.split())
+
+    def applies_to(self, suite):
+        return self.kernels is None or suite in self.kernels
+
+
+def discover(scen_dir, pattern=None):
+    """All scenarios, sorted; pattern is a glob (or several, space-separated)
+    on the name without .sh."""
+    pats = pattern.split() if pattern else ["*"]
+    found = []
+    for fn in sorted(os.listdir(scen_dir)):
+        if not fn.endswith(".sh"):
+            continue
+        name = fn[:-3]
+        if any(fnmatch.fnmatchcase(name, p) or fnmatch.fnmatchcase(fn, p)
+               for p in pats):
+            found.append(Scenario(os.path.join(scen_dir, fn)))
+    return found
