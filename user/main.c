@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* dmaguard: command dispatch. The table below is the single source of the help text. */
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include "cli.h"
@@ -37,17 +36,6 @@ static const struct command commands[] = {
 	{ "version", cmd_version, "", "print the version" },
 	{ "help", cmd_help, "", "print this help" },
 };
-
-void cli_err(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("dmaguard: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-}
 
 static void usage(FILE *f)
 {

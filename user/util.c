@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include "cli.h"
 #include "util.h"
 
 int pathf(char *buf, size_t len, const char *fmt, ...)
@@ -17,4 +18,15 @@ int pathf(char *buf, size_t len, const char *fmt, ...)
 		return -ENAMETOOLONG;
 	}
 	return 0;
+}
+
+void cli_err(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("dmaguard: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
 }
