@@ -9,16 +9,13 @@
  * dg_driver_dma_mode() (include/match.h), because sysfs does not expose the
  * kernel's driver_managed_dma flag; the BPF side uses the same list.
  *
- * A group's owner comes from dmaguard's pinned "groups" map when it has an
- * entry (the BPF programs keep it from the kernel's own ownership calls);
- * otherwise it is derived: kernel when a member is bound to a driver that
- * takes the group for kernel DMA, user when a member is bound to a user-DMA
- * driver and a process holds the group's VFIO node open, else none.
+ * A group is viable for VFIO when no member is bound to a driver that
+ * dg_driver_takes_group(); the first member that is names the blocker.
+ * Owners are decided in topology_owner.c (pinned map, else sysfs + procfs).
  *
  * No fixed limits: arrays grow as needed. Odd trees (missing or unreadable
  * files, dangling links, junk names) leave attributes unknown, never fail.
  */
-#include <bpf/bpf.h>
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
@@ -27,19 +24,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <sys/sysmacros.h>
 #include <unistd.h>
 #include "match.h"
 #include "topology.h"
-
-/* A process holding a /dev node open (only nodes under /dev are recorded). */
-struct holder {
-	int pid;
-	dev_t rdev;		/* 0 unless the node is a character device */
-	char path[64];		/* link target, e.g. /dev/vfio/12 */
-	char comm[DG_COMM_LEN];
-};
+#include "topology_int.h"
 
 struct scan {
 	const struct topo_opts *o;
@@ -49,14 +37,11 @@ struct scan {
 	size_t n_sorted;	/* devices[0, n_sorted) are sorted by bus, name */
 	int *ids;		/* group ids seen */
 	size_t n_ids, ids_cap;
-	struct holder *holders;
-	size_t n_holders, holders_cap;
-	bool holders_scanned;
 	char *err;
 	size_t errlen;
 };
 
-static int grow(void **arr, size_t *cap, size_t need, size_t elem)
+int topo_grow(void **arr, size_t *cap, size_t need, size_t elem)
 {
 	size_t n = *cap ? *cap : 16;
 	void *p;
@@ -74,7 +59,7 @@ static int grow(void **arr, size_t *cap, size_t need, size_t elem)
 }
 
 /* Copy src into dst[size]; true when it had to be cut. */
-static bool copy_name(char *dst, size_t size, const char *src)
+bool topo_copy_name(char *dst, size_t size, const char *src)
 {
 	size_t n = strlen(src);
 	bool cut = n >= size;
@@ -87,7 +72,7 @@ static bool copy_name(char *dst, size_t size, const char *src)
 }
 
 /* Read a small sysfs attribute, trailing whitespace removed. */
-static int read_attr(int dfd, const char *name, char *buf, size_t size)
+int topo_read_attr(int dfd, const char *name, char *buf, size_t size)
 {
 	ssize_t n;
 	int fd;
@@ -110,7 +95,7 @@ static int read_hex(int dfd, const char *name, unsigned long max, unsigned long 
 {
 	char buf[32], *end;
 
-	if (read_attr(dfd, name, buf, sizeof(buf)) || !isxdigit((unsigned char)buf[0]))
+	if (topo_read_attr(dfd, name, buf, sizeof(buf)) || !isxdigit((unsigned char)buf[0]))
 		return -1;
 	errno = 0;
 	*out = strtoul(buf, &end, 16);
@@ -137,14 +122,14 @@ static int link_basename(int dfd, const char *name, char *buf, size_t size, bool
 	base = base ? base + 1 : target;
 	if (!*base)
 		return -1;
-	c = copy_name(buf, size, base);
+	c = topo_copy_name(buf, size, base);
 	if (cut)
 		*cut = c;
 	return 0;
 }
 
 /* A group directory name: decimal, no sign, fits an int. */
-static int parse_group_id(const char *s, int *id)
+int topo_parse_id(const char *s, int *id)
 {
 	long v = 0;
 
@@ -194,7 +179,7 @@ static void read_device(int dfd, struct topo_device *d)
 			   &d->driver_truncated))
 		d->dma = dg_driver_dma_mode(d->driver);
 	if (!link_basename(dfd, "iommu_group", buf, sizeof(buf), NULL) &&
-	    !parse_group_id(buf, &id))
+	    !topo_parse_id(buf, &id))
 		d->group = id;
 }
 
@@ -205,15 +190,15 @@ static long add_device(struct scan *sc, const char *bus, int parentfd, const cha
 	struct topo_device *d;
 	int dfd;
 
-	if (grow((void **)&t->devices, &sc->dev_cap, t->n_devices + 1, sizeof(*d))) {
+	if (topo_grow((void **)&t->devices, &sc->dev_cap, t->n_devices + 1, sizeof(*d))) {
 		snprintf(sc->err, sc->errlen, "out of memory listing devices");
 		return -1;
 	}
 	d = &t->devices[t->n_devices];
 	memset(d, 0, sizeof(*d));
 	d->group = DG_NO_GROUP;
-	d->name_truncated = copy_name(d->name, sizeof(d->name), name);
-	copy_name(d->bus, sizeof(d->bus), bus);
+	d->name_truncated = topo_copy_name(d->name, sizeof(d->name), name);
+	topo_copy_name(d->bus, sizeof(d->bus), bus);
 	dfd = openat(parentfd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	read_device(dfd, d);
 	if (dfd >= 0)
@@ -227,7 +212,7 @@ static bool skip_entry(const struct dirent *e)
 }
 
 /* Open dirfd/path as a directory stream; NULL if it is not one. */
-static DIR *open_dir_at(int dirfd, const char *path)
+DIR *topo_open_dir_at(int dirfd, const char *path)
 {
 	int fd = openat(dirfd, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	DIR *d;
@@ -248,7 +233,7 @@ static int scan_bus(struct scan *sc, DIR *buses, const char *bus)
 	int rc = 0;
 
 	snprintf(path, sizeof(path), "%s/devices", bus);
-	devs = open_dir_at(dirfd(buses), path);
+	devs = topo_open_dir_at(dirfd(buses), path);
 	if (!devs)
 		return 0;	/* a bus without devices/ is odd, not fatal */
 	while ((e = readdir(devs))) {
@@ -269,7 +254,7 @@ static int scan_buses(struct scan *sc)
 	DIR *buses;
 	int rc = 0;
 
-	buses = open_dir_at(sc->rootfd, "bus");
+	buses = topo_open_dir_at(sc->rootfd, "bus");
 	if (!buses) {
 		snprintf(sc->err, sc->errlen, "%s/bus: %s", sc->o->sysfs, strerror(errno));
 		return -1;
@@ -302,8 +287,8 @@ static long find_device(struct scan *sc, const char *bus, const char *name)
 
 	if (*bus) {
 		memset(&key, 0, sizeof(key));
-		copy_name(key.bus, sizeof(key.bus), bus);
-		copy_name(key.name, sizeof(key.name), name);
+		topo_copy_name(key.bus, sizeof(key.bus), bus);
+		topo_copy_name(key.name, sizeof(key.name), name);
 		hit = bsearch(&key, t->devices, sc->n_sorted, sizeof(key), cmp_bus_name);
 		if (hit)
 			return hit - t->devices;
@@ -318,7 +303,7 @@ static long find_device(struct scan *sc, const char *bus, const char *name)
 
 static int add_group_id(struct scan *sc, int id)
 {
-	if (grow((void **)&sc->ids, &sc->ids_cap, sc->n_ids + 1, sizeof(int))) {
+	if (topo_grow((void **)&sc->ids, &sc->ids_cap, sc->n_ids + 1, sizeof(int))) {
 		snprintf(sc->err, sc->errlen, "out of memory listing IOMMU groups");
 		return -1;
 	}
@@ -336,7 +321,7 @@ static int scan_group_members(struct scan *sc, DIR *groups, const char *gname, i
 	int rc = 0;
 
 	snprintf(path, sizeof(path), "%s/devices", gname);
-	members = open_dir_at(dirfd(groups), path);
+	members = topo_open_dir_at(dirfd(groups), path);
 	if (!members)
 		return 0;
 	while ((e = readdir(members))) {
@@ -365,11 +350,11 @@ static int scan_groups(struct scan *sc)
 	DIR *groups;
 	int id, rc = 0;
 
-	groups = open_dir_at(sc->rootfd, "kernel/iommu_groups");
+	groups = topo_open_dir_at(sc->rootfd, "kernel/iommu_groups");
 	if (!groups)
 		return 0;	/* no IOMMU: no groups */
 	while ((e = readdir(groups))) {
-		if (parse_group_id(e->d_name, &id))
+		if (topo_parse_id(e->d_name, &id))
 			continue;
 		rc = add_group_id(sc, id);
 		if (!rc)
@@ -463,204 +448,13 @@ static void judge_viability(struct topology *t, struct topo_group *g)
 	}
 }
 
-static void add_holder(struct scan *sc, int pid, const char *comm, int fddir,
-		       const char *fdname)
-{
-	char target[PATH_MAX];
-	struct holder *h;
-	struct stat st;
-	ssize_t n;
-
-	n = readlinkat(fddir, fdname, target, sizeof(target) - 1);
-	if (n <= 0)
-		return;
-	target[n] = '\0';
-	if (strncmp(target, "/dev/", 5) || (size_t)n >= sizeof(h->path))
-		return;
-	if (grow((void **)&sc->holders, &sc->holders_cap, sc->n_holders + 1, sizeof(*h)))
-		return;	/* best effort: an owner we cannot record stays unknown */
-	h = &sc->holders[sc->n_holders++];
-	memset(h, 0, sizeof(*h));
-	h->pid = pid;
-	memcpy(h->path, target, n + 1);
-	copy_name(h->comm, sizeof(h->comm), comm);
-	/* the node may sit at another path in the holder's mount namespace */
-	if (!fstatat(fddir, fdname, &st, 0) && S_ISCHR(st.st_mode))
-		h->rdev = st.st_rdev;
-}
-
-static void scan_process(struct scan *sc, DIR *proc, const char *pidname, int pid)
-{
-	char path[NAME_MAX + 8], comm[DG_COMM_LEN + 8];
-	struct dirent *e;
-	DIR *fds;
-
-	snprintf(path, sizeof(path), "%s/comm", pidname);
-	if (read_attr(dirfd(proc), path, comm, sizeof(comm)))
-		comm[0] = '\0';
-	snprintf(path, sizeof(path), "%s/fd", pidname);
-	fds = open_dir_at(dirfd(proc), path);
-	if (!fds)
-		return;	/* gone, or another user's (not root): unknown */
-	while ((e = readdir(fds)))
-		if (!skip_entry(e))
-			add_holder(sc, pid, comm, dirfd(fds), e->d_name);
-	closedir(fds);
-}
-
-/* Record every process's open /dev nodes, once. */
-static void scan_holders(struct scan *sc)
-{
-	struct dirent *e;
-	DIR *proc;
-	int pid;
-
-	if (sc->holders_scanned || !sc->o->procfs)
-		return;
-	sc->holders_scanned = true;
-	proc = opendir(sc->o->procfs);
-	if (!proc)
-		return;
-	while ((e = readdir(proc)))
-		if (!parse_group_id(e->d_name, &pid) && pid > 0)
-			scan_process(sc, proc, e->d_name, pid);
-	closedir(proc);
-}
-
-/* The char device number in dfd/path ("MAJ:MIN"), 0 if unknown. */
-static dev_t read_devnum(int dfd, const char *path)
-{
-	unsigned int maj, min;
-	char buf[32];
-
-	if (read_attr(dfd, path, buf, sizeof(buf)) || sscanf(buf, "%u:%u", &maj, &min) != 2)
-		return 0;
-	return makedev(maj, min);
-}
-
-/* The holder with the lowest pid of node (path, or rdev when non-zero). */
-static const struct holder *find_holder(struct scan *sc, const char *path, dev_t rdev)
-{
-	const struct holder *best = NULL;
-	size_t i;
-
-	for (i = 0; i < sc->n_holders; i++) {
-		const struct holder *h = &sc->holders[i];
-
-		if (strcmp(h->path, path) && !(rdev && h->rdev == rdev))
-			continue;
-		if (!best || h->pid < best->pid)
-			best = h;
-	}
-	return best;
-}
-
-/* Who holds a VFIO device node (/dev/vfio/devices/vfioX) of device d. */
-static const struct holder *cdev_holder(struct scan *sc, const struct topo_device *d)
-{
-	const struct holder *h, *best = NULL;
-	char rel[DG_DEVICE_LEN + 80], path[64];
-	struct dirent *e;
-	DIR *vd;
-
-	snprintf(rel, sizeof(rel), "bus/%s/devices/%s/vfio-dev", d->bus, d->name);
-	vd = open_dir_at(sc->rootfd, rel);
-	if (!vd)
-		return NULL;
-	while ((e = readdir(vd))) {
-		if (strncmp(e->d_name, "vfio", 4))
-			continue;
-		snprintf(path, sizeof(path), "/dev/vfio/devices/%.32s", e->d_name);
-		snprintf(rel, sizeof(rel), "%.32s/dev", e->d_name);
-		h = find_holder(sc, path, read_devnum(dirfd(vd), rel));
-		if (h && (!best || h->pid < best->pid))
-			best = h;
-	}
-	closedir(vd);
-	return best;
-}
-
-/* Who holds the group node /dev/vfio/N or a member's device node. */
-static const struct holder *group_holder(struct scan *sc, const struct topo_group *g)
-{
-	const struct holder *h, *best;
-	char path[64], rel[64];
-	size_t i;
-
-	scan_holders(sc);
-	snprintf(path, sizeof(path), "/dev/vfio/%d", g->id);
-	snprintf(rel, sizeof(rel), "class/vfio/%d/dev", g->id);
-	best = find_holder(sc, path, read_devnum(sc->rootfd, rel));
-	for (i = 0; i < g->n_members; i++) {
-		h = cdev_holder(sc, &sc->t->devices[g->members[i]]);
-		if (h && (!best || h->pid < best->pid))
-			best = h;
-	}
-	return best;
-}
-
-/* Owner from sysfs alone (plus procfs for the holding process). */
-static void derive_owner(struct scan *sc, struct topo_group *g)
-{
-	const struct holder *h;
-	bool user_driver = false;
-	size_t i;
-
-	g->owner = DG_OWNER_NONE;
-	if (!g->viable) {
-		g->owner = DG_OWNER_KERNEL;
-		return;
-	}
-	for (i = 0; i < g->n_members; i++) {
-		const struct topo_device *d = &sc->t->devices[g->members[i]];
-
-		if (d->driver[0] && d->dma == DG_DMA_USER)
-			user_driver = true;
-	}
-	if (!user_driver)
-		return;
-	h = group_holder(sc, g);
-	if (!h)
-		return;
-	g->owner = DG_OWNER_USER;
-	g->owner_pid = h->pid;
-	memcpy(g->owner_comm, h->comm, sizeof(g->owner_comm));
-}
-
-/* Owner from the pinned map; false when it has no usable entry. */
-static bool map_owner(int map_fd, struct topo_group *g)
-{
-	struct dg_group v;
-	__u32 key = g->id;
-
-	if (map_fd < 0 || bpf_map_lookup_elem(map_fd, &key, &v))
-		return false;
-	if (v.owner > DG_OWNER_USER)
-		return false;
-	g->owner = v.owner;
-	g->owner_pid = v.owner_pid;
-	memcpy(g->owner_comm, v.owner_comm, sizeof(g->owner_comm));
-	g->owner_comm[sizeof(g->owner_comm) - 1] = '\0';
-	g->owner_from_map = true;
-	return true;
-}
-
 static void judge_groups(struct scan *sc)
 {
-	struct topology *t = sc->t;
-	int map_fd = -1;
 	size_t i;
 
-	/* absent (dmaguard not running) or not readable: derive from sysfs */
-	if (sc->o->groups_map)
-		map_fd = bpf_obj_get(sc->o->groups_map);
-	for (i = 0; i < t->n_groups; i++) {
-		judge_viability(t, &t->groups[i]);
-		if (!map_owner(map_fd, &t->groups[i]))
-			derive_owner(sc, &t->groups[i]);
-	}
-	if (map_fd >= 0)
-		close(map_fd);
+	for (i = 0; i < sc->t->n_groups; i++)
+		judge_viability(sc->t, &sc->t->groups[i]);
+	topology_judge_owners(sc->o, sc->rootfd, sc->t);
 }
 
 void topology_default_opts(const char *root, struct topo_opts *o)
@@ -706,7 +500,6 @@ out:
 		topology_free(t);
 	close(sc.rootfd);
 	free(sc.ids);
-	free(sc.holders);
 	return rc;
 }
 
