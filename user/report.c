@@ -51,7 +51,6 @@
  * the event stream's.
  */
 #include <getopt.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -62,22 +61,6 @@
 #include "topology.h"
 
 #define TEXT_MAX	(DG_SOURCE_LEN * 4 + 16)	/* an escaped name */
-
-/*
- * Same format as cli_err() in main.c; kept local so the unit tests, which
- * link everything but main.c, can run the command handlers.
- */
-static void report_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static void report_err(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("dmaguard: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-}
 
 /* --- options ---------------------------------------------------------------- */
 
@@ -210,7 +193,7 @@ static int scan(const char *root, struct topology *t)
 
 	if (!topology_scan(root, t, err, sizeof(err)))
 		return 0;
-	report_err("cannot read the device topology: %s", err);
+	cli_err("cannot read the device topology: %s", err);
 	return -1;
 }
 
@@ -220,11 +203,11 @@ static struct policy *load_policy(const char *path)
 	struct policy *p = calloc(1, sizeof(*p));
 
 	if (!p) {
-		report_err("%s: out of memory", path);
+		cli_err("%s: out of memory", path);
 		return NULL;
 	}
 	if (policy_load(path, p, err, sizeof(err))) {
-		report_err("%s", err);
+		cli_err("%s", err);
 		free(p);
 		return NULL;
 	}
