@@ -160,7 +160,7 @@ static int parse_opts(const struct command_usage *u, int argc, char **argv, stru
 	if (argc - optind > u->n_args)
 		return usage_error(u, "unexpected argument '%s'", argv[optind + u->n_args]);
 	if (argc - optind < u->n_args)
-		return usage_error(u, "missing argument%s", "");
+		return usage_error(u, "missing argument %s", "FILE");
 	if (u->n_args)
 		o->file = argv[optind];
 	return -1;
