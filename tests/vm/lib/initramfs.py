@@ -147,6 +147,8 @@ def stage_modules(kernel, wanted):
         src = os.path.join(kernel.moddir, extra)
         if os.path.exists(src):
             shutil.copy(src, mdir)
+        else:       # 7.x packages ship none; depmod warns without them
+            open(os.path.join(mdir, extra), "w").close()
     subprocess.run(["depmod", "-b", tmp, kernel.kver], check=True)
     with open(os.path.join(mdir, "load-order"), "w") as f:
         f.write("\n".join(order) + "\n")
@@ -237,10 +239,13 @@ def _collect_files(vmdir, scenarios, dmaguard, helpers):
     """{path in the image: host path} for everything but busybox/modules."""
     files = {
         "init": os.path.join(vmdir, "guest", "init"),
-        "vm/lib.sh": os.path.join(vmdir, "guest", "lib.sh"),
         "bin/dmaguard": dmaguard,
         BUSYBOX.lstrip("/"): BUSYBOX,
     }
+    guest = os.path.join(vmdir, "guest")
+    for fn in sorted(os.listdir(guest)):
+        if fn.endswith(".sh"):
+            files["vm/" + fn] = os.path.join(guest, fn)
     for name, path in helpers.items():
         files["bin/" + name] = path
     for sc in scenarios:

@@ -196,6 +196,11 @@ def extract(debs, kdir):
         if not os.path.isdir(os.path.join(root, "lib", "modules")):
             os.makedirs(os.path.join(root, "lib"), exist_ok=True)
             os.symlink("../usr/lib/modules", os.path.join(root, "lib", "modules"))
+        mdir = os.path.join(root, "lib", "modules", kver)
+        for extra in ("modules.order", "modules.builtin",
+                      "modules.builtin.modinfo"):
+            if not os.path.exists(os.path.join(mdir, extra)):
+                open(os.path.join(mdir, extra), "w").close()
         subprocess.run(["depmod", "-b", root, kver], check=True)
         open(os.path.join(tmp, ".complete"), "w").close()
         if os.path.exists(kdir):

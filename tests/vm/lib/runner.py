@@ -13,6 +13,7 @@ import subprocess
 import sys
 import threading
 
+sys.dont_write_bytecode = True   # keep the source tree clean
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import initramfs  # noqa: E402
 import kernels  # noqa: E402
@@ -22,6 +23,7 @@ import scenarios  # noqa: E402
 VM_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 REPO = os.path.dirname(os.path.dirname(VM_DIR))
 SCEN_DIR = os.path.join(VM_DIR, "scenarios")
+LDLIBS = ["-lbpf", "-lelf", "-lz", "-lzstd"]
 
 
 def build_dir():
@@ -31,7 +33,8 @@ def build_dir():
 
 def build_helpers(out):
     """Compile every tests/vm/guest/*.c statically into out/; return
-    {name: path}. They go to /bin in the image."""
+    {name: path}. They go to /bin in the image. Each is linked with
+    Debian's static libbpf (unused archives add nothing)."""
     guest = os.path.join(VM_DIR, "guest")
     helpers = {}
     os.makedirs(out, exist_ok=True)
@@ -46,8 +49,9 @@ def build_helpers(out):
             continue
         print("  CC       " + rel(dst), file=sys.stderr, flush=True)
         subprocess.run([os.environ.get("CC", "gcc"), "-static", "-O2",
-                        "-Wall", "-Wextra", "-Werror", "-std=gnu11", src,
-                        "-o", dst + ".tmp"], check=True)
+                        "-Wall", "-Wextra", "-Werror", "-std=gnu11",
+                        "-D_GNU_SOURCE", src, "-o", dst + ".tmp"] + LDLIBS,
+                       check=True)
         os.rename(dst + ".tmp", dst)
     return helpers
 

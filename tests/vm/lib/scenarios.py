@@ -33,7 +33,7 @@ class Scenario:
         self.timeout = DEFAULT_TIMEOUT
         self.modules = []
         self.noload = []
-        self.smp = 2
+        self.smp = int(os.environ.get("VM_SMP") or 2)
         self.mem = 1024
         self._parse()
 
