@@ -104,11 +104,12 @@ bench: deps
 	$(Q)tests/bench/run.sh
 
 FUZZ_SECONDS	?= 60
-$(O)/fuzz/fuzz_policy: tests/fuzz/fuzz_policy.c user/policy.c user/policy.h | $(O)/dmaguard.skel.h
+FUZZ_SRCS	:= user/policy.c user/policy_load.c
+$(O)/fuzz/fuzz_policy: tests/fuzz/fuzz_policy.c $(FUZZ_SRCS) user/policy.h
 	$(Q)mkdir -p $(@D)
 	$(call msg,FUZZ,$@)
 	$(Q)$(CLANG) $(WARN) -g -O1 -D_GNU_SOURCE -Iinclude -Iuser \
-		-fsanitize=fuzzer,address,undefined $< user/policy.c -o $@
+		-fsanitize=fuzzer,address,undefined $< $(FUZZ_SRCS) -o $@
 
 fuzz: deps $(O)/fuzz/fuzz_policy
 	$(Q)mkdir -p $(O)/fuzz/corpus

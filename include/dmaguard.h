@@ -68,6 +68,7 @@ enum dg_match_bits {
 	DG_M_UID	= 1u << 7,
 	DG_M_GID	= 1u << 8,
 	DG_M_COMM	= 1u << 9,
+	DG_M_PCI	= 1u << 10,	/* id=*:*: any PCI device */
 };
 
 /* String attributes that ended in '*' in the policy: match as a prefix. */

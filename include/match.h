@@ -63,7 +63,7 @@ DG_INLINE bool dg_bind_rule_matches(const struct dg_rule *r,
 
 	if (r->action != DG_ACT_BIND)
 		return false;
-	if ((m & (DG_M_VENDOR | DG_M_DEVID | DG_M_CLASS)) && !s->is_pci)
+	if ((m & (DG_M_VENDOR | DG_M_DEVID | DG_M_CLASS | DG_M_PCI)) && !s->is_pci)
 		return false;
 	if ((m & DG_M_VENDOR) && r->vendor != s->vendor)
 		return false;

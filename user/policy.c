@@ -256,15 +256,9 @@ static int parse_id(struct parser *ps, const struct attr *a, const struct token 
 	if (parse_id_half(ps, a, v->s, vlen, v->col, &r->vendor, &any_vendor) ||
 	    parse_id_half(ps, a, colon + 1, dlen, v->col + vlen + 1, &r->devid, &any_devid))
 		return -1;
-	/*
-	 * "*:*" should mean "any PCI device", which the matcher cannot express
-	 * without a PCI-only match bit; refuse it rather than match every device.
-	 */
-	if (any_vendor && any_devid) {
-		perr(ps, v->col, "id '*:*' names neither vendor nor device (expected at "
-				 "least one half in hex; omit id to match every device)");
-		return -1;
-	}
+	/* "*:*" names no id but still matches only PCI devices */
+	if (any_vendor && any_devid)
+		r->match |= DG_M_PCI;
 	if (!any_vendor)
 		r->match |= DG_M_VENDOR;
 	if (!any_devid)

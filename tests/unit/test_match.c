@@ -227,6 +227,19 @@ TEST(pci_attributes_never_match_a_non_pci_device)
 	ASSERT_EQ(v, DG_ALLOW);
 }
 
+TEST(id_any_any_matches_every_pci_device_only)
+{
+	struct dg_bind_subject nic = pci("0000:02:01.0", "e1000", 5, 0x8086, 0x100e, 0x020000);
+	struct dg_bind_subject uart = platform("serial8250", "serial8250", DG_NO_GROUP);
+	__u8 v;
+
+	compile("deny bind id=*:*\nallow bind\n");
+	ASSERT_EQ(bind_line(&nic, &v), 1);
+	ASSERT_EQ(v, DG_DENY);
+	ASSERT_EQ(bind_line(&uart, &v), 2);
+	ASSERT_EQ(v, DG_ALLOW);
+}
+
 TEST(group_and_dma)
 {
 	struct dg_bind_subject a = E1000_A, e = E1000E;

@@ -167,6 +167,12 @@ TEST(id_vendor_only_and_devid_only)
 	ASSERT_EQ(pol.rules[1].devid, 0x10d3);
 }
 
+TEST(id_any_any_means_any_pci_device)
+{
+	PARSE_OK("allow bind id=*:*\n");
+	ASSERT_EQ(pol.rules[0].match, DG_M_PCI);
+}
+
 TEST(class_one_two_three_bytes)
 {
 	PARSE_OK("allow bind class=0x02\nallow bind class=0x0C03\nallow bind class=0x0c0330\n");
@@ -367,9 +373,6 @@ ERR_TEST(err_id_two_colons, "allow bind id=8086:100e:1\n",
 	 "policy.conf:1:24: bad hex digit ':' in id (expected VVVV:DDDD in hex, either half may be '*')")
 ERR_TEST(err_id_star_in_half, "allow bind id=80*:100e\n",
 	 "policy.conf:1:17: bad hex digit '*' in id (expected VVVV:DDDD in hex, either half may be '*')")
-ERR_TEST(err_id_any_any, "allow bind id=*:*\n",
-	 "policy.conf:1:15: id '*:*' names neither vendor nor device "
-	 "(expected at least one half in hex; omit id to match every device)")
 ERR_TEST(err_class_no_0x, "allow bind class=02\n",
 	 "policy.conf:1:18: class '02' does not start with 0x (expected 0xCC, 0xCCSS or 0xCCSSPP)")
 ERR_TEST(err_class_odd_digits, "allow bind class=0x020\n",
