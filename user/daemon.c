@@ -174,17 +174,35 @@ static void reload_from_signal(struct pinned *p, const struct run_opts *o,
 	free(pol);
 }
 
+/*
+ * Events name rules as FILE:LINE of the policy in force; `dmaguard reload`
+ * from elsewhere may have replaced it, so take the name from the pinned
+ * policy whenever its generation changes.
+ */
+static void follow_policy(struct pinned *p, struct event_stream *s, __u64 *generation)
+{
+	struct dg_policy hdr;
+
+	if (pinned_get_policy(p, &hdr) || hdr.generation == *generation)
+		return;
+	*generation = hdr.generation;
+	hdr.source[sizeof(hdr.source) - 1] = '\0';
+	event_stream_set_policy_source(s, hdr.source);
+}
+
 static int stream_events(struct pinned *p, const struct run_opts *o, const struct policy *pol,
 			 FILE *out)
 {
 	struct event_stream s;
 	struct ring_buffer *rb;
+	__u64 generation = 0;
 	__s64 offset = 0;
 	int r, code = EXIT_OK;
 
 	event_realtime_offset(&offset);
 	event_stream_init(&s, out, o->json, offset);
 	event_stream_set_policy_source(&s, pol->hdr.source);
+	follow_policy(p, &s, &generation);
 	sync_lost(p, &s);
 	rb = ring_buffer__new(p->events_fd, on_event, &s, NULL);
 	if (!rb) {
@@ -202,6 +220,7 @@ static int stream_events(struct pinned *p, const struct run_opts *o, const struc
 			reload_requested = 0;
 			reload_from_signal(p, o, &s);
 		}
+		follow_policy(p, &s, &generation);
 		sync_lost(p, &s);
 		if (ferror(out)) {
 			cli_err("run: cannot write events: %s", strerror(errno));

@@ -335,7 +335,7 @@ static int load_error(int r, char *err, size_t len)
 			    "it needs root (CAP_BPF and CAP_PERFMON or CAP_SYS_ADMIN), BPF trampolines, "
 			    "and no lockdown or sysctl forbidding them",
 			    strerror(-r));
-	return fail(err, len, EXIT_VIOLATIONS, "cannot load the BPF programs: %s (run with -v for the verifier log)",
+	return fail(err, len, EXIT_VIOLATIONS, "cannot load the BPF programs: %s (the verifier log is above)",
 		    strerror(-r));
 }
 
