@@ -268,14 +268,20 @@ def build(kernel, outdir, scenarios, dmaguard, helpers, modules):
             if f.read().strip() == digest:
                 return out
     modtmp, order = stage_modules(kernel, modules)
+    # Unique temporary names: a demo and a test run may build at once.
+    fd, tmp = tempfile.mkstemp(prefix=".initramfs-", dir=outdir)
     try:
-        with open(out + ".tmp", "wb") as f:
+        with os.fdopen(fd, "wb") as f:
             _write_image(Cpio(f), files, modtmp, order)
+        os.rename(tmp, out)
+        with open(tmp + ".hash", "w") as f:
+            f.write(digest + "\n")
+        os.rename(tmp + ".hash", out + ".hash")
     finally:
         shutil.rmtree(modtmp, ignore_errors=True)
-    os.rename(out + ".tmp", out)
-    with open(out + ".hash", "w") as f:
-        f.write(digest + "\n")
+        for leftover in (tmp, tmp + ".hash"):
+            if os.path.exists(leftover):
+                os.unlink(leftover)
     return out
 
 
