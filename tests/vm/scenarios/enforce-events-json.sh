@@ -11,7 +11,7 @@ expect_ok vfio_bind "$ISOLATED"
 node=$(vfio_group_node "$ISOLATED")
 expect_ok wait_for_path "$node" 5
 expect_ok vfio-hold "$node"
-bdf=$(hotplug_add hot1 e1000) || fail "hot-plug failed"
+hotplug_add hot1 e1000 || fail "hot-plug failed: $HOST_REPLY"
 for t in bind unbind claim release open hotplug; do
 	expect_event "\"type\":\"$t\"" "$t event"
 done

@@ -4,8 +4,16 @@
 policy "deny bind driver=e1000e"
 dg_start
 dg_stop
-bdf=$(hotplug_add hot1 e1000e) || fail "hot-plug of an e1000e failed"
+hotplug_add hot1 e1000e || fail "hot-plug of an e1000e failed: $HOST_REPLY"
+bdf=$HOTPLUG_BDF
 log "hot-plugged $bdf"
+# the kernel's own word that the probe ran and was stopped
+n=100
+until dmesg | grep -q "driver_sysfs_add($bdf) failed" || [ "$n" -eq 0 ]; do
+	usleep 100000
+	n=$((n - 1))
+done
+expect_out "*driver_sysfs_add($bdf) failed*" dmesg
 expect_eq "$(driver_of "$bdf")" "" "driver of the hot-plugged $bdf"
 dg_start
 expect_event "\"verdict\":\"deny\",\"reason\":\"rule\".*\"device\":\"$bdf\".*\"driver\":\"e1000e\"" "deny event of the hot-plug probe"
