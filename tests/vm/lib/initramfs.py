@@ -15,6 +15,7 @@ import os
 import shutil
 import subprocess
 import tempfile
+import time
 
 BUSYBOX = "/bin/busybox"
 
@@ -254,35 +255,50 @@ def _collect_files(vmdir, scenarios, dmaguard, helpers):
 
 
 def build(kernel, outdir, scenarios, dmaguard, helpers, modules):
-    """Build (or reuse) outdir/initramfs-<kver>.cpio; return its path."""
+    """Build (or reuse) outdir/initramfs-<kver>-<hash>.cpio; return its path.
+
+    The name carries the hash of the inputs, so runs sharing a checkout (a
+    demo next to a test run) never swap each other's image mid-run."""
     vmdir = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     files = _collect_files(vmdir, scenarios, dmaguard, helpers)
     for name, path in files.items():
         if not os.path.isfile(path):
             raise BuildError("missing input for /%s: %s" % (name, path))
     os.makedirs(outdir, exist_ok=True)
-    out = os.path.join(outdir, "initramfs-%s.cpio" % kernel.kver)
-    digest = _inputs_hash(kernel, files, modules)
-    if os.path.exists(out) and os.path.exists(out + ".hash"):
-        with open(out + ".hash") as f:
-            if f.read().strip() == digest:
-                return out
+    digest = _inputs_hash(kernel, files, modules)[:16]
+    out = os.path.join(outdir, "initramfs-%s-%s.cpio" % (kernel.kver, digest))
+    if os.path.exists(out):
+        os.utime(out)
+        return out
     modtmp, order = stage_modules(kernel, modules)
-    # Unique temporary names: a demo and a test run may build at once.
     fd, tmp = tempfile.mkstemp(prefix=".initramfs-", dir=outdir)
     try:
         with os.fdopen(fd, "wb") as f:
             _write_image(Cpio(f), files, modtmp, order)
+        os.chmod(tmp, 0o644)
         os.rename(tmp, out)
-        with open(tmp + ".hash", "w") as f:
-            f.write(digest + "\n")
-        os.rename(tmp + ".hash", out + ".hash")
     finally:
         shutil.rmtree(modtmp, ignore_errors=True)
-        for leftover in (tmp, tmp + ".hash"):
-            if os.path.exists(leftover):
-                os.unlink(leftover)
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+    _prune(outdir, kernel.kver, keep=out)
     return out
+
+
+def _prune(outdir, kver, keep, max_age=3600, newest=4):
+    """Drop old images of kver: those unused for max_age seconds, beyond the
+    newest few (another run may still be booting one of those)."""
+    prefix = "initramfs-%s-" % kver
+    imgs = [os.path.join(outdir, f) for f in os.listdir(outdir)
+            if f.startswith(prefix) and f.endswith(".cpio")]
+    imgs.sort(key=os.path.getmtime, reverse=True)
+    now = time.time()
+    for path in imgs[newest:]:
+        if path != keep and now - os.path.getmtime(path) > max_age:
+            try:
+                os.unlink(path)
+            except OSError:
+                pass
 
 
 def _write_image(cpio, files, modtmp, order):

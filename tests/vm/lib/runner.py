@@ -48,11 +48,12 @@ def build_helpers(out):
                 os.path.getmtime(dst) >= os.path.getmtime(src):
             continue
         print("  CC       " + rel(dst), file=sys.stderr, flush=True)
+        tmp = "%s.tmp%d" % (dst, os.getpid())   # concurrent runs
         subprocess.run([os.environ.get("CC", "gcc"), "-static", "-O2",
                         "-Wall", "-Wextra", "-Werror", "-std=gnu11",
-                        "-D_GNU_SOURCE", src, "-o", dst + ".tmp"] + LDLIBS,
+                        "-D_GNU_SOURCE", src, "-o", tmp] + LDLIBS,
                        check=True)
-        os.rename(dst + ".tmp", dst)
+        os.rename(tmp, dst)
     return helpers
 
 
