@@ -14,6 +14,16 @@
  * subject of this task (probe frame depth for bind), or -1. */
 extern int first_matching_rule(__u32 slot, __u32 action, __u32 depth);
 
+/*
+ * What an LSM program returns when an earlier LSM already decided: its error,
+ * in the range the verifier of 6.9+ insists on ([-MAX_ERRNO, 0]).
+ */
+#define MAX_ERRNO 4095
+static __always_inline int earlier_verdict(int ret)
+{
+	return ret < 0 && ret >= -MAX_ERRNO ? ret : -EPERM;
+}
+
 static __always_inline struct dg_config *get_config(void)
 {
 	__u32 zero = 0;
@@ -57,6 +67,28 @@ static __always_inline __u8 judge(const struct dg_policy *p, __u32 slot, __u8 ac
 }
 
 /*
+ * The next event sequence number. The holder of the mutex runs a few
+ * instructions with migration off, so a contender gets it within a few
+ * tries; the bound only keeps the verifier's loop finite. Should it ever be
+ * reached, the number is taken unlocked (at worst a duplicate, never a gap).
+ */
+#define SEQ_MUTEX_TRIES 256
+static __always_inline __u64 take_seq(struct dg_stats *st)
+{
+	__u32 zero = 0, one = 1;
+	__u64 seq;
+	int i;
+
+	for (i = 0; i < SEQ_MUTEX_TRIES; i++)
+		if (!bpf_map_update_elem(&seq_mutex, &zero, &one, BPF_NOEXIST))
+			break;
+	seq = st->next_seq++;
+	if (i < SEQ_MUTEX_TRIES)
+		bpf_map_delete_elem(&seq_mutex, &zero);
+	return seq;
+}
+
+/*
  * Reserve an event and give it the next sequence number. The number is taken
  * before the reservation, so an event the ring has no room for leaves a gap
  * that userspace reports as lost; the kernel counts it too.
@@ -71,7 +103,7 @@ static __always_inline struct dg_event *event_start(__u32 type)
 	st = bpf_map_lookup_elem(&stats, &zero);
 	if (!st)
 		return NULL;
-	seq = __sync_fetch_and_add(&st->next_seq, 1);
+	seq = take_seq(st);
 	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
 	if (!e) {
 		__sync_fetch_and_add(&st->lost, 1);

@@ -95,6 +95,18 @@ DG_MAP struct {
 	__type(value, struct dg_open_subject);
 } opening SEC(".maps");
 
+/*
+ * A mutex for taking event sequence numbers: inserting its one key with
+ * BPF_NOEXIST is atomic on every kernel, while fetching atomics need 5.12
+ * and bpf_spin_lock is not available to tracing programs on 5.10.
+ */
+DG_MAP struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __u32);
+} seq_mutex SEC(".maps");
+
 DG_MAP struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
 	__uint(max_entries, 256 * 1024);

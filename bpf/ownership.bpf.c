@@ -99,3 +99,29 @@ int BPF_PROG(device_release_exit, struct device *dev)
 	report_ownership(DG_EV_RELEASE, gid, dev, 0, false);
 	return 0;
 }
+
+/*
+ * Kernels without the ownership API (before 5.19): VFIO's type1 backend
+ * attaches a group it takes for userspace to its IOMMU domain, so that is
+ * where userspace ownership starts and ends. Loaded only on such kernels.
+ */
+SEC("fexit/iommu_attach_group")
+int BPF_PROG(attach_group_exit, void *domain, struct iommu_group *grp, int ret)
+{
+	__s32 gid = BPF_CORE_READ(grp, id);
+
+	if (!ret)
+		group_account(gid, 0, 1, false);
+	report_ownership(DG_EV_CLAIM, gid, NULL, ret, true);
+	return 0;
+}
+
+SEC("fentry/iommu_detach_group")
+int BPF_PROG(detach_group_enter, void *domain, struct iommu_group *grp)
+{
+	__s32 gid = BPF_CORE_READ(grp, id);
+
+	group_account(gid, 0, 0, true);
+	report_ownership(DG_EV_RELEASE, gid, NULL, 0, false);
+	return 0;
+}

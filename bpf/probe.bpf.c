@@ -99,8 +99,9 @@ int BPF_PROG(probe_enter, struct device *dev, const struct device_driver *drv)
 /*
  * really_probe() returns 1 when bound before 5.11 and 0 after, -errno for a
  * failure before the driver's probe() and, from 5.11, +errno for a failure in
- * it. dev->driver is set exactly when the device ended up bound, in every
- * version, so that decides; the error is reported as -errno.
+ * it. Before 5.11 every failure collapses to 0, and `bind` turns that into
+ * -ENODEV, the only error left to report. dev->driver is set exactly when the
+ * device ended up bound, in every version, so that decides success.
  */
 static __always_inline __s32 probe_result(struct device *dev, int ret)
 {
@@ -108,7 +109,7 @@ static __always_inline __s32 probe_result(struct device *dev, int ret)
 		return 0;
 	if (ret > 0)
 		return -ret;
-	return ret;
+	return ret ? ret : -ENODEV;
 }
 
 static __always_inline void report_probe(struct probe_frame *f, __s32 result)
@@ -190,7 +191,7 @@ SEC("lsm/kernfs_init_security")
 int BPF_PROG(lsm_kernfs, struct kernfs_node *kn_dir, struct kernfs_node *kn, int ret)
 {
 	if (ret)
-		return ret;
+		return earlier_verdict(ret);
 	if (!denials_in_flight)
 		return 0;
 	return judge_kernfs(kn_dir, kn);
@@ -201,21 +202,30 @@ SEC("fmod_ret/security_kernfs_init_security")
 int BPF_PROG(fmod_kernfs, struct kernfs_node *kn_dir, struct kernfs_node *kn, int ret)
 {
 	if (ret)
-		return ret;
+		return earlier_verdict(ret);
 	if (!denials_in_flight)
 		return 0;
 	return judge_kernfs(kn_dir, kn);
 }
 
-/* Unbind: the driver is still set on entry. */
-SEC("fentry/device_release_driver_internal")
-int BPF_PROG(release_enter, struct device *dev, const struct device_driver *drv)
+/*
+ * Unbind. __device_release_driver() first waits until no device link makes
+ * the device busy; the last device_links_busy() call, returning false, comes
+ * while dev->driver is still set and the release can no longer be refused.
+ * It lives in core.c and its one caller in dd.c, so it is never inlined,
+ * unlike device_release_driver_internal() on 5.10; the later cleanup calls
+ * run after dev->driver is cleared on current stable kernels.
+ */
+SEC("fexit/device_links_busy")
+int BPF_PROG(unbind_exit, struct device *dev, bool busy)
 {
 	const struct device_driver *cur = BPF_CORE_READ(dev, driver);
 	struct dg_bind_subject s = {};
 	struct dg_event *e;
 
-	if (!cur || (drv && drv != cur))
+	if (busy)
+		return 0;
+	if (!cur)
 		return 0;
 	read_device(dev, &s);
 	read_driver(cur, &s);

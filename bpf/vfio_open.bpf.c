@@ -85,7 +85,7 @@ SEC("lsm/file_open")
 int BPF_PROG(lsm_file_open, struct file *file, int ret)
 {
 	if (ret)
-		return ret;
+		return earlier_verdict(ret);
 	return gate_open(file);
 }
 
@@ -94,7 +94,7 @@ SEC("fmod_ret/security_file_open")
 int BPF_PROG(fmod_file_open, struct file *file, int ret)
 {
 	if (ret)
-		return ret;
+		return earlier_verdict(ret);
 	return gate_open(file);
 }
 

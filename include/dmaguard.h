@@ -239,5 +239,6 @@ struct dg_stats {
 	__u64 next_seq;		/* seq of the next event */
 	__u64 lost;		/* events the ring buffer had no room for */
 };
+_Static_assert(sizeof(struct dg_stats) == 16, "dg_stats layout");
 
 #endif /* DMAGUARD_H */

@@ -41,7 +41,7 @@ static const char *const pinned_maps[] = {
 
 /* Programs enforcement cannot do without. */
 static const char *const required_progs[] = {
-	"probe_enter", "probe_exit", "release_enter", "device_add_exit", "device_del_enter",
+	"probe_enter", "probe_exit", "unbind_exit", "device_add_exit", "device_del_enter",
 };
 
 static int fail(char *err, size_t len, int code, const char *fmt, ...)
@@ -125,6 +125,12 @@ static bool is_required(const char *name)
 	return false;
 }
 
+/* Where ownership is seen on kernels without the ownership API (< 5.19). */
+static bool is_legacy_ownership(const char *target)
+{
+	return !strcmp(target, "iommu_attach_group") || !strcmp(target, "iommu_detach_group");
+}
+
 /*
  * Load only programs whose attach target the running kernel has, and only
  * one flavour of the deny hooks. A missing required target is fatal.
@@ -140,6 +146,10 @@ static int select_programs(struct dmaguard_bpf *skel, struct load_report *rep,
 	if (!vmlinux)
 		return fail(err, len, EXIT_KERNEL, "cannot read the kernel's BTF: %s",
 			    strerror(errno));
+	rep->ownership_api = btf__find_by_name_kind(vmlinux, "iommu_device_use_default_domain",
+						    BTF_KIND_FUNC) > 0;
+	rep->device_claims = btf__find_by_name_kind(vmlinux, "iommu_device_claim_dma_owner",
+						    BTF_KIND_FUNC) > 0;
 	bpf_object__for_each_program(prog, skel->obj) {
 		const char *name = bpf_program__name(prog);
 		const char *sec = bpf_program__section_name(prog);
@@ -151,6 +161,8 @@ static int select_programs(struct dmaguard_bpf *skel, struct load_report *rep,
 			wanted = rep->hooks == HOOK_LSM;
 		else if (!strncmp(sec, "fmod_ret/", 9))
 			wanted = rep->hooks == HOOK_FMOD_RET;
+		else if (is_legacy_ownership(target))
+			wanted = !rep->ownership_api;
 		if (wanted && !present && (is_required(name) || !strncmp(sec, "lsm/", 4) ||
 					   !strncmp(sec, "fmod_ret/", 9))) {
 			code = fail(err, len, EXIT_KERNEL,
@@ -159,10 +171,6 @@ static int select_programs(struct dmaguard_bpf *skel, struct load_report *rep,
 			break;
 		}
 		bpf_program__set_autoload(prog, wanted && present);
-		if (!strcmp(target, "iommu_device_use_default_domain"))
-			rep->ownership_api = present;
-		if (!strcmp(target, "iommu_device_claim_dma_owner"))
-			rep->device_claims = present;
 	}
 	btf__free(vmlinux);
 	return code;
@@ -416,7 +424,6 @@ int loader_ensure(const char *dir, const struct policy *pol, struct load_report 
 	pathf(links, sizeof(links), "%s/links", dir);
 	if (!access(links, F_OK)) {
 		rep->reused = true;
-		rep->hooks = HOOK_LSM;
 		list_pinned_links(dir, rep);
 		return 0;
 	}
@@ -426,14 +433,79 @@ int loader_ensure(const char *dir, const struct policy *pol, struct load_report 
 	return load_and_pin(dir, pol, rep, err, len);
 }
 
+#define MAX_LINKS 64
+
+/* The programs behind DIR's pinned links, to see them go after unpinning. */
+static size_t pinned_prog_ids(const char *dir, __u32 *ids, size_t max)
+{
+	char links[PATH_MAX], path[PATH_MAX];
+	struct dirent *de;
+	size_t n = 0;
+	DIR *d;
+
+	if (pathf(links, sizeof(links), "%s/links", dir))
+		return 0;
+	d = opendir(links);
+	if (!d)
+		return 0;
+	while ((de = readdir(d)) && n < max) {
+		struct bpf_link_info info = { 0 };
+		__u32 info_len = sizeof(info);
+		int fd;
+
+		if (de->d_name[0] == '.' || pathf(path, sizeof(path), "%s/%s", links, de->d_name))
+			continue;
+		fd = bpf_obj_get(path);
+		if (fd < 0)
+			continue;
+		if (!bpf_obj_get_info_by_fd(fd, &info, &info_len))
+			ids[n++] = info.prog_id;
+		close(fd);
+	}
+	closedir(d);
+	return n;
+}
+
+/* Wait until none of the programs is loaded: detaching completes after the
+ * last reference goes, which the kernel may defer past our unlink. */
+static int wait_programs_gone(const __u32 *ids, size_t n)
+{
+	int tries, left = 0;
+	size_t i;
+
+	for (tries = 0; tries < 250; tries++) {
+		left = 0;
+		for (i = 0; i < n; i++) {
+			int fd = bpf_prog_get_fd_by_id(ids[i]);
+
+			if (fd >= 0) {
+				close(fd);
+				left++;
+			}
+		}
+		if (!left)
+			return 0;
+		usleep(20000);
+	}
+	return left;
+}
+
 int loader_unload(const char *dir, char *err, size_t len)
 {
+	__u32 ids[MAX_LINKS];
+	size_t n;
 	int r;
 
 	if (access(dir, F_OK))
 		return fail(err, len, -1, "nothing is pinned at %s", dir);
+	n = pinned_prog_ids(dir, ids, MAX_LINKS);
 	r = remove_pins(dir);
 	if (r)
 		return fail(err, len, -1, "cannot remove %s: %s", dir, strerror(-r));
+	r = wait_programs_gone(ids, n);
+	if (r)
+		return fail(err, len, -1,
+			    "unpinned %s, but %d of dmaguard's programs are still loaded after 5 s "
+			    "(another process holds them)", dir, r);
 	return 0;
 }

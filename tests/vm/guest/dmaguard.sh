@@ -8,6 +8,14 @@ DG_LOG=/tmp/run.log
 DG_PIN=/sys/fs/bpf/dmaguard
 DG_PID=
 
+# What the writer of a denied `bind` sees: before 5.11 really_probe()
+# collapses every failure to 0 and bind_store() reports ENODEV; later the
+# kernfs failure comes back as ENOMEM (kernel-notes 1e).
+case "$(uname -r)" in
+5.*)	DENY_ERR=ENODEV DENY_RESULT=-19 ;;
+*)	DENY_ERR=ENOMEM DENY_RESULT=-12 ;;
+esac
+
 # policy TEXT: write the policy file (root-owned, not writable by others)
 policy() {
 	printf '%s\n' "$1" >"$DG_POLICY"

@@ -5,8 +5,8 @@ policy "default bind deny"
 expect_ok unbind "$SHARED_B"
 expect_ok unbind "$MF_B"
 dg_start
-expect_write_fail /sys/bus/pci/drivers/e1000/bind "$SHARED_B" ENOMEM
-expect_write_fail /sys/bus/pci/drivers/e1000e/bind "$MF_B" ENOMEM
+expect_write_fail /sys/bus/pci/drivers/e1000/bind "$SHARED_B" "$DENY_ERR"
+expect_write_fail /sys/bus/pci/drivers/e1000e/bind "$MF_B" "$DENY_ERR"
 expect_eq "$(driver_of "$SHARED_B")" "" "driver of $SHARED_B"
 expect_eq "$(driver_of "$MF_B")" "" "driver of $MF_B"
 expect_event "\"verdict\":\"deny\",\"reason\":\"default\",\"device\":\"$MF_B\"" "default deny event"

@@ -6,7 +6,7 @@ policy "deny bind device=$SHARED_A
 allow bind"
 dg_start --all
 expect_ok unbind "$SHARED_A"
-expect_write_fail /sys/bus/pci/drivers/e1000/bind "$SHARED_A" ENOMEM
+expect_write_fail /sys/bus/pci/drivers/e1000/bind "$SHARED_A" "$DENY_ERR"
 expect_ok vfio_bind "$ISOLATED"
 node=$(vfio_group_node "$ISOLATED")
 expect_ok wait_for_path "$node" 5
@@ -21,3 +21,5 @@ first=$(head -n 1 "$DG_EVENTS" | sed 's/.*"seq":\([0-9]*\).*/\1/')
 last=$(tail -n 1 "$DG_EVENTS" | sed 's/.*"seq":\([0-9]*\).*/\1/')
 expect_eq "$((last - first + 1))" "$(wc -l <"$DG_EVENTS")" "events between the first and last seq"
 expect_fail grep -q '"type":"lost"' "$DG_EVENTS"
+# one unbind of SHARED_A (the explicit one), none for its failed probe
+expect_eq "$(grep -c "\"type\":\"unbind\",\"device\":\"$SHARED_A\"" "$DG_EVENTS")" 1 "unbind events of $SHARED_A"

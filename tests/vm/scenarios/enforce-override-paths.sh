@@ -6,7 +6,11 @@ expect_ok unbind "$SHARED_A"
 dg_start
 
 expect_ok set_override "$SHARED_A" e1000
-expect_write_fail /sys/bus/pci/drivers_probe "$SHARED_A"
+case "$(uname -r)" in
+5.*)	# device_attach() reports a failed probe as "no driver": the write succeeds
+	expect_write_ok /sys/bus/pci/drivers_probe "$SHARED_A" ;;
+*)	expect_write_fail /sys/bus/pci/drivers_probe "$SHARED_A" EINVAL ;;
+esac
 expect_eq "$(driver_of "$SHARED_A")" "" "driver of $SHARED_A after drivers_probe"
 expect_event "\"verdict\":\"deny\",\"reason\":\"rule\",\"rule\":\"$DG_POLICY:1\",\"device\":\"$SHARED_A\".*\"driver\":\"e1000\"" "deny event for drivers_probe"
 expect_ok set_override "$SHARED_A" ""

@@ -11,20 +11,20 @@ rc=$?
 sed 's/^/    | /' /tmp/reload.out
 expect_eq "$rc" 2 "exit code of reload with a bad policy"
 expect_out "/tmp/bad.conf:1:11: unknown attribute 'vendor'*" cat /tmp/reload.out
-expect_write_fail /sys/bus/pci/drivers/e1000/bind "$SHARED_A" ENOMEM
+expect_write_fail /sys/bus/pci/drivers/e1000/bind "$SHARED_A" "$DENY_ERR"
 
 cp /tmp/bad.conf "$DG_POLICY"
 kill -HUP "$DG_PID"
 n=100
 until grep -q 'rejected' "$DG_LOG" || [ "$n" -eq 0 ]; do usleep 100000; n=$((n - 1)); done
 expect_out '*rejected; the previous policy stays in force*' cat "$DG_LOG"
-expect_write_fail /sys/bus/pci/drivers/e1000/bind "$SHARED_A" ENOMEM
+expect_write_fail /sys/bus/pci/drivers/e1000/bind "$SHARED_A" "$DENY_ERR"
 
 printf 'allow bind device=%s\ndefault bind deny\n' "$SHARED_A" >/tmp/good.conf
 chmod 600 /tmp/good.conf
 expect_ok dmaguard reload --policy /tmp/good.conf
 expect_write_ok /sys/bus/pci/drivers/e1000/bind "$SHARED_A"
 expect_ok unbind "$SHARED_B"
-expect_write_fail /sys/bus/pci/drivers/e1000/bind "$SHARED_B" ENOMEM
+expect_write_fail /sys/bus/pci/drivers/e1000/bind "$SHARED_B" "$DENY_ERR"
 expect_event "\"reason\":\"default\",\"device\":\"$SHARED_B\"" "default deny of the new policy"
 dg_stop

@@ -7,11 +7,11 @@ dg_start
 before=$(bpf_prog_count)
 expect_ne "$before" 0 "BPF programs loaded"
 dg_kill
-expect_write_fail /sys/bus/pci/drivers/e1000/bind "$SHARED_A" ENOMEM
+expect_write_fail /sys/bus/pci/drivers/e1000/bind "$SHARED_A" "$DENY_ERR"
 expect_eq "$(driver_of "$SHARED_A")" "" "driver of $SHARED_A with the daemon killed"
 dg_start
 expect_out '*reusing pinned enforcement*' cat "$DG_LOG"
 expect_eq "$(bpf_prog_count)" "$before" "BPF programs after restart"
 expect_event "\"verdict\":\"deny\",.*\"device\":\"$SHARED_A\"" "deny event emitted while the daemon was dead"
-expect_write_fail /sys/bus/pci/drivers/e1000/bind "$SHARED_A" ENOMEM
+expect_write_fail /sys/bus/pci/drivers/e1000/bind "$SHARED_A" "$DENY_ERR"
 dg_stop

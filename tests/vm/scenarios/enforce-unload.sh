@@ -5,7 +5,7 @@ policy "deny bind device=$SHARED_A"
 expect_ok unbind "$SHARED_A"
 dg_start
 dg_stop
-expect_write_fail /sys/bus/pci/drivers/e1000/bind "$SHARED_A" ENOMEM
+expect_write_fail /sys/bus/pci/drivers/e1000/bind "$SHARED_A" "$DENY_ERR"
 expect_ok dmaguard unload
 expect_fail test -e "$DG_PIN"
 expect_eq "$(bpf_prog_count)" 0 "BPF programs after unload"
