@@ -87,13 +87,17 @@ deps:
 unit: $(UNIT_BINS)
 	$(Q)tests/unit/run.sh $(UNIT_BINS)
 
+# The kernel matrix: Debian bullseye 5.10, bookworm 6.1, trixie 6.12 and the
+# newest Debian kernel, trixie-backports 7.x (KERNELS=bookworm for one).
+KERNELS		?= bullseye bookworm trixie trixie-backports
+export KERNELS
+
 vm: $(O)/dmaguard
 	$(Q)tests/vm/run.sh
 
 check: deps
 	$(Q)$(MAKE) --no-print-directory all
-	$(Q)$(MAKE) --no-print-directory unit
-	$(Q)$(MAKE) --no-print-directory vm
+	$(Q)tests/check.sh $(MAKE)
 
 demo: deps
 	$(Q)$(MAKE) --no-print-directory all

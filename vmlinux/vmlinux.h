@@ -123,5 +123,6 @@ struct file {
 
 #define EPERM		1
 #define ENOMEM		12
+#define ENODEV		19
 
 #endif /* DMAGUARD_VMLINUX_H */

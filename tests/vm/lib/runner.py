@@ -86,6 +86,7 @@ def log_path(suite, name):
 def boot(kernel, initrd, suite, sc, echo=None):
     b = qemu.Boot(kernel, initrd, sc.name, log_path(suite, sc.name),
                   append=" ".join(sc.append), timeout=sc.timeout, echo=echo,
+                  expect_trouble=sc.expect_trouble,
                   smp=sc.smp, mem=sc.mem)
     return b.run()
 

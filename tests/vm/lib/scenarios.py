@@ -11,13 +11,15 @@ Header lines anywhere in the file, one key per line:
 """
 
 import fnmatch
+import re
 import os
 
 DEFAULT_TIMEOUT = 180
 # Loaded at boot in every VM unless a scenario says noload=.
 DEFAULT_MODULES = ["e1000", "e1000e", "vfio-pci", "vfio_iommu_type1",
                    "pci-stub"]
-KEYS = ("kernels", "append", "timeout", "modules", "noload", "smp", "mem")
+KEYS = ("kernels", "append", "timeout", "modules", "noload", "smp", "mem",
+        "expect-trouble")
 
 
 class ScenarioError(Exception):
@@ -35,6 +37,7 @@ class Scenario:
         self.noload = []
         self.smp = int(os.environ.get("VM_SMP") or 2)
         self.mem = 1024
+        self.expect_trouble = None
         self._parse()
 
     def _parse(self):
@@ -61,6 +64,12 @@ class Scenario:
             self.kernels = (self.kernels or []) + value.split()
         elif key == "append":
             self.append.append(value)
+        elif key == "expect-trouble":
+            try:
+                re.compile(value)
+            except re.error as e:
+                raise ScenarioError("%s: expect-trouble: %s" % (where, e))
+            self.expect_trouble = value
         else:
             getattr(self, key).extend(value.split())
 
