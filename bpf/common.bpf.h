@@ -163,9 +163,10 @@ static __always_inline int group_id(struct device *dev)
 	return grp ? BPF_CORE_READ(grp, id) : DG_NO_GROUP;
 }
 
+/* The device is on the "pci" bus (not "pci_express", PCIe port services). */
 static __always_inline bool dev_is_pci(struct device *dev)
 {
-	char bus[4] = {};
+	char bus[5] = {};
 
 	bpf_probe_read_kernel_str(bus, sizeof(bus), BPF_CORE_READ(dev, bus, name));
 	return bus[0] == 'p' && bus[1] == 'c' && bus[2] == 'i' && bus[3] == '\0';

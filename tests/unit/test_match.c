@@ -83,7 +83,7 @@ static int open_line(const struct dg_open_subject *s, __u8 *verdict)
 	return m ? (int)m->line : 0;
 }
 
-/* The demo VM: two e1000 behind a PCIe-to-PCI bridge (group 5), an e1000e (group 6). */
+/* Like the demo VM: two e1000 behind a PCIe-to-PCI bridge (here group 5), an e1000e (group 6). */
 #define E1000_A pci("0000:02:01.0", "e1000", 5, 0x8086, 0x100e, 0x020000)
 #define E1000_B pci("0000:02:02.0", "e1000", 5, 0x8086, 0x100e, 0x020000)
 #define E1000E pci("0000:01:00.0", "e1000e", 6, 0x8086, 0x10d3, 0x020000)
@@ -394,8 +394,8 @@ TEST(example_policy_on_the_demo_topology)
 {
 	static char text[POLICY_MAX_BYTES];
 	struct dg_bind_subject e = E1000E, a = E1000_A;
-	struct dg_open_subject qemu = opener(DG_NODE_GROUP, 6, "", 0, 0, "qemu-system-x86");
-	struct dg_open_subject sh = opener(DG_NODE_GROUP, 6, "", 0, 0, "sh");
+	struct dg_open_subject qemu = opener(DG_NODE_GROUP, 7, "", 0, 0, "qemu-system-x86");
+	struct dg_open_subject sh = opener(DG_NODE_GROUP, 7, "", 0, 0, "sh");
 	FILE *f = fopen("examples/policy.conf", "r");
 	size_t n;
 	__u8 v;
@@ -422,12 +422,12 @@ TEST(example_policy_on_the_demo_topology)
 	bind_line(&a, &v);
 	ASSERT_EQ(v, DG_AUDIT);
 	open_line(&qemu, &v);
-	ASSERT_EQ(v, DG_ALLOW);
+	ASSERT_EQ(v, DG_ALLOW);		/* QEMU as root */
 	open_line(&sh, &v);
-	ASSERT_EQ(v, DG_AUDIT);
-	sh.group = 5;
-	ASSERT_EQ(open_line(&sh, &v), 0);
-	ASSERT_EQ(v, DG_DENY);
+	ASSERT_EQ(v, DG_AUDIT);		/* another root process: reported */
+	qemu.uid = 1000;
+	ASSERT_EQ(open_line(&qemu, &v), 0);
+	ASSERT_EQ(v, DG_DENY);		/* anyone else: the default */
 }
 
 TEST(enum_names)
