@@ -144,8 +144,9 @@ static int select_programs(struct dmaguard_bpf *skel, struct load_report *rep,
 	int code = 0;
 
 	if (!vmlinux)
-		return fail(err, len, EXIT_KERNEL, "cannot read the kernel's BTF: %s",
-			    strerror(errno));
+		return fail(err, len, EXIT_KERNEL,
+			    "cannot use the kernel's BTF (/sys/kernel/btf/vmlinux): %s; "
+			    "it needs CONFIG_DEBUG_INFO_BTF=y", strerror(errno));
 	rep->ownership_api = btf__find_by_name_kind(vmlinux, "iommu_device_use_default_domain",
 						    BTF_KIND_FUNC) > 0;
 	rep->device_claims = btf__find_by_name_kind(vmlinux, "iommu_device_claim_dma_owner",

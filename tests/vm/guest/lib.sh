@@ -244,7 +244,8 @@ hotplug_add() {
 	host_request "device_add $2,bus=hp1,id=$1${3:+,$3}" || return 1
 	while [ "$n" -gt 0 ]; do
 		for d in "$HOTPLUG_PORT_PATH"/????:??:??.?; do
-			if [ -e "$d/vendor" ]; then
+			# the bus link comes after the device's own directory
+			if [ -e "$d/vendor" ] && [ -e "$SYS_PCI/devices/${d##*/}" ]; then
 				HOTPLUG_BDF=${d##*/}
 				return 0
 			fi
