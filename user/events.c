@@ -6,6 +6,8 @@
 #include <string.h>
 #include <time.h>
 #include "events.h"
+#include "json.h"
+#include "policy.h"
 
 /* Appends to a fixed buffer; remembers overflow instead of failing each call. */
 struct line {
@@ -59,29 +61,18 @@ static int line_done(struct line *l)
 	return l->overflow ? -ENOSPC : (int)l->pos;
 }
 
-/*
- * A JSON string of the bytes s[0..strnlen(s, max)). Only printable ASCII is
- * copied; everything else is \u00XX, so the line is valid JSON (and ASCII)
- * whatever the kernel sent, and Latin-1 encoding of the decoded string gives
- * the bytes back. To be merged with json.c's writer once its policy for
- * non-UTF-8 bytes is settled.
- */
+/* A JSON string of the bytes s[0..strnlen(s, max)), escaped as json.h says. */
 static void line_json_string(struct line *l, const char *s, size_t max)
 {
-	size_t i, n = strnlen(s, max);
+	size_t i, k, n = strnlen(s, max);
+	char esc[JSON_ESCAPE_MAX];
 
 	line_putc(l, '"');
 	for (i = 0; i < n; i++) {
-		unsigned char c = s[i];
+		size_t len = json_escape_byte((unsigned char)s[i], esc);
 
-		if (c == '"' || c == '\\') {
-			line_putc(l, '\\');
-			line_putc(l, c);
-		} else if (c < 0x20 || c >= 0x7f) {
-			line_printf(l, "\\u%04x", c);
-		} else {
-			line_putc(l, c);
-		}
+		for (k = 0; k < len; k++)
+			line_putc(l, esc[k]);
 	}
 	line_putc(l, '"');
 }
@@ -113,24 +104,6 @@ static const char *const type_names[] = {
 	[DG_EV_LOST] = "lost",
 };
 
-static const char *const verdict_names[] = {
-	[DG_ALLOW] = "allow",
-	[DG_DENY] = "deny",
-	[DG_AUDIT] = "audit",
-};
-
-static const char *const reason_names[] = {
-	[DG_REASON_RULE] = "rule",
-	[DG_REASON_DEFAULT] = "default",
-	[DG_REASON_MIXED] = "mixed-ownership",
-	[DG_REASON_KERNEL_REFUSED] = "kernel-refused",
-};
-
-static const char *const dma_names[] = {
-	[DG_DMA_KERNEL] = "kernel",
-	[DG_DMA_USER] = "user",
-};
-
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
 /*
@@ -147,6 +120,19 @@ static const char *enum_name(const char *const *names, size_t n,
 }
 
 #define NAME_OF(table, v, tmp) enum_name(table, ARRAY_SIZE(table), v, tmp, sizeof(tmp))
+
+/* The policy's names for verdicts, reasons and DMA modes, "unknown-N" past them. */
+static const char *policy_name(const char *name, unsigned int v, char *tmp, size_t tmplen)
+{
+	if (strcmp(name, "unknown"))
+		return name;
+	snprintf(tmp, tmplen, "unknown-%u", v);
+	return tmp;
+}
+
+#define VERDICT(v, tmp) policy_name(policy_verdict_name(v), v, tmp, sizeof(tmp))
+#define REASON(v, tmp) policy_name(policy_reason_name(v), v, tmp, sizeof(tmp))
+#define DMA(v, tmp) policy_name(policy_dma_name(v), v, tmp, sizeof(tmp))
 
 int event_realtime_offset(__s64 *offset_ns)
 {
@@ -211,61 +197,61 @@ static bool has_rule(const struct dg_event *e, const struct event_ctx *c)
 	return e->rule_line && c->policy_source && c->policy_source[0];
 }
 
-static void json_key(struct line *l, const char *key)
+static void line_json_key(struct line *l, const char *key)
 {
 	line_printf(l, "%s\"%s\":", l->pos > 1 ? "," : "", key);
 }
 
-static void json_str_field(struct line *l, const char *key, const char *s, size_t max)
+static void line_json_str_field(struct line *l, const char *key, const char *s, size_t max)
 {
 	if (!strnlen(s, max))
 		return;
-	json_key(l, key);
+	line_json_key(l, key);
 	line_json_string(l, s, max);
 }
 
-static void json_decision(struct line *l, const struct dg_event *e,
+static void line_json_decision(struct line *l, const struct dg_event *e,
 			  const struct event_ctx *c)
 {
 	char tmp[24], rule[DG_SOURCE_LEN + 12];
 
 	if (e->flags & DG_EF_VERDICT) {
-		json_key(l, "verdict");
-		line_printf(l, "\"%s\"", NAME_OF(verdict_names, e->verdict, tmp));
+		line_json_key(l, "verdict");
+		line_printf(l, "\"%s\"", VERDICT(e->verdict, tmp));
 	}
 	if (e->reason != DG_REASON_NONE) {
-		json_key(l, "reason");
-		line_printf(l, "\"%s\"", NAME_OF(reason_names, e->reason, tmp));
+		line_json_key(l, "reason");
+		line_printf(l, "\"%s\"", REASON(e->reason, tmp));
 	}
 	if (has_rule(e, c)) {
 		/* a file name may hold odd bytes too: escape it with the line */
 		snprintf(rule, sizeof(rule), "%.*s:%u", DG_SOURCE_LEN,
 			 c->policy_source, e->rule_line);
-		json_key(l, "rule");
+		line_json_key(l, "rule");
 		line_json_string(l, rule, sizeof(rule));
 	}
 }
 
-static void json_subject(struct line *l, const struct dg_event *e)
+static void line_json_subject(struct line *l, const struct dg_event *e)
 {
 	char tmp[24];
 
 	if (e->flags & DG_EF_DEVICE)
-		json_str_field(l, "device", e->device, sizeof(e->device));
+		line_json_str_field(l, "device", e->device, sizeof(e->device));
 	if (e->flags & DG_EF_PCI) {
-		json_key(l, "id");
+		line_json_key(l, "id");
 		line_printf(l, "\"%04x:%04x\"", e->vendor, e->devid);
-		json_key(l, "class");
+		line_json_key(l, "class");
 		line_printf(l, "\"0x%06x\"", e->class);
 	}
 	if (has_group(e)) {
-		json_key(l, "group");
+		line_json_key(l, "group");
 		line_printf(l, "%d", e->group);
 	}
 	if (e->flags & DG_EF_DRIVER) {
-		json_str_field(l, "driver", e->driver, sizeof(e->driver));
-		json_key(l, "dma");
-		line_printf(l, "\"%s\"", NAME_OF(dma_names, e->dma, tmp));
+		line_json_str_field(l, "driver", e->driver, sizeof(e->driver));
+		line_json_key(l, "dma");
+		line_printf(l, "\"%s\"", DMA(e->dma, tmp));
 	}
 }
 
@@ -278,24 +264,24 @@ int event_format_json(const struct dg_event *e, const struct event_ctx *c,
 	line_init(&l, buf, len);
 	line_putc(&l, '{');
 	if (event_format_ts(e->boot_ns, c->realtime_offset_ns, ts, sizeof(ts)) > 0) {
-		json_key(&l, "ts");
+		line_json_key(&l, "ts");
 		line_printf(&l, "\"%s\"", ts);
 	}
-	json_key(&l, "seq");
+	line_json_key(&l, "seq");
 	line_printf(&l, "%llu", (unsigned long long)e->seq);
-	json_key(&l, "type");
+	line_json_key(&l, "type");
 	line_printf(&l, "\"%s\"", NAME_OF(type_names, e->type, tmp));
-	json_decision(&l, e, c);
-	json_subject(&l, e);
+	line_json_decision(&l, e, c);
+	line_json_subject(&l, e);
 	if (e->flags & DG_EF_RESULT) {
-		json_key(&l, "result");
+		line_json_key(&l, "result");
 		line_printf(&l, "%d", e->result);
 	}
 	if (has_task(e)) {
-		json_key(&l, "pid");
+		line_json_key(&l, "pid");
 		line_printf(&l, "%u", e->pid);
-		json_str_field(&l, "comm", e->comm, sizeof(e->comm));
-		json_key(&l, "uid");
+		line_json_str_field(&l, "comm", e->comm, sizeof(e->comm));
+		line_json_key(&l, "uid");
 		line_printf(&l, "%u", e->uid);
 	}
 	line_putc(&l, '}');
@@ -311,7 +297,7 @@ static void text_decision(struct line *l, const struct dg_event *e,
 	size_t i;
 
 	if (e->flags & DG_EF_VERDICT) {
-		v = NAME_OF(verdict_names, e->verdict, tmp);
+		v = VERDICT(e->verdict, tmp);
 		/* upper case, padded to the widest verdict so the rest lines up */
 		line_putc(l, ' ');
 		for (i = 0; v[i]; i++)
@@ -320,7 +306,7 @@ static void text_decision(struct line *l, const struct dg_event *e,
 			line_putc(l, ' ');
 	}
 	if (e->reason != DG_REASON_NONE)
-		line_printf(l, " %s", NAME_OF(reason_names, e->reason, tmp));
+		line_printf(l, " %s", REASON(e->reason, tmp));
 	if (has_rule(e, c)) {
 		line_putc(l, ' ');
 		line_text_string(l, c->policy_source, DG_SOURCE_LEN);
@@ -351,7 +337,7 @@ static void text_subject(struct line *l, const struct dg_event *e)
 			line_printf(l, " driver ");
 			line_text_string(l, e->driver, sizeof(e->driver));
 		}
-		line_printf(l, " (%s DMA)", NAME_OF(dma_names, e->dma, tmp));
+		line_printf(l, " (%s DMA)", DMA(e->dma, tmp));
 	}
 }
 

@@ -3,46 +3,33 @@
 #include <string.h>
 #include "json.h"
 
-static void write_escaped(FILE *f, unsigned char c)
+size_t json_escape_byte(unsigned char c, char out[JSON_ESCAPE_MAX])
 {
-	switch (c) {
-	case '"':
-		fputs("\\\"", f);
-		return;
-	case '\\':
-		fputs("\\\\", f);
-		return;
-	case '\b':
-		fputs("\\b", f);
-		return;
-	case '\f':
-		fputs("\\f", f);
-		return;
-	case '\n':
-		fputs("\\n", f);
-		return;
-	case '\r':
-		fputs("\\r", f);
-		return;
-	case '\t':
-		fputs("\\t", f);
-		return;
+	static const char shorthand[] = {
+		['"'] = '"', ['\\'] = '\\', ['\b'] = 'b', ['\f'] = 'f',
+		['\n'] = 'n', ['\r'] = 'r', ['\t'] = 't',
+	};
+
+	if (c < sizeof(shorthand) && shorthand[c]) {
+		out[0] = '\\';
+		out[1] = shorthand[c];
+		return 2;
 	}
-	fprintf(f, "\\u%04x", c);
+	if (c < 0x20 || c >= 0x7f)
+		return (size_t)snprintf(out, JSON_ESCAPE_MAX, "\\u%04x", c);
+	out[0] = c;
+	return 1;
 }
 
 void json_write_string_n(FILE *f, const char *str, size_t maxlen)
 {
 	const unsigned char *s = (const unsigned char *)str;
 	size_t n = strnlen(str, maxlen), i;
+	char esc[JSON_ESCAPE_MAX];
 
 	fputc('"', f);
-	for (i = 0; i < n; i++) {
-		if (s[i] < 0x20 || s[i] >= 0x7f || s[i] == '"' || s[i] == '\\')
-			write_escaped(f, s[i]);
-		else
-			fputc(s[i], f);
-	}
+	for (i = 0; i < n; i++)
+		fwrite(esc, 1, json_escape_byte(s[i], esc), f);
 	fputc('"', f);
 }
 

@@ -181,11 +181,19 @@ const char *policy_reason_name(__u8 reason)
 		return "mixed-ownership";
 	case DG_REASON_KERNEL_REFUSED:
 		return "kernel-refused";
+	case DG_REASON_NONE:
+		return "none";
 	}
-	return "none";
+	return "unknown";
 }
 
 const char *policy_dma_name(__u8 dma)
 {
-	return dma == DG_DMA_USER ? "user" : "kernel";
+	switch (dma) {
+	case DG_DMA_KERNEL:
+		return "kernel";
+	case DG_DMA_USER:
+		return "user";
+	}
+	return "unknown";
 }

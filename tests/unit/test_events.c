@@ -334,8 +334,8 @@ TEST(escaping_odd_bytes)
 	strcpy(e.device, "0000:" ODD);
 	e.flags |= DG_EF_DEVICE;
 	snprintf(line, sizeof(line), "%s\n", json_of(&e, &ctx));
-	ASSERT_CONTAINS(line, "\"device\":\"0000:a\\\"\\\\\\u000a\\u0001\\u00ff\\u007f\"");
-	ASSERT_CONTAINS(line, "\"comm\":\"a\\\"\\\\\\u000a\\u0001\\u00ff\\u007f\"");
+	ASSERT_CONTAINS(line, "\"device\":\"0000:a\\\"\\\\\\n\\u0001\\u00ff\\u007f\"");
+	ASSERT_CONTAINS(line, "\"comm\":\"a\\\"\\\\\\n\\u0001\\u00ff\\u007f\"");
 	/* one line, and the exact kernel bytes come back through Latin-1 */
 	ASSERT_TRUE(strchr(line, '\n') == line + strlen(line) - 1);
 	assert_json_lines(line,
