@@ -35,13 +35,13 @@
  *		read dg_stats; event_stream_sync_lost(&s, &stats, now);
  *
  * Strings from the kernel (device, driver, comm) may hold any byte. JSON
- * writes '"' and '\' as \" and \\, and bytes below 0x20, DEL and every byte
- * >= 0x80 as \u00XX, so each line is ASCII and valid JSON whatever the
- * kernel sent; decoding a string and encoding it as Latin-1 gives back the
- * kernel's exact bytes (a forged name cannot pass for another). The text
- * format writes those bytes, and a space, as \xNN and a backslash as \\, so
- * every name stays one word of one line. json.c passes valid UTF-8 through
- * instead; when the two are merged, one rule must win.
+ * strings are escaped by json_escape_byte() (json.h), exactly as in
+ * `status --json`: every byte outside printable ASCII is escaped, so each
+ * line is ASCII and valid JSON whatever the kernel sent, and decoding a
+ * string and encoding it as Latin-1 gives back the kernel's exact bytes (a
+ * forged name cannot pass for another). The text format writes those bytes,
+ * and a space, as \xNN and a backslash as \\, so every name stays one word
+ * of one line.
  */
 #ifndef DMAGUARD_EVENTS_H
 #define DMAGUARD_EVENTS_H
