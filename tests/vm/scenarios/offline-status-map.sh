@@ -3,7 +3,6 @@
 # e1000 group, none once the e1000e is on vfio-pci, user with the claiming
 # process while vfio-hold holds the group, none again after it exits. The
 # map outlives `run`; after `unload` status derives owners from sysfs again.
-# vm: kernels=bookworm trixie trixie-backports
 
 # Walk `dmaguard status --json` (one line) object by object: split at '{';
 # a group object starts {"group":N, a device object {"device":"NAME"; the
