@@ -41,7 +41,7 @@ SAN_OBJS	:= $(patsubst user/%.c,$(O)/san/user/%.o,$(LIB_SRCS))
 UNIT_SRCS	:= $(wildcard tests/unit/test_*.c)
 UNIT_BINS	:= $(patsubst tests/unit/%.c,$(O)/tests/unit/%,$(UNIT_SRCS))
 
-.PHONY: all clean deps check unit vm demo bench fuzz vmlinux
+.PHONY: all clean deps check unit vm demo bench fuzz install
 .DELETE_ON_ERROR:
 .SECONDARY:
 
@@ -119,6 +119,15 @@ fuzz: deps $(O)/fuzz/fuzz_policy
 	$(Q)mkdir -p $(O)/fuzz/corpus
 	$(Q)$(O)/fuzz/fuzz_policy -max_total_time=$(FUZZ_SECONDS) \
 		$(O)/fuzz/corpus tests/fuzz/corpus
+
+PREFIX		?= /usr/local
+install: $(O)/dmaguard
+	install -D -m 0755 $(O)/dmaguard $(DESTDIR)$(PREFIX)/sbin/dmaguard
+	install -D -m 0644 docs/dmaguard.8 $(DESTDIR)$(PREFIX)/share/man/man8/dmaguard.8
+	install -D -m 0644 docs/dmaguard.policy.5 \
+		$(DESTDIR)$(PREFIX)/share/man/man5/dmaguard.policy.5
+	install -D -m 0644 examples/policy.conf \
+		$(DESTDIR)$(PREFIX)/share/doc/dmaguard/examples/policy.conf
 
 clean:
 	$(Q)rm -rf $(O)
