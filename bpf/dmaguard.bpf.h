@@ -80,8 +80,13 @@ DG_MAP struct {
 	__type(value, struct dg_node);
 } nodes SEC(".maps");
 
+/*
+ * LRU: an entry is deleted when its task's last probe returns, but one whose
+ * fexit never ran (attached mid-probe) must not fill the map and leave later
+ * probes unjudged.
+ */
 DG_MAP struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
 	__uint(max_entries, 4096);
 	__type(key, __u64);	/* pid_tgid */
 	__type(value, struct probe_stack);
@@ -89,7 +94,7 @@ DG_MAP struct {
 
 /* The subject of a VFIO open being judged, per task, while the rules are walked. */
 DG_MAP struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
 	__uint(max_entries, 1024);
 	__type(key, __u64);	/* pid_tgid */
 	__type(value, struct dg_open_subject);
