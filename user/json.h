@@ -21,16 +21,16 @@
 #include <stddef.h>
 #include <stdio.h>
 
-/* Write s (NUL-terminated) as a quoted JSON string. */
 /*
  * The JSON form of one byte of a string: the byte itself, a two-character
- * escape (\\" \\\\ \\b \\f \\n \\r \\t) or \\u00XX for any other byte below 0x20
+ * escape (\" \\ \b \f \n \r \t) or \u00XX for any other byte below 0x20
  * or from 0x7f. Writes it to out (not NUL-terminated) and returns its length.
  * Every writer of JSON strings (status, events) escapes through this.
  */
 #define JSON_ESCAPE_MAX 7
 size_t json_escape_byte(unsigned char c, char out[JSON_ESCAPE_MAX]);
 
+/* Write s (NUL-terminated) as a quoted JSON string. */
 void json_write_string(FILE *f, const char *s);
 
 /* Same for a char array that may fill all of its maxlen bytes without a NUL. */
