@@ -1,0 +1,335 @@
+# `make bench`: what dmaguard costs while always on (tests/bench/README.md).
+# Runs as a VM scenario, sourced after lib.sh and dg_discover. Every number
+# goes to the console as one "BENCH <kind> key=value ..." line between the
+# data markers; tests/bench/bench.py computes the ratios from them.
+#
+# One vCPU, so nothing runs beside the loop being timed:
+# vm: smp=1
+# vm: kernels=bookworm
+# vm: timeout=1200
+. /vm/dmaguard.sh
+
+# Sizes, scaled by bench.scale=PERCENT (quick trial runs); rounds by
+# bench.rounds=N. Each timed run is REPS repetitions of N iterations.
+ROUNDS=10 SCALE=100 REPS=3 SETTLE=1
+for word in $(cat /proc/cmdline); do
+	case "$word" in
+	bench.rounds=*) ROUNDS=${word#*=} ;;
+	bench.scale=*) SCALE=${word#*=} ;;
+	bench.settle=*) SETTLE=${word#*=} ;;
+	esac
+done
+scaled() {
+	local v=$(($1 * SCALE / 100))
+	[ "$v" -gt 0 ] || v=1
+	echo "$v"
+}
+N_OPEN=$(scaled 10000)
+N_CGROUP=$(scaled 200)
+N_BIND=$(scaled 3)
+STORM_STUB=$(scaled 1000)
+STORM_E1000=$(scaled 50)
+
+P1024=/tmp/policy-1024.conf
+P1=/tmp/policy-1.conf
+FILE=/tmp/bench-file
+CG=/sys/fs/cgroup
+BIND_DEV=$SHARED_A
+STUB_DEV=$SHARED_B
+DAEMON_PID=
+DAEMON_LOG=/tmp/daemon.log
+
+rec() {
+	echo "BENCH $*"
+}
+
+progress() {
+	echo "[bench] $*"
+}
+
+# policies TARGET: the 1024-rule policy (1023 rules that match nothing here,
+# then the rule that allows the e1000 devices: every bind walks the whole
+# list) and the 1-rule policy (that rule alone). default bind deny: should
+# the last rule not match, the bind loop fails instead of measuring a
+# shorter walk.
+write_policies() {
+	awk -v dev="$BIND_DEV" 'BEGIN {
+		print "# 1023 rules that match nothing in the VM, then the one that does"
+		print "mode enforce"
+		print "default bind deny"
+		print "default open allow"
+		for (i = 0; i < 1023; i++) {
+			k = i % 6
+			if (k == 0)
+				printf "deny bind device=0000:7f:%02x.%d\n", i % 32, i % 8
+			else if (k == 1)
+				printf "allow bind id=1af4:%04x driver=virtio-pci\n", 4096 + i
+			else if (k == 2)
+				printf "audit bind class=0x0c03%02x group=%d\n", i % 64, 1000 + i
+			else if (k == 3)
+				printf "deny bind driver=nvme%d dma=kernel\n", i
+			else if (k == 4)
+				printf "allow open group=%d uid=%d comm=qemu-%d\n", 1000 + i, 1000 + i, i
+			else
+				printf "deny open device=0000:7e:%02x.0 gid=%d\n", i % 32, i
+		}
+		print "allow bind id=8086:100e"
+	}' >"$P1024"
+	printf 'mode enforce\ndefault bind deny\ndefault open allow\nallow bind id=8086:100e\n' >"$P1"
+	chmod 600 "$P1024" "$P1"
+	# valid (exit 0 or 1: the devices bound now that default deny would refuse)
+	dmaguard check "$P1024" >/tmp/check.log 2>&1
+	[ $? -le 1 ] || { cat /tmp/check.log; fail "$P1024 is not a valid policy"; }
+	expect_eq "$(grep -cE '^(allow|deny|audit) (bind|open)' "$P1024")" 1024 "rules in $P1024"
+}
+
+# daemon_start POLICY [RUN-OPTIONS...]: `dmaguard run` via bench-start,
+# which times it to "enforcing"; the record goes out with the given kind.
+daemon_start() {
+	local kind=$1 policy=$2 out
+	shift 2
+	: >"$DAEMON_LOG"
+	out=$(bench-start "$DAEMON_LOG" dmaguard run --policy "$policy" "$@")
+	case "$out" in
+	startup_ns=*) ;;
+	*)	sed 's/^/    | /' "$DAEMON_LOG"
+		fail "dmaguard run did not start: $out" ;;
+	esac
+	DAEMON_PID=$(echo "$out" | sed 's/.* pid=\([0-9]*\).*/\1/')
+	rec "$kind $out"
+}
+
+vmhwm() {
+	sed -n 's/^VmHWM:[ \t]*\([0-9]*\).*/\1/p' "/proc/$1/status"
+}
+
+# daemon_stop KIND: record the daemon's peak RSS, SIGTERM it, wait until it
+# is gone (it is init's child now) and check it stopped cleanly.
+daemon_stop() {
+	local n=0
+	rec "$1 pid=$DAEMON_PID vmhwm_kb=$(vmhwm "$DAEMON_PID")"
+	kill -TERM "$DAEMON_PID" || fail "cannot signal the daemon"
+	while [ -e "/proc/$DAEMON_PID" ] &&
+	    ! grep -q '^State:[[:space:]]*Z' "/proc/$DAEMON_PID/status" 2>/dev/null; do
+		n=$((n + 1))
+		[ "$n" -lt 3000 ] || fail "the daemon did not stop in 30 s"
+		usleep 10000
+	done
+	grep -q '^dmaguard: stopped' "$DAEMON_LOG" || {
+		sed 's/^/    | /' "$DAEMON_LOG"
+		fail "the daemon did not stop cleanly"
+	}
+	DAEMON_PID=
+}
+
+unload() {
+	dmaguard unload >/tmp/unload.log 2>&1 || {
+		cat /tmp/unload.log
+		fail "dmaguard unload failed"
+	}
+	[ ! -e "$DG_PIN" ] || fail "$DG_PIN still exists after unload"
+	[ "$(bpf_prog_count)" -eq 0 ] || fail "BPF programs left after unload: $(bpf-progs)"
+}
+
+# measure ROUND STATE FIG CMD...: one timed run, one record.
+measure() {
+	local round=$1 state=$2 fig=$3 out
+	shift 3
+	out=$("$@") || fail "$fig ($state): $out"
+	rec "loop round=$round state=$state fig=$fig $out"
+}
+
+# Loading and unloading leave work behind (RCU callbacks freeing programs
+# and trampolines, the daemon's first poll): let it finish before timing.
+settle() {
+	sleep "$SETTLE"
+}
+
+measure_common() {
+	measure "$1" "$2" open-reg bench-loop open "$FILE" "$N_OPEN" "$REPS"
+	measure "$1" "$2" open-null bench-loop open /dev/null "$N_OPEN" "$REPS"
+	measure "$1" "$2" cgroup bench-loop cgroup "$CG" "$N_CGROUP" "$REPS"
+}
+
+bind_loop() {
+	measure "$1" "$2" bind bench-loop bind "$BIND_DEV" e1000 "$N_BIND" "$REPS"
+}
+
+reload() {
+	dmaguard reload --policy "$1" >/tmp/reload.log 2>&1 || {
+		cat /tmp/reload.log
+		fail "dmaguard reload $1 failed"
+	}
+}
+
+# with: loaded, daemon running (without --all, as deployed), 1024 rules;
+# then the bind loop again with 1 rule (the order of the two alternates);
+# then pinned: the daemon stopped, enforcement (1024 rules) left in force.
+state_with() {
+	local round=$1
+	daemon_start start "$P1024" --output /tmp/events.txt
+	settle
+	measure_common "$round" with
+	if [ $((round % 2)) -eq 0 ]; then
+		bind_loop "$round" with
+		reload "$P1"
+		bind_loop "$round" with1
+	else
+		reload "$P1"
+		bind_loop "$round" with1
+		reload "$P1024"
+		bind_loop "$round" with
+	fi
+	daemon_stop stop
+	reload "$P1024"
+	settle
+	measure_common "$round" pinned
+	unload
+}
+
+state_without() {
+	settle
+	measure_common "$1" without
+	bind_loop "$1" without
+}
+
+# ------------------------------------------------------------ figures 1-3, 5
+
+ratio_rounds() {
+	local r=0
+	while [ "$r" -lt "$ROUNDS" ]; do
+		progress "round $((r + 1)) of $ROUNDS"
+		if [ $((r % 2)) -eq 0 ]; then
+			state_with "$r"
+			state_without "$r"
+		else
+			state_without "$r"
+			state_with "$r"
+		fi
+		r=$((r + 1))
+	done
+}
+
+# The programs' verifier figures and the maps' memory, then where the time
+# goes: with kernel.bpf_stats_enabled the kernel counts each program's runs
+# and run time (this costs time itself, so only here, after the ratios).
+bpf_figures() {
+	local fig
+	daemon_start start-info "$P1024" --output /tmp/events.txt
+	bench-bpfinfo "$DG_PIN" >/tmp/bpfinfo.txt || fail "bench-bpfinfo failed"
+	sed 's/^/BENCH phase=loaded /' /tmp/bpfinfo.txt
+	echo 1 >/proc/sys/kernel/bpf_stats_enabled || fail "cannot enable bpf stats"
+	for fig in open-reg open-null cgroup bind; do
+		bench-bpfinfo "$DG_PIN" | sed "s/^/BENCH phase=before-$fig /"
+		case $fig in
+		open-reg) out=$(bench-loop open "$FILE" "$N_OPEN" 1) ;;
+		open-null) out=$(bench-loop open /dev/null "$N_OPEN" 1) ;;
+		cgroup) out=$(bench-loop cgroup "$CG" "$N_CGROUP" 1) ;;
+		bind) out=$(bench-loop bind "$BIND_DEV" e1000 "$N_BIND" 1) ;;
+		esac || fail "$fig with stats: $out"
+		bench-bpfinfo "$DG_PIN" | sed "s/^/BENCH phase=after-$fig /"
+		rec "statsloop fig=$fig $out"
+	done
+	echo 0 >/proc/sys/kernel/bpf_stats_enabled
+	daemon_stop stop-info
+	unload
+}
+
+# ------------------------------------------------------------ figure 4
+
+# count_events FILE: delivered events per type, the seq range and the lost
+# records of a --json event file, as key=value pairs.
+count_events() {
+	awk '
+	{ lines++ }
+	/"type":"lost"/ {
+		lost_records++
+		if (match($0, /"count":[0-9]+/))
+			lost += substr($0, RSTART + 8, RLENGTH - 8)
+		next
+	}
+	{
+		if (match($0, /"type":"[a-z]+"/))
+			type = substr($0, RSTART + 8, RLENGTH - 9)
+		else
+			type = "none"
+		n[type]++
+		if (match($0, /"seq":[0-9]+/)) {
+			seq = substr($0, RSTART + 6, RLENGTH - 6) + 0
+			if (!have || seq < first) first = seq
+			if (!have || seq > last) last = seq
+			have = 1
+			events++
+		}
+	}
+	END {
+		other = events - n["bind"] - n["unbind"]
+		printf "lines=%d events=%d bind=%d unbind=%d other=%d lost=%d lost_records=%d first_seq=%d last_seq=%d\n",
+			lines, events, n["bind"], n["unbind"], other, lost + 0, lost_records + 0,
+			have ? first : -1, have ? last : -1
+	}' "$1"
+}
+
+# delivered FILE: bind + unbind events and lost counts in FILE so far
+delivered() {
+	awk '/"type":"(bind|unbind)"/ { n++ }
+	/"type":"lost"/ { if (match($0, /"count":[0-9]+/)) n += substr($0, RSTART + 8, RLENGTH - 8) }
+	END { print n + 0 }' "$1"
+}
+
+# storm NAME DEV DRIVER CYCLES: CYCLES unbind+bind of DEV as fast as one task
+# can, with `run --all --json`: each is one event. Waits until the daemon has
+# written them all or reported them lost (at most 60 s), stops it, counts.
+storm() {
+	local name=$1 dev=$2 drv=$3 cycles=$4 events=/tmp/storm-$1.jsonl out t0 t1 n=0
+	local want=$((2 * cycles))
+	rm -f "$events"
+	daemon_start storm-start "$P1024" --all --json --output "$events"
+	out=$(bench-loop storm "$dev" "$drv" "$cycles") || fail "storm $name: $out"
+	t0=$(bench-loop now)
+	until [ "$(delivered "$events")" -ge "$want" ]; do
+		n=$((n + 1))
+		[ "$n" -lt 3000 ] || break
+		usleep 20000
+	done
+	t1=$(bench-loop now)
+	daemon_stop storm-stop
+	json-check -r <"$events" >/tmp/json-check.txt 2>&1 && json=1 || json=0
+	[ "$json" -eq 1 ] || sed 's/^/    | /' /tmp/json-check.txt
+	rec "storm name=$name driver=$drv $out binds=$cycles unbinds=$cycles" \
+	    "drain_ns=$((t1 - t0)) json_ok=$json $(count_events "$events")" \
+	    "$(sed -n 's/^dmaguard: stopped: \([0-9]*\) events, \([0-9]*\) lost.*/daemon_events=\1 daemon_lost=\2/p' "$DAEMON_LOG")"
+	unload
+}
+
+storms() {
+	expect_ok unbind "$STUB_DEV"
+	expect_ok set_override "$STUB_DEV" pci-stub
+	expect_ok probe "$STUB_DEV"
+	expect_eq "$(driver_of "$STUB_DEV")" pci-stub "driver of $STUB_DEV"
+	storm pci-stub "$STUB_DEV" pci-stub "$STORM_STUB"
+	storm e1000 "$BIND_DEV" e1000 "$STORM_E1000"
+}
+
+# ------------------------------------------------------------ main
+
+[ -n "$SHARED_A" ] && [ -n "$SHARED_B" ] || fail "no e1000 pair in the VM"
+expect_eq "$(driver_of "$BIND_DEV")" e1000 "driver of $BIND_DEV"
+mount -t cgroup2 cgroup2 "$CG" || fail "cannot mount cgroup2 on $CG"
+echo bench >"$FILE"
+write_policies
+echo "===== bench data ====="
+rec "meta kernel=$(uname -r) rounds=$ROUNDS scale=$SCALE reps=$REPS n_open=$N_OPEN" \
+    "n_cgroup=$N_CGROUP n_bind=$N_BIND storm_stub=$STORM_STUB storm_e1000=$STORM_E1000" \
+    "bind_dev=$BIND_DEV stub_dev=$STUB_DEV nproc=$(nproc)"
+ratio_rounds
+progress "verifier, maps and per-program run time"
+bpf_figures
+if grep -q '^dmaguard: deny hooks: BPF LSM' "$DAEMON_LOG"; then
+	rec "daemon hooks=lsm"
+else
+	rec "daemon hooks=fmod_ret"
+fi
+progress "event storms"
+storms
+echo "===== end of bench data ====="
