@@ -67,50 +67,48 @@ static __always_inline __u8 judge(const struct dg_policy *p, __u32 slot, __u8 ac
 }
 
 /*
- * The next event sequence number. The holder of the mutex runs a few
- * instructions with migration off, so a contender gets it within a few
- * tries; the bound only keeps the verifier's loop finite. Should it ever be
- * reached, the number is taken unlocked (at worst a duplicate, never a gap).
+ * Reserve an event and give it the next sequence number, both under one
+ * mutex so that the ring holds events in seq order: a gap is then always a
+ * loss. The mutex is its map's one key, inserted with BPF_NOEXIST (atomic on
+ * every kernel; fetching atomics need 5.12 and bpf_spin_lock is not for
+ * tracing programs on 5.10). Its holder runs a few instructions with
+ * migration off, so a contender gets it within a few tries; the bound only
+ * keeps the verifier's loop finite, and should it be reached the number is
+ * taken unlocked (at worst a duplicate, never a false gap). An event the ring
+ * has no room for still takes its number, so the gap shows, and is counted.
  */
 #define SEQ_MUTEX_TRIES 256
-static __always_inline __u64 take_seq(struct dg_stats *st)
+static __always_inline void seq_unlock(bool locked)
 {
-	__u32 zero = 0, one = 1;
-	__u64 seq;
-	int i;
+	__u32 zero = 0;
 
-	for (i = 0; i < SEQ_MUTEX_TRIES; i++)
-		if (!bpf_map_update_elem(&seq_mutex, &zero, &one, BPF_NOEXIST))
-			break;
-	seq = st->next_seq++;
-	if (i < SEQ_MUTEX_TRIES)
+	if (locked)
 		bpf_map_delete_elem(&seq_mutex, &zero);
-	return seq;
 }
 
-/*
- * Reserve an event and give it the next sequence number. The number is taken
- * before the reservation, so an event the ring has no room for leaves a gap
- * that userspace reports as lost; the kernel counts it too.
- */
 static __always_inline struct dg_event *event_start(__u32 type)
 {
+	__u32 zero = 0, one = 1;
 	struct dg_stats *st;
 	struct dg_event *e;
-	__u32 zero = 0;
-	__u64 seq;
+	int i;
 
 	st = bpf_map_lookup_elem(&stats, &zero);
 	if (!st)
 		return NULL;
-	seq = take_seq(st);
+	for (i = 0; i < SEQ_MUTEX_TRIES; i++)
+		if (!bpf_map_update_elem(&seq_mutex, &zero, &one, BPF_NOEXIST))
+			break;
 	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
 	if (!e) {
+		st->next_seq++;
+		seq_unlock(i < SEQ_MUTEX_TRIES);
 		__sync_fetch_and_add(&st->lost, 1);
 		return NULL;
 	}
 	__builtin_memset(e, 0, sizeof(*e));
-	e->seq = seq;
+	e->seq = st->next_seq++;
+	seq_unlock(i < SEQ_MUTEX_TRIES);
 	e->boot_ns = bpf_ktime_get_boot_ns();
 	e->type = type;
 	e->pid = bpf_get_current_pid_tgid() >> 32;
@@ -142,11 +140,12 @@ static __always_inline void event_set_subject(struct dg_event *e,
 }
 
 static __always_inline void event_set_verdict(struct dg_event *e, __u8 verdict,
-					      __u8 reason, __u32 line)
+					      __u8 reason, __u32 line, __u32 slot)
 {
 	e->verdict = verdict;
 	e->reason = reason;
 	e->rule_line = reason == DG_REASON_RULE ? line : 0;
+	e->policy_slot = slot;
 	e->flags |= DG_EF_VERDICT;
 }
 

@@ -20,7 +20,8 @@ struct probe_frame {
 	__u8 reason;
 	__u8 deny;		/* fail this probe's sysfs link */
 	__u8 denied;		/* the kernfs hook did fail it */
-	__u8 pad[4];
+	__u8 slot;		/* policy slot that decided */
+	__u8 pad[3];
 };
 
 /* Probes can nest on one task (a probe that registers and probes children). */
@@ -81,12 +82,13 @@ DG_MAP struct {
 } nodes SEC(".maps");
 
 /*
- * LRU: an entry is deleted when its task's last probe returns, but one whose
- * fexit never ran (attached mid-probe) must not fill the map and leave later
- * probes unjudged.
+ * A plain hash: an LRU map may evict a live entry early (per-CPU free lists),
+ * which would let a denied probe through. Entries cannot be orphaned: the
+ * loader attaches fexit before fentry, and an entry is deleted when its
+ * task's last probe returns.
  */
 DG_MAP struct {
-	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, 4096);
 	__type(key, __u64);	/* pid_tgid */
 	__type(value, struct probe_stack);
@@ -94,11 +96,22 @@ DG_MAP struct {
 
 /* The subject of a VFIO open being judged, per task, while the rules are walked. */
 DG_MAP struct {
-	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, 1024);
 	__type(key, __u64);	/* pid_tgid */
 	__type(value, struct dg_open_subject);
 } opening SEC(".maps");
+
+/*
+ * Before 5.19: VFIO group files whose open counted as a userspace claim on
+ * their group (key: struct file *), released when the file is freed.
+ */
+DG_MAP struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 1024);
+	__type(key, __u64);
+	__type(value, __s32);	/* group */
+} claimed_files SEC(".maps");
 
 /*
  * A mutex for taking event sequence numbers: inserting its one key with

@@ -54,6 +54,7 @@ static __always_inline void decide_bind(struct probe_frame *f, struct device *de
 	__u32 slot;
 
 	p = active_policy(&slot);
+	f->slot = slot;
 	if (!p) {
 		f->verdict = DG_ALLOW;
 		f->reason = DG_REASON_DEFAULT;
@@ -122,9 +123,6 @@ static __always_inline void report_probe(struct probe_frame *f, __s32 result)
 		reason = DG_REASON_KERNEL_REFUSED;
 		verdict = DG_DENY;
 		result = f->kernel_refused;
-	} else if (f->deny && !f->denied && result) {
-		/* we would have denied it, but it failed before our hook */
-		reason = DG_REASON_KERNEL_REFUSED;
 	}
 	if (!dg_is_violation(verdict) && reason != DG_REASON_KERNEL_REFUSED && !emit_all())
 		return;
@@ -132,7 +130,7 @@ static __always_inline void report_probe(struct probe_frame *f, __s32 result)
 	if (!e)
 		return;
 	event_set_subject(e, &f->subj);
-	event_set_verdict(e, verdict, reason, f->rule_line);
+	event_set_verdict(e, verdict, reason, f->rule_line, f->slot);
 	event_set_result(e, result);
 	bpf_ringbuf_submit(e, 0);
 }

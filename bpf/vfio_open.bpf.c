@@ -16,6 +16,22 @@
  * 5.10, without atomic OR, can set it with a plain store. */
 __u8 vfio_major[4096];
 
+/*
+ * Before 5.19 nothing tells dmaguard that VFIO took a group before the
+ * container's IOMMU is set (iommu_attach_group), while the kernel's BUG_ON
+ * already guards it from VFIO_GROUP_SET_CONTAINER on: so an allowed open of
+ * a group node counts as a userspace claim until the file is freed.
+ */
+static __always_inline void claim_on_open(struct file *file, struct dg_node *node)
+{
+	__u64 key = (__u64)file;
+
+	if (kernel_has_ownership_api() || node->kind != DG_NODE_GROUP)
+		return;
+	if (!bpf_map_update_elem(&claimed_files, &key, &node->group, BPF_NOEXIST))
+		group_account(node->group, 0, 1, false);
+}
+
 static __always_inline int judge_open(struct file *file, struct dg_node *node)
 {
 	__u64 id = bpf_get_current_pid_tgid();
@@ -55,13 +71,16 @@ static __always_inline int judge_open(struct file *file, struct dg_node *node)
 				e->flags |= DG_EF_GROUP;
 			}
 			e->uid = s.uid;
-			event_set_verdict(e, verdict, reason, line);
+			event_set_verdict(e, verdict, reason, line, slot);
 			if (verdict == DG_DENY)
 				event_set_result(e, -EPERM);
 			bpf_ringbuf_submit(e, 0);
 		}
 	}
-	return verdict == DG_DENY ? -EPERM : 0;
+	if (verdict == DG_DENY)
+		return -EPERM;
+	claim_on_open(file, node);
+	return 0;
 }
 
 static __always_inline int gate_open(struct file *file)
@@ -205,5 +224,23 @@ int BPF_PROG(device_del_enter, struct device *dev)
 
 	if (devt)
 		bpf_map_delete_elem(&nodes, &devt);
+	return 0;
+}
+
+/* Before 5.19: a group file counted by claim_on_open() goes away. */
+SEC("fentry/security_file_free")
+int BPF_PROG(file_free_enter, struct file *file)
+{
+	struct inode *inode = file->f_inode;
+	__u64 key = (__u64)file;
+	__s32 *group;
+
+	if (!inode || !S_ISCHR(inode->i_mode) || !vfio_major[(inode->i_rdev >> 20) & 0xfff])
+		return 0;
+	group = bpf_map_lookup_elem(&claimed_files, &key);
+	if (!group)
+		return 0;
+	group_account(*group, 0, -1, false);
+	bpf_map_delete_elem(&claimed_files, &key);
 	return 0;
 }

@@ -213,7 +213,7 @@ struct dg_event {
 	__u8 verdict;
 	__u8 reason;
 	__u8 dma;
-	__u8 pad;
+	__u8 policy_slot;	/* the policy slot whose rule_line this is */
 	__u32 rule_line;	/* 0: no rule decided */
 	__s32 result;
 	__s32 group;
@@ -232,7 +232,10 @@ _Static_assert(sizeof(struct dg_event) == 168, "dg_event layout");
 struct dg_config {
 	__u32 active_slot;	/* which policy slot is in force */
 	__u32 emit_all;		/* 1: every probe, unbind, claim, open; 0: violations */
+	__u32 force_audit;	/* `run --audit` is streaming: reloads stay in audit mode */
+	__u32 pad;
 };
+_Static_assert(sizeof(struct dg_config) == 16, "dg_config layout");
 
 /* Kernel-side counters (pinned "stats" map). */
 struct dg_stats {

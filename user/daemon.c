@@ -152,8 +152,7 @@ static int sync_lost(struct pinned *p, struct event_stream *s)
 	return event_stream_sync_lost(s, &st, boot_ns_now());
 }
 
-static void reload_from_signal(struct pinned *p, const struct run_opts *o,
-			       struct event_stream *s)
+static void reload_from_signal(struct pinned *p, const struct run_opts *o)
 {
 	char err[LOADER_ERR_LEN];
 	struct policy *pol = calloc(1, sizeof(*pol));
@@ -164,7 +163,6 @@ static void reload_from_signal(struct pinned *p, const struct run_opts *o,
 		if (pinned_set_policy(p, pol, err, sizeof(err)))
 			cli_err("reload: %s; the previous policy stays in force", err);
 		else {
-			event_stream_set_policy_source(s, pol->hdr.source);
 			fprintf(stderr, "dmaguard: reloaded %s: %u rules\n", o->policy,
 				pol->hdr.n_rules);
 		}
@@ -175,34 +173,35 @@ static void reload_from_signal(struct pinned *p, const struct run_opts *o,
 }
 
 /*
- * Events name rules as FILE:LINE of the policy in force; `dmaguard reload`
- * from elsewhere may have replaced it, so take the name from the pinned
- * policy whenever its generation changes.
+ * Events name rules as FILE:LINE of the policy slot that decided them;
+ * `dmaguard reload` from elsewhere may have refilled a slot, so take each
+ * slot's file name from its pinned header whenever its generation changes.
  */
-static void follow_policy(struct pinned *p, struct event_stream *s, __u64 *generation)
+static void follow_policy(struct pinned *p, struct event_stream *s, __u64 generation[2])
 {
 	struct dg_policy hdr;
+	__u32 slot;
 
-	if (pinned_get_policy(p, &hdr) || hdr.generation == *generation)
-		return;
-	*generation = hdr.generation;
-	hdr.source[sizeof(hdr.source) - 1] = '\0';
-	event_stream_set_policy_source(s, hdr.source);
+	for (slot = 0; slot < 2; slot++) {
+		if (pinned_get_slot(p, slot, &hdr) || hdr.generation == generation[slot])
+			continue;
+		generation[slot] = hdr.generation;
+		hdr.source[sizeof(hdr.source) - 1] = '\0';
+		event_stream_set_slot_source(s, slot, hdr.source);
+	}
 }
 
-static int stream_events(struct pinned *p, const struct run_opts *o, const struct policy *pol,
-			 FILE *out)
+static int stream_events(struct pinned *p, const struct run_opts *o, FILE *out)
 {
 	struct event_stream s;
 	struct ring_buffer *rb;
-	__u64 generation = 0;
+	__u64 generation[2] = { 0, 0 };
 	__s64 offset = 0;
 	int r, code = EXIT_OK;
 
 	event_realtime_offset(&offset);
 	event_stream_init(&s, out, o->json, offset);
-	event_stream_set_policy_source(&s, pol->hdr.source);
-	follow_policy(p, &s, &generation);
+	follow_policy(p, &s, generation);
 	sync_lost(p, &s);
 	rb = ring_buffer__new(p->events_fd, on_event, &s, NULL);
 	if (!rb) {
@@ -218,9 +217,9 @@ static int stream_events(struct pinned *p, const struct run_opts *o, const struc
 		}
 		if (reload_requested) {
 			reload_requested = 0;
-			reload_from_signal(p, o, &s);
+			reload_from_signal(p, o);
 		}
-		follow_policy(p, &s, &generation);
+		follow_policy(p, &s, generation);
 		sync_lost(p, &s);
 		if (ferror(out)) {
 			cli_err("run: cannot write events: %s", strerror(errno));
@@ -243,11 +242,13 @@ static int claim_stream(const char *dir, int *fd)
 
 	snprintf(links, sizeof(links), "%s/links", dir);
 	*fd = open(links, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (*fd < 0 || flock(*fd, LOCK_EX | LOCK_NB)) {
-		cli_err("run: another 'dmaguard run' is streaming events from %s", dir);
-		return EXIT_VIOLATIONS;
-	}
-	return 0;
+	if (*fd >= 0 && !flock(*fd, LOCK_EX | LOCK_NB))
+		return 0;
+	if (*fd >= 0)
+		close(*fd);
+	*fd = -1;	/* not ours: nothing of the other daemon's is touched */
+	cli_err("run: another 'dmaguard run' is streaming events from %s", dir);
+	return EXIT_VIOLATIONS;
 }
 
 static void install_signals(void)
@@ -299,19 +300,21 @@ int cmd_run(int argc, char **argv)
 		goto out;
 	}
 	code = claim_stream(o.pin_dir, &lock_fd);
+	if (!code && pinned_set_stream(&p, o.all, o.audit)) {
+		cli_err("run: cannot set the event selection: %s", strerror(errno));
+		code = EXIT_VIOLATIONS;
+	}
 	if (!code && rep.reused && pinned_set_policy(&p, pol, err, sizeof(err))) {
 		cli_err("run: %s", err);
 		code = EXIT_VIOLATIONS;
 	}
-	if (!code && pinned_set_emit_all(&p, o.all)) {
-		cli_err("run: cannot set the event selection: %s", strerror(errno));
-		code = EXIT_VIOLATIONS;
-	}
 	if (!code) {
 		print_active(&o, pol, &rep);
-		code = stream_events(&p, &o, pol, out);
-		pinned_set_emit_all(&p, false);
+		code = stream_events(&p, &o, out);
 	}
+	/* the policy in force stays as it is; only the daemon's requests end */
+	if (lock_fd >= 0)
+		pinned_set_stream(&p, false, false);
 	pinned_close(&p);
 out:
 	if (lock_fd >= 0)

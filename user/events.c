@@ -405,15 +405,23 @@ void event_stream_set_offset(struct event_stream *s, __s64 realtime_offset_ns)
 	s->realtime_offset_ns = realtime_offset_ns;
 }
 
-int event_stream_set_policy_source(struct event_stream *s, const char *source)
+int event_stream_set_slot_source(struct event_stream *s, unsigned int slot, const char *source)
 {
-	s->policy_source[0] = '\0';
+	char *name = s->policy_source[slot & 1];
+
+	name[0] = '\0';
 	if (!source)
 		return 0;
-	if (strlen(source) >= sizeof(s->policy_source))
+	if (strlen(source) >= DG_SOURCE_LEN)
 		return -ENAMETOOLONG;
-	strcpy(s->policy_source, source);
+	strcpy(name, source);
 	return 0;
+}
+
+int event_stream_set_policy_source(struct event_stream *s, const char *source)
+{
+	event_stream_set_slot_source(s, 0, source);
+	return event_stream_set_slot_source(s, 1, source);
 }
 
 /*
@@ -476,17 +484,17 @@ static int stream_gap(struct event_stream *s, __u64 seq, __u64 boot_ns)
 	return 0;
 }
 
-static struct event_ctx stream_ctx(const struct event_stream *s)
+static struct event_ctx stream_ctx(const struct event_stream *s, const struct dg_event *e)
 {
 	return (struct event_ctx){
-		.policy_source = s->policy_source,
+		.policy_source = s->policy_source[e ? e->policy_slot & 1 : 0],
 		.realtime_offset_ns = s->realtime_offset_ns,
 	};
 }
 
 int event_stream_write(struct event_stream *s, const struct dg_event *e)
 {
-	struct event_ctx c = stream_ctx(s);
+	struct event_ctx c = stream_ctx(s, e);
 	char buf[EVENT_LINE_MAX];
 	int n, err;
 

@@ -72,7 +72,7 @@ struct event_stream {
 	FILE *out;
 	bool json;
 	__s64 realtime_offset_ns;
-	char policy_source[DG_SOURCE_LEN];
+	char policy_source[2][DG_SOURCE_LEN];	/* by policy slot */
 
 	bool have_seq;
 	__u64 next_seq;		/* seq expected next */
@@ -126,10 +126,15 @@ void event_stream_init(struct event_stream *s, FILE *out, bool json,
 void event_stream_set_offset(struct event_stream *s, __s64 realtime_offset_ns);
 
 /*
- * Name used in rule=NAME:LINE from now on (on reload, the new file). NULL or
- * "" drops the rule field. Returns -ENAMETOOLONG (and clears the name) when
- * it does not fit DG_SOURCE_LEN, rather than print a cut name.
+ * Name used in rule=NAME:LINE for events decided by policy slot `slot` (the
+ * BPF side double-buffers the policy; each event says which slot decided),
+ * so events read after a reload still name the file their line is from.
+ * NULL or "" drops the rule field. Returns -ENAMETOOLONG (and clears the
+ * name) when it does not fit DG_SOURCE_LEN, rather than print a cut name.
  */
+int event_stream_set_slot_source(struct event_stream *s, unsigned int slot, const char *source);
+
+/* The same name for both slots (one policy, e.g. before the first reload). */
 int event_stream_set_policy_source(struct event_stream *s, const char *source);
 
 /*

@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/vfs.h>
 #include <unistd.h>
@@ -128,7 +129,8 @@ static bool is_required(const char *name)
 /* Where ownership is seen on kernels without the ownership API (< 5.19). */
 static bool is_legacy_ownership(const char *target)
 {
-	return !strcmp(target, "iommu_attach_group") || !strcmp(target, "iommu_detach_group");
+	return !strcmp(target, "iommu_attach_group") || !strcmp(target, "iommu_detach_group") ||
+	       !strcmp(target, "security_file_free");
 }
 
 /*
@@ -201,8 +203,10 @@ static int seed_groups(struct dmaguard_bpf *skel)
 	char err[256];
 	size_t i, j;
 
-	if (topology_scan("/sys", &t, err, sizeof(err)))
+	if (topology_scan("/sys", &t, err, sizeof(err))) {
+		errno = EIO;
 		return -EIO;
+	}
 	for (i = 0; i < t.n_groups; i++) {
 		struct dg_group g = { 0 };
 		__u32 key = t.groups[i].id;
@@ -237,7 +241,7 @@ static int seed_nodes(struct dmaguard_bpf *skel)
 		return r;
 	for (i = 0; i < n; i++) {
 		bpf_map_update_elem(bpf_map__fd(skel->maps.nodes), &nodes[i].rdev,
-				    &nodes[i].node, 0);
+				    &nodes[i].node, BPF_NOEXIST);
 		skel->bss->vfio_major[(nodes[i].rdev >> 20) & 0xfff] = 1;
 	}
 	free(nodes);
@@ -284,13 +288,41 @@ static int remove_pins(const char *dir)
 	return r;
 }
 
+/* Attach one program and pin its link under TMP/links; list it in rep. */
+static int attach_one(struct bpf_program *prog, const char *tmp, struct load_report *rep,
+		      char *err, size_t len)
+{
+	const char *name = bpf_program__name(prog);
+	size_t used = strlen(rep->programs);
+	struct bpf_link *link;
+	char path[PATH_MAX];
+	int r;
+
+	link = bpf_program__attach(prog);
+	if (!link)
+		return fail(err, len, errno == EPERM ? EXIT_KERNEL : EXIT_VIOLATIONS,
+			    "cannot attach %s (%s): %s", name,
+			    bpf_program__section_name(prog), strerror(errno));
+	pathf(path, sizeof(path), "%s/links/%s", tmp, name);
+	r = bpf_link__pin(link, path);
+	/* the pin holds the attachment; our descriptor is not needed */
+	bpf_link__disconnect(link);
+	bpf_link__destroy(link);
+	if (r)
+		return fail(err, len, EXIT_VIOLATIONS, "cannot pin link %s: %s", path,
+			    strerror(-r));
+	snprintf(rep->programs + used, sizeof(rep->programs) - used, "%s%s",
+		 used ? " " : "", name);
+	return 0;
+}
+
 static int attach_and_pin(struct dmaguard_bpf *skel, const char *tmp, struct load_report *rep,
 			  char *err, size_t len)
 {
 	struct bpf_program *prog;
 	struct bpf_map *map;
 	char path[PATH_MAX];
-	size_t used = 0;
+	int pass, code;
 
 	pathf(path, sizeof(path), "%s/links", tmp);
 	if (mkdir_p(tmp) || mkdir_p(path))
@@ -308,30 +340,17 @@ static int attach_and_pin(struct dmaguard_bpf *skel, const char *tmp, struct loa
 					    path, strerror(errno));
 		}
 	}
-	bpf_object__for_each_program(prog, skel->obj) {
-		const char *name = bpf_program__name(prog);
-		struct bpf_link *link;
-		int r;
+	/* fentry last: a probe that starts while attaching finds its fexit */
+	for (pass = 0; pass < 2; pass++) {
+		bpf_object__for_each_program(prog, skel->obj) {
+			bool fentry = !strncmp(bpf_program__section_name(prog), "fentry/", 7);
 
-		if (!bpf_program__autoload(prog))
-			continue;
-		link = bpf_program__attach(prog);
-		if (!link)
-			return fail(err, len, errno == EPERM ? EXIT_KERNEL : EXIT_VIOLATIONS,
-				    "cannot attach %s (%s): %s", name,
-				    bpf_program__section_name(prog), strerror(errno));
-		pathf(path, sizeof(path), "%s/links/%s", tmp, name);
-		r = bpf_link__pin(link, path);
-		/* the pin holds the attachment; our descriptor is not needed */
-		bpf_link__disconnect(link);
-		bpf_link__destroy(link);
-		if (r)
-			return fail(err, len, EXIT_VIOLATIONS, "cannot pin link %s: %s", path,
-				    strerror(-r));
-		used += snprintf(rep->programs + used, sizeof(rep->programs) - used, "%s%s",
-				 used ? " " : "", name);
-		if (used >= sizeof(rep->programs))
-			used = sizeof(rep->programs) - 1;
+			if (!bpf_program__autoload(prog) || fentry != (pass == 1))
+				continue;
+			code = attach_one(prog, tmp, rep, err, len);
+			if (code)
+				return code;
+		}
 	}
 	return 0;
 }
@@ -367,7 +386,7 @@ static int load_and_pin(const char *dir, const struct policy *pol, struct load_r
 		code = load_error(r, err, len);
 		goto out;
 	}
-	if (write_initial_state(skel, pol) || seed_groups(skel) || seed_nodes(skel)) {
+	if (write_initial_state(skel, pol)) {
 		code = fail(err, len, EXIT_VIOLATIONS, "cannot fill the BPF maps: %s",
 			    strerror(errno));
 		goto out;
@@ -376,6 +395,13 @@ static int load_and_pin(const char *dir, const struct policy *pol, struct load_r
 	pathf(tmp, sizeof(tmp), "%s-new", dir);
 	remove_pins(tmp);	/* left over by a crash while loading */
 	code = attach_and_pin(skel, tmp, rep, err, len);
+	/*
+	 * Seed what sysfs shows only now that the hooks run: an entry they made
+	 * meanwhile is newer than the scan and is kept (BPF_NOEXIST).
+	 */
+	if (!code && (seed_groups(skel) || seed_nodes(skel)))
+		code = fail(err, len, EXIT_VIOLATIONS, "cannot seed the BPF maps from sysfs: %s",
+			    strerror(errno));
 	if (!code && rename(tmp, dir))
 		code = fail(err, len, EXIT_VIOLATIONS, "cannot rename %s to %s: %s", tmp, dir,
 			    strerror(errno));
@@ -412,26 +438,86 @@ static void list_pinned_links(const char *dir, struct load_report *rep)
 	closedir(d);
 }
 
+/*
+ * Loads and unloads of a pin directory are serialised by a lock on its
+ * parent (two `run`s starting together would share DIR-new). Best effort:
+ * without the parent, the kernel checks report what is missing.
+ */
+static int lock_parent(const char *dir)
+{
+	char parent[PATH_MAX], *slash;
+	int fd;
+
+	if (pathf(parent, sizeof(parent), "%s", dir))
+		return -1;
+	slash = strrchr(parent, '/');
+	if (slash && slash != parent)
+		*slash = '\0';
+	fd = open(parent, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd >= 0 && flock(fd, LOCK_EX)) {
+		close(fd);
+		fd = -1;
+	}
+	return fd;
+}
+
+static void unlock_parent(int fd)
+{
+	if (fd >= 0)
+		close(fd);
+}
+
+static bool link_pinned(const char *dir, const char *name)
+{
+	char path[PATH_MAX];
+
+	return !pathf(path, sizeof(path), "%s/links/%s", dir, name) && !access(path, F_OK);
+}
+
+/* Pinned enforcement is reused only whole: every required program and both hooks. */
+static int check_pinned_links(const char *dir, char *err, size_t len)
+{
+	const char *missing = NULL;
+	size_t i;
+
+	for (i = 0; i < sizeof(required_progs) / sizeof(required_progs[0]); i++)
+		if (!link_pinned(dir, required_progs[i]))
+			missing = required_progs[i];
+	if (!link_pinned(dir, "lsm_kernfs") && !link_pinned(dir, "fmod_kernfs"))
+		missing = "lsm_kernfs";
+	if (!link_pinned(dir, "lsm_file_open") && !link_pinned(dir, "fmod_file_open"))
+		missing = "lsm_file_open";
+	if (!missing)
+		return 0;
+	return fail(err, len, EXIT_VIOLATIONS,
+		    "the enforcement pinned in %s is incomplete (no link %s; an interrupted "
+		    "unload?): remove it with 'dmaguard unload' and start again", dir, missing);
+}
+
 int loader_ensure(const char *dir, const struct policy *pol, struct load_report *rep,
 		  char *err, size_t len)
 {
 	char links[PATH_MAX];
-	int code;
+	int code, lock;
 
 	memset(rep, 0, sizeof(*rep));
 	/* every path below is DIR or DIR-new plus a short name */
 	if (strlen(dir) > PATH_MAX - 128)
 		return fail(err, len, EXIT_USAGE, "pin directory name too long: %s", dir);
 	pathf(links, sizeof(links), "%s/links", dir);
+	lock = lock_parent(dir);
 	if (!access(links, F_OK)) {
 		rep->reused = true;
-		list_pinned_links(dir, rep);
-		return 0;
+		code = check_pinned_links(dir, err, len);
+		if (!code)
+			list_pinned_links(dir, rep);
+	} else {
+		code = check_kernel(dir, rep, err, len);
+		if (!code)
+			code = load_and_pin(dir, pol, rep, err, len);
 	}
-	code = check_kernel(dir, rep, err, len);
-	if (code)
-		return code;
-	return load_and_pin(dir, pol, rep, err, len);
+	unlock_parent(lock);
+	return code;
 }
 
 #define MAX_LINKS 64
@@ -491,16 +577,34 @@ static int wait_programs_gone(const __u32 *ids, size_t n)
 	return left;
 }
 
+/*
+ * Detach and unpin. DIR is first renamed to DIR-old, so an unload that is
+ * killed half-way leaves no half-pinned DIR for `run` to reuse; the next
+ * unload finishes DIR-old.
+ */
 int loader_unload(const char *dir, char *err, size_t len)
 {
+	char old[PATH_MAX];
 	__u32 ids[MAX_LINKS];
-	size_t n;
-	int r;
+	int r = 0, lock;
+	size_t n = 0;
 
-	if (access(dir, F_OK))
+	if (pathf(old, sizeof(old), "%s-old", dir))
+		return fail(err, len, -1, "pin directory name too long: %s", dir);
+	lock = lock_parent(dir);
+	if (!access(dir, F_OK)) {
+		remove_pins(old);
+		if (rename(dir, old))
+			r = -errno;
+	} else if (access(old, F_OK)) {
+		unlock_parent(lock);
 		return fail(err, len, -1, "nothing is pinned at %s", dir);
-	n = pinned_prog_ids(dir, ids, MAX_LINKS);
-	r = remove_pins(dir);
+	}
+	if (!r) {
+		n = pinned_prog_ids(old, ids, MAX_LINKS);
+		r = remove_pins(old);
+	}
+	unlock_parent(lock);
 	if (r)
 		return fail(err, len, -1, "cannot remove %s: %s", dir, strerror(-r));
 	r = wait_programs_gone(ids, n);

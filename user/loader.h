@@ -61,7 +61,10 @@ void pinned_close(struct pinned *p);
  */
 int pinned_set_policy(struct pinned *p, const struct policy *pol, char *err, size_t errlen);
 int pinned_get_policy(struct pinned *p, struct dg_policy *out);
-int pinned_set_emit_all(struct pinned *p, bool all);
+/* The header of policy slot 0 or 1, in force or not. */
+int pinned_get_slot(struct pinned *p, __u32 slot, struct dg_policy *out);
+/* What the streaming daemon asks for: every event, and audit mode kept on reload. */
+int pinned_set_stream(struct pinned *p, bool emit_all, bool force_audit);
 int pinned_get_stats(struct pinned *p, struct dg_stats *out);
 
 /* Detach and unpin everything under dir. Returns 0, or -1 with err set. */

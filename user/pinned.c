@@ -26,6 +26,43 @@ static int open_map(const char *dir, const char *name, int *fd, char *err, size_
 	return 0;
 }
 
+/*
+ * The pinned maps must have the layout this build writes: pinned state from
+ * another dmaguard build would otherwise be misread, rules and all.
+ */
+static int check_layout(int fd, const char *dir, const char *name, __u32 value_size,
+			__u32 max_entries, char *err, size_t len)
+{
+	struct bpf_map_info info = { 0 };
+	__u32 info_len = sizeof(info);
+
+	if (bpf_obj_get_info_by_fd(fd, &info, &info_len)) {
+		snprintf(err, len, "cannot inspect pinned map %s/%s: %s", dir, name,
+			 strerror(errno));
+		return -1;
+	}
+	if (info.value_size == value_size && (!max_entries || info.max_entries == max_entries))
+		return 0;
+	snprintf(err, len, "the enforcement pinned in %s is from another dmaguard build "
+		 "(map %s: %u-byte values, %u entries; this build needs %u, %u): "
+		 "remove it with 'dmaguard unload' first", dir, name, info.value_size,
+		 info.max_entries, value_size, max_entries);
+	return -1;
+}
+
+static int check_layouts(struct pinned *p, char *err, size_t len)
+{
+	return check_layout(p->policy_fd, p->dir, "policy", sizeof(struct dg_policy), 2,
+			    err, len) ||
+	       check_layout(p->rules_fd, p->dir, "rules", sizeof(struct dg_rule),
+			    2 * DG_MAX_RULES, err, len) ||
+	       check_layout(p->config_fd, p->dir, "config", sizeof(struct dg_config), 1,
+			    err, len) ||
+	       check_layout(p->stats_fd, p->dir, "stats", sizeof(struct dg_stats), 1, err, len) ||
+	       check_layout(p->groups_fd, p->dir, "groups", sizeof(struct dg_group), 0,
+			    err, len);
+}
+
 int pinned_open(struct pinned *p, const char *dir, char *err, size_t len)
 {
 	memset(p, 0, sizeof(*p));
@@ -38,6 +75,8 @@ int pinned_open(struct pinned *p, const char *dir, char *err, size_t len)
 	    open_map(dir, "stats", &p->stats_fd, err, len) ||
 	    open_map(dir, "groups", &p->groups_fd, err, len) ||
 	    open_map(dir, "events", &p->events_fd, err, len))
+		goto fail;
+	if (check_layouts(p, err, len))
 		goto fail;
 	p->lock_fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (p->lock_fd < 0) {
@@ -123,6 +162,8 @@ int pinned_set_policy(struct pinned *p, const struct policy *pol, char *err, siz
 		goto out;
 	}
 	hdr.generation = cur.generation + 1;
+	if (cfg.force_audit)
+		hdr.mode = DG_MODE_AUDIT;
 	for (i = 0; i < pol->hdr.n_rules; i++) {
 		key = slot * DG_MAX_RULES + i;
 		if (bpf_map_update_elem(p->rules_fd, &key, &pol->rules[i], 0)) {
@@ -158,7 +199,12 @@ int pinned_get_policy(struct pinned *p, struct dg_policy *out)
 	return bpf_map_lookup_elem(p->policy_fd, &slot, out) ? -errno : 0;
 }
 
-int pinned_set_emit_all(struct pinned *p, bool all)
+int pinned_get_slot(struct pinned *p, __u32 slot, struct dg_policy *out)
+{
+	return bpf_map_lookup_elem(p->policy_fd, &slot, out) ? -errno : 0;
+}
+
+int pinned_set_stream(struct pinned *p, bool emit_all, bool force_audit)
 {
 	struct dg_config cfg;
 	int r;
@@ -167,7 +213,8 @@ int pinned_set_emit_all(struct pinned *p, bool all)
 		return -errno;
 	r = get_config(p, &cfg);
 	if (!r) {
-		cfg.emit_all = all;
+		cfg.emit_all = emit_all;
+		cfg.force_audit = force_audit;
 		r = set_config(p, &cfg);
 	}
 	flock(p->lock_fd, LOCK_UN);

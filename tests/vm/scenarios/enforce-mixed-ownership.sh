@@ -29,3 +29,19 @@ kill "$holder"
 wait "$holder"
 expect_write_ok /sys/bus/pci/drivers/e1000/bind "$SHARED_B"
 dg_stop
+
+# Before 5.19 the kernel's BUG_ON guards a group from VFIO_GROUP_SET_CONTAINER
+# on, before the container's IOMMU is set: an open group counts as claimed.
+case "$(uname -r)" in
+5.*)
+	vfio-hold -n -H -r /tmp/held2 "$node" >/tmp/holder2.out 2>&1 &
+	holder=$!
+	expect_ok wait_for_path /tmp/held2 10
+	expect_out 'set_container=ok' cat /tmp/holder2.out
+	expect_ok unbind "$SHARED_B"
+	expect_write_fail /sys/bus/pci/drivers/e1000/bind "$SHARED_B" ENODEV
+	expect_eq "$(driver_of "$SHARED_B")" "" "driver of $SHARED_B with a container but no IOMMU set"
+	kill "$holder"
+	wait "$holder"
+	expect_write_ok /sys/bus/pci/drivers/e1000/bind "$SHARED_B" ;;
+esac
