@@ -758,6 +758,27 @@ TEST(stream_rule_uses_the_current_source)
 		"assert objs[4]['rule'] == 'x' * 127 + ':7'\n");
 }
 
+/* After a reload the two policy slots hold different files: each event names its own. */
+TEST(stream_rule_names_the_file_of_the_deciding_slot)
+{
+	struct event_stream s;
+	struct capture *c;
+	struct dg_event e = bind_deny_rule();
+
+	c = capture_open();
+	event_stream_init(&s, c->f, true, OFFSET_NS);
+	ASSERT_EQ(event_stream_set_slot_source(&s, 0, "old.conf"), 0);
+	ASSERT_EQ(event_stream_set_slot_source(&s, 1, "new.conf"), 0);
+	e.policy_slot = 0;
+	ASSERT_EQ(event_stream_write(&s, &e), 0);
+	e.seq++;
+	e.policy_slot = 1;
+	ASSERT_EQ(event_stream_write(&s, &e), 0);
+	assert_json_lines(c->buf,
+		"assert objs[0]['rule'] == 'old.conf:7'\n"
+		"assert objs[1]['rule'] == 'new.conf:7'\n");
+}
+
 /* A stream whose writes succeed ok_writes times, then fail with EPIPE. */
 static int ok_writes;
 
