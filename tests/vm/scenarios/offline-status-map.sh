@@ -4,48 +4,7 @@
 # process while vfio-hold holds the group, none again after it exits. The
 # map outlives `run`; after `unload` status derives owners from sysfs again.
 
-# Walk `dmaguard status --json` (one line) object by object: split at '{';
-# a group object starts {"group":N, a device object {"device":"NAME"; the
-# blocker object follows a piece ending in "blocker": and is skipped;
-# "ungrouped":[ ends the groups. (busybox awk: index(), no '{' in regexes.)
-DG_JSON_AWK='
-function starts(s, pre) { return index(s, pre) == 1 }
-function ends(s, suf) { return length(s) >= length(suf) && substr(s, length(s) - length(suf) + 1) == suf }
-# the string value of "key":"..." in s, or dflt
-function strval(s, key, dflt,   i, r) {
-	i = index(s, "\"" key "\":\"")
-	if (!i) return dflt
-	r = substr(s, i + length(key) + 4)
-	return substr(r, 1, index(r, "\"") - 1)
-}
-# the bare value (number, true, false) of "key": in s, or dflt
-function numval(s, key, dflt,   i, r) {
-	i = index(s, "\"" key "\":")
-	if (!i) return dflt
-	r = substr(s, i + length(key) + 3)
-	i = index(r, ","); if (i) r = substr(r, 1, i - 1)
-	return r
-}
-'
-
-# "owner=... pid=... comm=... source=... viable=... blocker=DEV/DRIVER" of group N
-json_group_summary() {
-	awk -v want="$1" "$DG_JSON_AWK"'
-	{
-		n = split($0, part, "{")
-		for (i = 2; i <= n; i++) {
-			p = "{" part[i]
-			if (!starts(p, "{\"group\":" want ","))
-				continue
-			b = "-"
-			if (ends(p, "\"blocker\":"))
-				b = strval(part[i + 1], "device", "?") "/" strval(part[i + 1], "driver", "?")
-			print "owner=" strval(p, "owner", "?") " pid=" numval(p, "owner_pid", "-") \
-			      " comm=" strval(p, "owner_comm", "-") " source=" strval(p, "owner_source", "?") \
-			      " viable=" numval(p, "viable", "?") " blocker=" b
-		}
-	}'
-}
+. /vm/status-json.sh
 
 summary() {
 	dmaguard status --json | json_group_summary "$1"
