@@ -178,8 +178,14 @@ int pinned_set_policy(struct pinned *p, const struct policy *pol, char *err, siz
 	/* the switch: one write of the config; nothing before it was in force */
 	cfg.active_slot = slot;
 	r = set_config(p, &cfg);
+	/*
+	 * The new policy is in force now, whatever follows: the wait only keeps
+	 * the next reload off the old slot while a program may still read it,
+	 * and without map-in-map (out of memory) a reload milliseconds later is
+	 * the only risk, so its failure does not make this one fail.
+	 */
 	if (!r)
-		r = wait_for_bpf_programs();
+		wait_for_bpf_programs();
 out:
 	flock(p->lock_fd, LOCK_UN);
 	if (r)
