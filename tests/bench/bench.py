@@ -79,7 +79,7 @@ class IcountBoot(qemu.Boot):
     vCPU warps to the next timer), so CLOCK_MONOTONIC in the guest counts
     instructions executed and other load on the host cannot move it."""
 
-    shift = 0
+    shift = 3
 
     def argv(self, hostchan, qmp):
         argv = super().argv(hostchan, qmp)
@@ -131,11 +131,12 @@ def main():
     print("bench: %s, 1 vCPU, %d pairs; console log %s (host load %.2f)"
           % (suite, rounds, os.path.relpath(log), load_before[0]), flush=True)
     con = Console()
+    IcountBoot.shift = int(os.environ.get("BENCH_ICOUNT_SHIFT") or IcountBoot.shift)
     boot = IcountBoot if clock == "icount" else qemu.Boot
     b = boot(kernel, initrd, sc.name, log, append=" ".join(sc.append),
                   timeout=sc.timeout, echo=con.line, smp=sc.smp, mem=sc.mem)
     res = b.run()
-    host = {"clock": clock, "load_before": load_before, "load_after": os.getloadavg(),
+    host = {"clock": clock, "icount_shift": IcountBoot.shift if clock == "icount" else None, "load_before": load_before, "load_after": os.getloadavg(),
             "cpus": os.cpu_count(), "vm_seconds": round(res.seconds, 1)}
     if res.status != "PASS" or not con.ended:
         print("bench: the VM run failed: %s %s (log: %s)"

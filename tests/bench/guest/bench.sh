@@ -26,9 +26,10 @@ scaled() {
 }
 N_OPEN=$(scaled 10000)
 N_CGROUP=$(scaled 200)
-N_BIND=$(scaled 3)
-STORM_STUB=$(scaled 1000)
-STORM_E1000=$(scaled 50)
+N_BIND=$(scaled 2)
+STORM_STUB=$(scaled 2000)
+STORM_E1000=$(scaled 20)
+STORM_STALLED=$(scaled 1000)
 
 P1024=/tmp/policy-1024.conf
 P1=/tmp/policy-1.conf
@@ -38,6 +39,9 @@ BIND_DEV=$SHARED_A
 STUB_DEV=$SHARED_B
 DAEMON_PID=
 DAEMON_LOG=/tmp/daemon.log
+NULL_PIN=/sys/fs/bpf/bench-null
+# how dmaguard attaches its deny hooks here: BPF LSM if bpf is an active LSM
+if grep -q bpf /sys/kernel/security/lsm; then HOOKS=lsm; else HOOKS=fmod_ret; fi
 
 rec() {
 	echo "BENCH $*"
@@ -187,6 +191,18 @@ state_with() {
 	unload
 }
 
+# null: no dmaguard, but a do-nothing BPF program on the open and kernfs
+# hooks, attached as dmaguard attaches them: the floor of any BPF hook there.
+state_null() {
+	local out
+	out=$(bench-nullhook "$NULL_PIN" "$HOOKS") || fail "bench-nullhook: $out"
+	settle
+	measure_common "$1" null
+	rm -r "$NULL_PIN"
+	settle
+	[ "$(bpf_prog_count)" -eq 0 ] || fail "null hooks still loaded: $(bpf-progs)"
+}
+
 state_without() {
 	settle
 	measure_common "$1" without
@@ -201,9 +217,11 @@ ratio_rounds() {
 		progress "round $((r + 1)) of $ROUNDS"
 		if [ $((r % 2)) -eq 0 ]; then
 			state_with "$r"
+			state_null "$r"
 			state_without "$r"
 		else
 			state_without "$r"
+			state_null "$r"
 			state_with "$r"
 		fi
 		r=$((r + 1))
@@ -256,6 +274,8 @@ count_events() {
 		n[type]++
 		if (match($0, /"seq":[0-9]+/)) {
 			seq = substr($0, RSTART + 6, RLENGTH - 6) + 0
+			if (seq in seen) dups++
+			seen[seq] = 1
 			if (!have || seq < first) first = seq
 			if (!have || seq > last) last = seq
 			have = 1
@@ -264,10 +284,15 @@ count_events() {
 	}
 	END {
 		other = events - n["bind"] - n["unbind"]
-		printf "lines=%d events=%d bind=%d unbind=%d other=%d lost=%d lost_records=%d first_seq=%d last_seq=%d\n",
+		printf "lines=%d events=%d bind=%d unbind=%d other=%d lost=%d lost_records=%d first_seq=%d last_seq=%d dup_seq=%d\n",
 			lines, events, n["bind"], n["unbind"], other, lost + 0, lost_records + 0,
-			have ? first : -1, have ? last : -1
+			have ? first : -1, have ? last : -1, dups + 0
 	}' "$1"
+}
+
+# daemon_cpu_ns: CPU time the daemon has used (schedstat: on-CPU ns)
+daemon_cpu_ns() {
+	cut -d' ' -f1 "/proc/$DAEMON_PID/schedstat"
 }
 
 # delivered FILE: bind + unbind events and lost counts in FILE so far
@@ -277,15 +302,20 @@ delivered() {
 	END { print n + 0 }' "$1"
 }
 
-# storm NAME DEV DRIVER CYCLES: CYCLES unbind+bind of DEV as fast as one task
-# can, with `run --all --json`: each is one event. Waits until the daemon has
-# written them all or reported them lost (at most 60 s), stops it, counts.
+# storm NAME DEV DRIVER CYCLES [stalled]: CYCLES unbind+bind of DEV as fast
+# as one task can, with `run --all --json`: each is one event. "stalled"
+# stops the daemon (SIGSTOP) during the storm, so the ring overflows and the
+# loss accounting is what is tested. Waits until the daemon has written them
+# all or reported them lost (at most 60 s), stops it, counts.
 storm() {
-	local name=$1 dev=$2 drv=$3 cycles=$4 events=/tmp/storm-$1.jsonl out t0 t1 n=0
-	local want=$((2 * cycles))
+	local name=$1 dev=$2 drv=$3 cycles=$4 stalled=${5:+1}
+	local events=/tmp/storm-$1.jsonl out t0 t1 n=0 cpu0 cpu1 want=$((2 * cycles))
 	rm -f "$events"
 	daemon_start storm-start "$P1024" --all --json --output "$events"
+	cpu0=$(daemon_cpu_ns)
+	[ -z "$stalled" ] || kill -STOP "$DAEMON_PID"
 	out=$(bench-loop storm "$dev" "$drv" "$cycles") || fail "storm $name: $out"
+	[ -z "$stalled" ] || kill -CONT "$DAEMON_PID"
 	t0=$(bench-loop now)
 	until [ "$(delivered "$events")" -ge "$want" ]; do
 		n=$((n + 1))
@@ -293,11 +323,12 @@ storm() {
 		usleep 20000
 	done
 	t1=$(bench-loop now)
+	cpu1=$(daemon_cpu_ns)
 	daemon_stop storm-stop
 	json-check -r <"$events" >/tmp/json-check.txt 2>&1 && json=1 || json=0
 	[ "$json" -eq 1 ] || sed 's/^/    | /' /tmp/json-check.txt
-	rec "storm name=$name driver=$drv $out binds=$cycles unbinds=$cycles" \
-	    "drain_ns=$((t1 - t0)) json_ok=$json $(count_events "$events")" \
+	rec "storm name=$name driver=$drv stalled=${stalled:-0} $out binds=$cycles unbinds=$cycles" \
+	    "drain_ns=$((t1 - t0)) daemon_cpu_ns=$((cpu1 - cpu0)) json_ok=$json $(count_events "$events")" \
 	    "$(sed -n 's/^dmaguard: stopped: \([0-9]*\) events, \([0-9]*\) lost.*/daemon_events=\1 daemon_lost=\2/p' "$DAEMON_LOG")"
 	unload
 }
@@ -309,6 +340,7 @@ storms() {
 	expect_eq "$(driver_of "$STUB_DEV")" pci-stub "driver of $STUB_DEV"
 	storm pci-stub "$STUB_DEV" pci-stub "$STORM_STUB"
 	storm e1000 "$BIND_DEV" e1000 "$STORM_E1000"
+	storm pci-stub-stalled "$STUB_DEV" pci-stub "$STORM_STALLED" stalled
 }
 
 # ------------------------------------------------------------ main
@@ -320,15 +352,15 @@ echo bench >"$FILE"
 write_policies
 echo "===== bench data ====="
 rec "meta kernel=$(uname -r) rounds=$ROUNDS scale=$SCALE reps=$REPS n_open=$N_OPEN" \
-    "n_cgroup=$N_CGROUP n_bind=$N_BIND storm_stub=$STORM_STUB storm_e1000=$STORM_E1000" \
+    "n_cgroup=$N_CGROUP n_bind=$N_BIND storm_stub=$STORM_STUB storm_e1000=$STORM_E1000 storm_stalled=$STORM_STALLED" \
     "bind_dev=$BIND_DEV stub_dev=$STUB_DEV nproc=$(nproc)"
 ratio_rounds
 progress "verifier, maps and per-program run time"
 bpf_figures
 if grep -q '^dmaguard: deny hooks: BPF LSM' "$DAEMON_LOG"; then
-	rec "daemon hooks=lsm"
+	rec "daemon hooks=lsm null_hooks=$HOOKS"
 else
-	rec "daemon hooks=fmod_ret"
+	rec "daemon hooks=fmod_ret null_hooks=$HOOKS"
 fi
 progress "event storms"
 storms
