@@ -323,7 +323,7 @@ def _bpf_rows(res, u):
         cost = ", ".join("%s %.2f x %.0f" % (fig, c["runs_per_op"], u.of(c["ns_per_run"]))
                          for fig, c in sorted(p["per_op"].items()))
         rows.append("  %-34s %-8s %8d %8d %8d  %s" % (
-            p["name"], p["type"], p["verified_insns"], p["xlated_bytes"],
+            p["link"], p["type"], p["verified_insns"], p["xlated_bytes"],
             p["jited_bytes"], cost))
     rows.append("  %-16s %-14s %8s %8s %12s %s" % ("map", "type", "entries", "value",
                                                   "memlock", "pinned"))
