@@ -6,7 +6,7 @@
 # One vCPU, so nothing runs beside the loop being timed:
 # vm: smp=1
 # vm: kernels=bookworm
-# vm: timeout=1200
+# vm: timeout=1800
 . /vm/dmaguard.sh
 
 # Sizes, scaled by bench.scale=PERCENT (quick trial runs); rounds by
