@@ -22,6 +22,7 @@
 #include "cli.h"
 #include "events.h"
 #include "loader.h"
+#include "pindir.h"
 #include "policy.h"
 
 /* How often lost-event counters are read when no event arrives, in ms. */
@@ -409,7 +410,7 @@ int cmd_unload(int argc, char **argv)
 	code = parse_pin_only(argc, argv, usage, NULL, &dir);
 	if (code)
 		return code < 0 ? EXIT_OK : code;
-	if (loader_unload(dir, err, sizeof(err))) {
+	if (pindir_unload(dir, err, sizeof(err))) {
 		cli_err("unload: %s", err);
 		return EXIT_VIOLATIONS;
 	}

@@ -8,15 +8,11 @@
  * keep the programs attached while no daemon runs, and `unload` detaches them
  * by removing the pins.
  */
-#include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/vfs.h>
 #include <unistd.h>
@@ -28,35 +24,13 @@
 #include "loader.h"
 #include "match.h"
 #include "nodes.h"
+#include "pindir.h"
 #include "topology.h"
 #include "util.h"
 
 #ifndef BPF_FS_MAGIC
 #define BPF_FS_MAGIC 0xcafe4a11
 #endif
-
-/* Maps userspace uses; the rest is private to the programs. */
-static const char *const pinned_maps[] = {
-	"policy", "rules", "config", "stats", "groups", "nodes", "events",
-};
-
-/* Programs enforcement cannot do without. */
-static const char *const required_progs[] = {
-	"probe_enter", "probe_exit", "unbind_exit", "device_add_exit", "device_del_enter",
-};
-
-static int fail(char *err, size_t len, int code, const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-
-static int fail(char *err, size_t len, int code, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err, len, fmt, ap);
-	va_end(ap);
-	return code;
-}
 
 /* bpf is in the active LSM list: BPF LSM programs will be called. */
 static int bpf_lsm_active(bool *active)
@@ -85,18 +59,18 @@ static int check_kernel(const char *dir, struct load_report *rep, char *err, siz
 	int r;
 
 	if (access("/sys/kernel/btf/vmlinux", R_OK))
-		return fail(err, len, EXIT_KERNEL,
+		return errf(err, len, EXIT_KERNEL,
 			    "the kernel has no BTF (/sys/kernel/btf/vmlinux): it needs CONFIG_DEBUG_INFO_BTF=y");
 	pathf(parent, sizeof(parent), "%s", dir);
 	slash = strrchr(parent, '/');
 	if (slash && slash != parent)
 		*slash = '\0';
 	if (statfs(parent, &sfs) || sfs.f_type != BPF_FS_MAGIC)
-		return fail(err, len, EXIT_KERNEL,
+		return errf(err, len, EXIT_KERNEL,
 			    "%s is not on a BPF filesystem (mount -t bpf bpf /sys/fs/bpf)", parent);
 	r = bpf_lsm_active(&lsm);
 	if (r)
-		return fail(err, len, EXIT_KERNEL,
+		return errf(err, len, EXIT_KERNEL,
 			    "cannot read the active LSM list /sys/kernel/security/lsm: %s (mount -t securityfs securityfs /sys/kernel/security)",
 			    strerror(-r));
 	rep->hooks = lsm ? HOOK_LSM : HOOK_FMOD_RET;
@@ -120,8 +94,8 @@ static bool is_required(const char *name)
 {
 	size_t i;
 
-	for (i = 0; i < sizeof(required_progs) / sizeof(required_progs[0]); i++)
-		if (!strcmp(name, required_progs[i]))
+	for (i = 0; i < PINDIR_N_REQUIRED; i++)
+		if (!strcmp(name, pindir_required[i]))
 			return true;
 	return false;
 }
@@ -146,7 +120,7 @@ static int select_programs(struct dmaguard_bpf *skel, struct load_report *rep,
 	int code = 0;
 
 	if (!vmlinux)
-		return fail(err, len, EXIT_KERNEL,
+		return errf(err, len, EXIT_KERNEL,
 			    "cannot use the kernel's BTF (/sys/kernel/btf/vmlinux): %s; "
 			    "it needs CONFIG_DEBUG_INFO_BTF=y", strerror(errno));
 	rep->ownership_api = btf__find_by_name_kind(vmlinux, "iommu_device_use_default_domain",
@@ -168,7 +142,7 @@ static int select_programs(struct dmaguard_bpf *skel, struct load_report *rep,
 			wanted = !rep->ownership_api;
 		if (wanted && !present && (is_required(name) || !strncmp(sec, "lsm/", 4) ||
 					   !strncmp(sec, "fmod_ret/", 9))) {
-			code = fail(err, len, EXIT_KERNEL,
+			code = errf(err, len, EXIT_KERNEL,
 				    "the kernel has no %s() in its BTF, which dmaguard attaches to",
 				    target);
 			break;
@@ -255,39 +229,6 @@ static int mkdir_p(const char *path)
 	return 0;
 }
 
-/* Remove DIR's pins (links/ and the maps) and DIR itself. */
-static int remove_pins(const char *dir)
-{
-	char path[PATH_MAX], links[PATH_MAX];
-	struct dirent *de;
-	DIR *d;
-	size_t i;
-	int r = 0;
-
-	pathf(links, sizeof(links), "%s/links", dir);
-	d = opendir(links);
-	if (d) {
-		while ((de = readdir(d))) {
-			if (de->d_name[0] == '.')
-				continue;
-			pathf(path, sizeof(path), "%s/%s", links, de->d_name);
-			if (unlink(path) && !r)
-				r = -errno;
-		}
-		closedir(d);
-		if (rmdir(links) && errno != ENOENT && !r)
-			r = -errno;
-	}
-	for (i = 0; i < sizeof(pinned_maps) / sizeof(pinned_maps[0]); i++) {
-		pathf(path, sizeof(path), "%s/%s", dir, pinned_maps[i]);
-		if (unlink(path) && errno != ENOENT && !r)
-			r = -errno;
-	}
-	if (rmdir(dir) && errno != ENOENT && !r)
-		r = -errno;
-	return r;
-}
-
 /* Attach one program and pin its link under TMP/links; list it in rep. */
 static int attach_one(struct bpf_program *prog, const char *tmp, struct load_report *rep,
 		      char *err, size_t len)
@@ -300,7 +241,7 @@ static int attach_one(struct bpf_program *prog, const char *tmp, struct load_rep
 
 	link = bpf_program__attach(prog);
 	if (!link)
-		return fail(err, len, errno == EPERM ? EXIT_KERNEL : EXIT_VIOLATIONS,
+		return errf(err, len, errno == EPERM ? EXIT_KERNEL : EXIT_VIOLATIONS,
 			    "cannot attach %s (%s): %s", name,
 			    bpf_program__section_name(prog), strerror(errno));
 	pathf(path, sizeof(path), "%s/links/%s", tmp, name);
@@ -309,7 +250,7 @@ static int attach_one(struct bpf_program *prog, const char *tmp, struct load_rep
 	bpf_link__disconnect(link);
 	bpf_link__destroy(link);
 	if (r)
-		return fail(err, len, EXIT_VIOLATIONS, "cannot pin link %s: %s", path,
+		return errf(err, len, EXIT_VIOLATIONS, "cannot pin link %s: %s", path,
 			    strerror(-r));
 	snprintf(rep->programs + used, sizeof(rep->programs) - used, "%s%s",
 		 used ? " " : "", name);
@@ -326,17 +267,17 @@ static int attach_and_pin(struct dmaguard_bpf *skel, const char *tmp, struct loa
 
 	pathf(path, sizeof(path), "%s/links", tmp);
 	if (mkdir_p(tmp) || mkdir_p(path))
-		return fail(err, len, EXIT_VIOLATIONS, "cannot create %s: %s", path,
+		return errf(err, len, EXIT_VIOLATIONS, "cannot create %s: %s", path,
 			    strerror(errno));
 	bpf_object__for_each_map(map, skel->obj) {
 		size_t i;
 
-		for (i = 0; i < sizeof(pinned_maps) / sizeof(pinned_maps[0]); i++) {
-			if (strcmp(bpf_map__name(map), pinned_maps[i]))
+		for (i = 0; i < PINDIR_N_MAPS; i++) {
+			if (strcmp(bpf_map__name(map), pindir_maps[i]))
 				continue;
-			pathf(path, sizeof(path), "%s/%s", tmp, pinned_maps[i]);
+			pathf(path, sizeof(path), "%s/%s", tmp, pindir_maps[i]);
 			if (bpf_map__pin(map, path))
-				return fail(err, len, EXIT_VIOLATIONS, "cannot pin map %s: %s",
+				return errf(err, len, EXIT_VIOLATIONS, "cannot pin map %s: %s",
 					    path, strerror(errno));
 		}
 	}
@@ -358,12 +299,12 @@ static int attach_and_pin(struct dmaguard_bpf *skel, const char *tmp, struct loa
 static int load_error(int r, char *err, size_t len)
 {
 	if (r == -EPERM || r == -EACCES)
-		return fail(err, len, EXIT_KERNEL,
+		return errf(err, len, EXIT_KERNEL,
 			    "the kernel refused to load dmaguard's fentry/LSM programs (%s): "
 			    "it needs root (CAP_BPF and CAP_PERFMON or CAP_SYS_ADMIN), BPF trampolines, "
 			    "and no lockdown or sysctl forbidding them",
 			    strerror(-r));
-	return fail(err, len, EXIT_VIOLATIONS, "cannot load the BPF programs: %s (the verifier log is above)",
+	return errf(err, len, EXIT_VIOLATIONS, "cannot load the BPF programs: %s (the verifier log is above)",
 		    strerror(-r));
 }
 
@@ -376,7 +317,7 @@ static int load_and_pin(const char *dir, const struct policy *pol, struct load_r
 
 	skel = dmaguard_bpf__open();
 	if (!skel)
-		return fail(err, len, EXIT_VIOLATIONS, "cannot open the BPF object: %s",
+		return errf(err, len, EXIT_VIOLATIONS, "cannot open the BPF object: %s",
 			    strerror(errno));
 	code = select_programs(skel, rep, err, len);
 	if (code)
@@ -387,111 +328,29 @@ static int load_and_pin(const char *dir, const struct policy *pol, struct load_r
 		goto out;
 	}
 	if (write_initial_state(skel, pol)) {
-		code = fail(err, len, EXIT_VIOLATIONS, "cannot fill the BPF maps: %s",
+		code = errf(err, len, EXIT_VIOLATIONS, "cannot fill the BPF maps: %s",
 			    strerror(errno));
 		goto out;
 	}
 	/* bpffs refuses names with a dot */
 	pathf(tmp, sizeof(tmp), "%s-new", dir);
-	remove_pins(tmp);	/* left over by a crash while loading */
+	pindir_remove(tmp);	/* left over by a crash while loading */
 	code = attach_and_pin(skel, tmp, rep, err, len);
 	/*
 	 * Seed what sysfs shows only now that the hooks run: an entry they made
 	 * meanwhile is newer than the scan and is kept (BPF_NOEXIST).
 	 */
 	if (!code && (seed_groups(skel) || seed_nodes(skel)))
-		code = fail(err, len, EXIT_VIOLATIONS, "cannot seed the BPF maps from sysfs: %s",
+		code = errf(err, len, EXIT_VIOLATIONS, "cannot seed the BPF maps from sysfs: %s",
 			    strerror(errno));
 	if (!code && rename(tmp, dir))
-		code = fail(err, len, EXIT_VIOLATIONS, "cannot rename %s to %s: %s", tmp, dir,
+		code = errf(err, len, EXIT_VIOLATIONS, "cannot rename %s to %s: %s", tmp, dir,
 			    strerror(errno));
 	if (code)
-		remove_pins(tmp);
+		pindir_remove(tmp);
 out:
 	dmaguard_bpf__destroy(skel);
 	return code;
-}
-
-static void list_pinned_links(const char *dir, struct load_report *rep)
-{
-	char path[PATH_MAX];
-	struct dirent *de;
-	size_t used = 0;
-	DIR *d;
-
-	pathf(path, sizeof(path), "%s/links", dir);
-	d = opendir(path);
-	if (!d)
-		return;
-	while ((de = readdir(d)) && used < sizeof(rep->programs) - 1) {
-		if (de->d_name[0] == '.')
-			continue;
-		if (!strncmp(de->d_name, "fmod_", 5))
-			rep->hooks = HOOK_FMOD_RET;
-		if (!strcmp(de->d_name, "use_default_domain_exit"))
-			rep->ownership_api = true;
-		if (!strcmp(de->d_name, "device_claim_exit"))
-			rep->device_claims = true;
-		used += snprintf(rep->programs + used, sizeof(rep->programs) - used, "%s%s",
-				 used ? " " : "", de->d_name);
-	}
-	closedir(d);
-}
-
-/*
- * Loads and unloads of a pin directory are serialised by a lock on its
- * parent (two `run`s starting together would share DIR-new). Best effort:
- * without the parent, the kernel checks report what is missing.
- */
-static int lock_parent(const char *dir)
-{
-	char parent[PATH_MAX], *slash;
-	int fd;
-
-	if (pathf(parent, sizeof(parent), "%s", dir))
-		return -1;
-	slash = strrchr(parent, '/');
-	if (slash && slash != parent)
-		*slash = '\0';
-	fd = open(parent, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd >= 0 && flock(fd, LOCK_EX)) {
-		close(fd);
-		fd = -1;
-	}
-	return fd;
-}
-
-static void unlock_parent(int fd)
-{
-	if (fd >= 0)
-		close(fd);
-}
-
-static bool link_pinned(const char *dir, const char *name)
-{
-	char path[PATH_MAX];
-
-	return !pathf(path, sizeof(path), "%s/links/%s", dir, name) && !access(path, F_OK);
-}
-
-/* Pinned enforcement is reused only whole: every required program and both hooks. */
-static int check_pinned_links(const char *dir, char *err, size_t len)
-{
-	const char *missing = NULL;
-	size_t i;
-
-	for (i = 0; i < sizeof(required_progs) / sizeof(required_progs[0]); i++)
-		if (!link_pinned(dir, required_progs[i]))
-			missing = required_progs[i];
-	if (!link_pinned(dir, "lsm_kernfs") && !link_pinned(dir, "fmod_kernfs"))
-		missing = "lsm_kernfs";
-	if (!link_pinned(dir, "lsm_file_open") && !link_pinned(dir, "fmod_file_open"))
-		missing = "lsm_file_open";
-	if (!missing)
-		return 0;
-	return fail(err, len, EXIT_VIOLATIONS,
-		    "the enforcement pinned in %s is incomplete (no link %s; an interrupted "
-		    "unload?): remove it with 'dmaguard unload' and start again", dir, missing);
 }
 
 int loader_ensure(const char *dir, const struct policy *pol, struct load_report *rep,
@@ -503,114 +362,20 @@ int loader_ensure(const char *dir, const struct policy *pol, struct load_report 
 	memset(rep, 0, sizeof(*rep));
 	/* every path below is DIR or DIR-new plus a short name */
 	if (strlen(dir) > PATH_MAX - 128)
-		return fail(err, len, EXIT_USAGE, "pin directory name too long: %s", dir);
+		return errf(err, len, EXIT_USAGE, "pin directory name too long: %s", dir);
 	pathf(links, sizeof(links), "%s/links", dir);
-	lock = lock_parent(dir);
+	lock = pindir_lock(dir);
 	if (!access(links, F_OK)) {
 		rep->reused = true;
-		code = check_pinned_links(dir, err, len);
+		code = pindir_check_links(dir, err, len);
 		if (!code)
-			list_pinned_links(dir, rep);
+			pindir_list_links(dir, rep);
 	} else {
 		code = check_kernel(dir, rep, err, len);
 		if (!code)
 			code = load_and_pin(dir, pol, rep, err, len);
 	}
-	unlock_parent(lock);
+	pindir_unlock(lock);
 	return code;
 }
 
-#define MAX_LINKS 64
-
-/* The programs behind DIR's pinned links, to see them go after unpinning. */
-static size_t pinned_prog_ids(const char *dir, __u32 *ids, size_t max)
-{
-	char links[PATH_MAX], path[PATH_MAX];
-	struct dirent *de;
-	size_t n = 0;
-	DIR *d;
-
-	if (pathf(links, sizeof(links), "%s/links", dir))
-		return 0;
-	d = opendir(links);
-	if (!d)
-		return 0;
-	while ((de = readdir(d)) && n < max) {
-		struct bpf_link_info info = { 0 };
-		__u32 info_len = sizeof(info);
-		int fd;
-
-		if (de->d_name[0] == '.' || pathf(path, sizeof(path), "%s/%s", links, de->d_name))
-			continue;
-		fd = bpf_obj_get(path);
-		if (fd < 0)
-			continue;
-		if (!bpf_obj_get_info_by_fd(fd, &info, &info_len))
-			ids[n++] = info.prog_id;
-		close(fd);
-	}
-	closedir(d);
-	return n;
-}
-
-/* Wait until none of the programs is loaded: detaching completes after the
- * last reference goes, which the kernel may defer past our unlink. */
-static int wait_programs_gone(const __u32 *ids, size_t n)
-{
-	int tries, left = 0;
-	size_t i;
-
-	for (tries = 0; tries < 250; tries++) {
-		left = 0;
-		for (i = 0; i < n; i++) {
-			int fd = bpf_prog_get_fd_by_id(ids[i]);
-
-			if (fd >= 0) {
-				close(fd);
-				left++;
-			}
-		}
-		if (!left)
-			return 0;
-		usleep(20000);
-	}
-	return left;
-}
-
-/*
- * Detach and unpin. DIR is first renamed to DIR-old, so an unload that is
- * killed half-way leaves no half-pinned DIR for `run` to reuse; the next
- * unload finishes DIR-old.
- */
-int loader_unload(const char *dir, char *err, size_t len)
-{
-	char old[PATH_MAX];
-	__u32 ids[MAX_LINKS];
-	int r = 0, lock;
-	size_t n = 0;
-
-	if (pathf(old, sizeof(old), "%s-old", dir))
-		return fail(err, len, -1, "pin directory name too long: %s", dir);
-	lock = lock_parent(dir);
-	if (!access(dir, F_OK)) {
-		remove_pins(old);
-		if (rename(dir, old))
-			r = -errno;
-	} else if (access(old, F_OK)) {
-		unlock_parent(lock);
-		return fail(err, len, -1, "nothing is pinned at %s", dir);
-	}
-	if (!r) {
-		n = pinned_prog_ids(old, ids, MAX_LINKS);
-		r = remove_pins(old);
-	}
-	unlock_parent(lock);
-	if (r)
-		return fail(err, len, -1, "cannot remove %s: %s", dir, strerror(-r));
-	r = wait_programs_gone(ids, n);
-	if (r)
-		return fail(err, len, -1,
-			    "unpinned %s, but %d of dmaguard's programs are still loaded after 5 s "
-			    "(another process holds them)", dir, r);
-	return 0;
-}

@@ -67,7 +67,4 @@ int pinned_get_slot(struct pinned *p, __u32 slot, struct dg_policy *out);
 int pinned_set_stream(struct pinned *p, bool emit_all, bool force_audit);
 int pinned_get_stats(struct pinned *p, struct dg_stats *out);
 
-/* Detach and unpin everything under dir. Returns 0, or -1 with err set. */
-int loader_unload(const char *dir, char *err, size_t errlen);
-
 #endif

@@ -30,3 +30,13 @@ void cli_err(const char *fmt, ...)
 	va_end(ap);
 	fputc('\n', stderr);
 }
+
+int errf(char *err, size_t len, int code, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err, len, fmt, ap);
+	va_end(ap);
+	return code;
+}

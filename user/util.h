@@ -11,4 +11,8 @@
  */
 int pathf(char *buf, size_t len, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
+/* Format a message into err (len bytes) and return code: `return errf(...)`. */
+int errf(char *err, size_t len, int code, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
 #endif

@@ -13,6 +13,7 @@
 #include <unistd.h>
 #include "cli.h"
 #include "loader.h"
+#include "pindir.h"
 #include "unit.h"
 
 static struct policy pol;
@@ -67,7 +68,7 @@ TEST(refused_programs_leave_nothing_pinned)
 	code = loader_ensure(pin, &pol, &rep, err, sizeof(err));
 	if (code == EXIT_OK) {
 		printf("    this kernel accepts dmaguard's programs: nothing refused to test\n");
-		ASSERT_EQ(loader_unload(pin, err, sizeof(err)), 0);
+		ASSERT_EQ(pindir_unload(pin, err, sizeof(err)), 0);
 	} else {
 		printf("    %s\n", err);
 		ASSERT_EQ(code, EXIT_KERNEL);

@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* The pin directory: layout, locking, reuse checks, unload. */
+#ifndef DMAGUARD_PINDIR_H
+#define DMAGUARD_PINDIR_H
+
+#include <stddef.h>
+#include "loader.h"
+
+/* Maps userspace uses, pinned by name in the directory; links go in links/. */
+#define PINDIR_N_MAPS 7
+extern const char *const pindir_maps[PINDIR_N_MAPS];
+
+/* Programs enforcement cannot do without (besides one kernfs and one open hook). */
+#define PINDIR_N_REQUIRED 5
+extern const char *const pindir_required[PINDIR_N_REQUIRED];
+
+/* Remove DIR's pins (links/ and the maps) and DIR itself; 0 or -errno. */
+int pindir_remove(const char *dir);
+
+/*
+ * Serialise loads and unloads of DIR by a lock on its parent; returns the
+ * lock's descriptor, or -1 (best effort) for pindir_unlock().
+ */
+int pindir_lock(const char *dir);
+void pindir_unlock(int fd);
+
+/* Pinned enforcement is reused only whole: 0, or an exit code with err set. */
+int pindir_check_links(const char *dir, char *err, size_t len);
+
+/* What a reused pin directory has in force, from its link names. */
+void pindir_list_links(const char *dir, struct load_report *rep);
+
+/* Detach and unpin everything under DIR. Returns 0, or -1 with err set. */
+int pindir_unload(const char *dir, char *err, size_t len);
+
+#endif
