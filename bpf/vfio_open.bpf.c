@@ -117,23 +117,13 @@ int BPF_PROG(fmod_file_open, struct file *file, int ret)
 	return gate_open(file);
 }
 
-static __always_inline bool str4_eq(const char *s, const char *lit, int n)
-{
-	int i;
-
-	for (i = 0; i < n; i++)
-		if (s[i] != lit[i])
-			return false;
-	return true;
-}
-
 /* "12" or "noiommu-12" -> 12 */
 static __always_inline __s32 parse_group_name(const char *name)
 {
 	__s32 v = 0;
 	int i = 0, start = 0, digits = 0;
 
-	if (str4_eq(name, "noiommu-", 8))
+	if (dg_str_has_prefix(name, "noiommu-", 16))
 		start = 8;
 	for (i = start; i < 16; i++) {
 		char c = name[i];
@@ -154,11 +144,11 @@ static __always_inline __u32 node_kind(struct device *dev, char *devname)
 	char cls[9] = {};
 
 	bpf_probe_read_kernel_str(cls, sizeof(cls), BPF_CORE_READ(dev, class, name));
-	if (str4_eq(cls, "vfio\0", 5))
+	if (dg_str_eq(cls, "vfio", sizeof(cls)))
 		return DG_NODE_GROUP;
-	if (str4_eq(cls, "vfio-dev\0", 9))
+	if (dg_str_eq(cls, "vfio-dev", sizeof(cls)))
 		return DG_NODE_DEVICE;
-	if (str4_eq(cls, "misc\0", 5) && str4_eq(devname, "iommu\0", 6))
+	if (dg_str_eq(cls, "misc", sizeof(cls)) && dg_str_eq(devname, "iommu", 16))
 		return DG_NODE_IOMMU;
 	return 0;
 }

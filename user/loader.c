@@ -53,7 +53,7 @@ static int bpf_lsm_active(bool *active)
 
 static int check_kernel(const char *dir, struct load_report *rep, char *err, size_t len)
 {
-	char parent[PATH_MAX], *slash;
+	char parent[PATH_MAX];
 	struct statfs sfs;
 	bool lsm = false;
 	int r;
@@ -61,10 +61,7 @@ static int check_kernel(const char *dir, struct load_report *rep, char *err, siz
 	if (access("/sys/kernel/btf/vmlinux", R_OK))
 		return errf(err, len, EXIT_KERNEL,
 			    "the kernel has no BTF (/sys/kernel/btf/vmlinux): it needs CONFIG_DEBUG_INFO_BTF=y");
-	pathf(parent, sizeof(parent), "%s", dir);
-	slash = strrchr(parent, '/');
-	if (slash && slash != parent)
-		*slash = '\0';
+	pindir_parent(dir, parent, sizeof(parent));
 	if (statfs(parent, &sfs) || sfs.f_type != BPF_FS_MAGIC)
 		return errf(err, len, EXIT_KERNEL,
 			    "%s is not on a BPF filesystem (mount -t bpf bpf /sys/fs/bpf)", parent);

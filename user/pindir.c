@@ -85,6 +85,18 @@ void pindir_list_links(const char *dir, struct load_report *rep)
 	closedir(d);
 }
 
+int pindir_parent(const char *dir, char *buf, size_t len)
+{
+	char *slash;
+
+	if (pathf(buf, len, "%s", dir))
+		return -1;
+	slash = strrchr(buf, '/');
+	if (slash && slash != buf)
+		*slash = '\0';
+	return 0;
+}
+
 /*
  * Loads and unloads of a pin directory are serialised by a lock on its
  * parent (two `run`s starting together would share DIR-new). Best effort:
@@ -92,14 +104,11 @@ void pindir_list_links(const char *dir, struct load_report *rep)
  */
 int pindir_lock(const char *dir)
 {
-	char parent[PATH_MAX], *slash;
+	char parent[PATH_MAX];
 	int fd;
 
-	if (pathf(parent, sizeof(parent), "%s", dir))
+	if (pindir_parent(dir, parent, sizeof(parent)))
 		return -1;
-	slash = strrchr(parent, '/');
-	if (slash && slash != parent)
-		*slash = '\0';
 	fd = open(parent, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd >= 0 && flock(fd, LOCK_EX)) {
 		close(fd);

@@ -17,6 +17,9 @@ extern const char *const pindir_required[PINDIR_N_REQUIRED];
 /* Remove DIR's pins (links/ and the maps) and DIR itself; 0 or -errno. */
 int pindir_remove(const char *dir);
 
+/* The directory DIR lives in (where bpffs must be, and the lock is taken). */
+int pindir_parent(const char *dir, char *buf, size_t len);
+
 /*
  * Serialise loads and unloads of DIR by a lock on its parent; returns the
  * lock's descriptor, or -1 (best effort) for pindir_unlock().
