@@ -258,9 +258,13 @@ hotplug_add() {
 }
 
 # hotplug_del ID BDF: unplug and wait until the guest has removed BDF.
+# The bus link goes first (bus_remove_device) and the device's own directory
+# later in device_del(), so wait for the directory itself.
 hotplug_del() {
+	local dir
+	dir=$(readlink -f "$SYS_PCI/devices/$2")
 	host_request "device_del $1" || return 1
-	wait_for_gone "$SYS_PCI/devices/$2" 30 && return 0
+	wait_for_gone "$dir" 30 && return 0
 	HOST_REPLY="$2 still present 30 s after device_del"
 	return 1
 }
