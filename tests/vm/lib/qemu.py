@@ -69,6 +69,7 @@ class Result:
         self.status = status        # PASS, FAIL or SKIP
         self.reason = reason
         self.seconds = seconds
+        self.note = ""              # how the runner got it (a second boot)
 
 
 class QMP:
@@ -140,6 +141,8 @@ class Boot:
         self.expect_trouble = re.compile(expect_trouble) if expect_trouble \
             else None
         self.last_line = ""
+        self.any_output = False
+        self.silent_boot = False
         self.lock = threading.Lock()
         self.log = None
         self.start = time.monotonic()
@@ -173,6 +176,7 @@ class Boot:
             line = raw.decode("utf-8", "replace").rstrip("\r\n")
             line = line.replace("\r", "")
             self._write(line)
+            self.any_output = True
             if line.strip():
                 self.last_line = line.strip()
             m = KERNEL_TROUBLE.search(line)
@@ -284,19 +288,32 @@ class Boot:
     # power off: a dead task holds a device lock. Its result stands.
     BROKEN_POWEROFF_GRACE = 20
 
+    # The console's first line comes ~3 s into a boot (the kernel's first
+    # warnings, then init). Nothing in this long means the emulated machine
+    # hung before init ran, before any of dmaguard ran: seen once under TCG
+    # in CI. The runner boots such a scenario once more (boot()).
+    SILENT_BOOT_LIMIT = 60
+
     def _wait(self, proc, deadline):
         """Wait for QEMU; True if it had to be killed for the time limit."""
         while proc.poll() is None:
             now = time.monotonic()
             stuck = (self.expect_trouble and self.result_at and
                      now - self.result_at > self.BROKEN_POWEROFF_GRACE)
-            if now >= deadline or stuck:
+            silent = not self.any_output and \
+                now - self.start > self.SILENT_BOOT_LIMIT
+            if now >= deadline or stuck or silent:
                 proc.kill()
                 proc.wait()
                 if stuck:
                     self.killed_after_result = True
                     self._write("[host] killed: the broken kernel did not "
                                 "power off")
+                if silent:
+                    self.silent_boot = True
+                    self._write("[host] killed: no console output in %d s "
+                                "(the machine hung before init)" %
+                                self.SILENT_BOOT_LIMIT)
                 return not stuck
             time.sleep(0.2)
         return False
@@ -304,6 +321,9 @@ class Boot:
     def _verdict(self, rc, timed_out, seconds):
         if self.trouble:
             return Result("FAIL", "kernel trouble: %s" % self.trouble, seconds)
+        if self.silent_boot:
+            return Result("FAIL", "no console output in %ds: the machine hung "
+                          "before init" % self.SILENT_BOOT_LIMIT, seconds)
         if timed_out:
             what = "after the result" if self.result_line else \
                 "(last console line: %s)" % self.last_line[:120]

@@ -84,11 +84,26 @@ def log_path(suite, name):
 
 
 def boot(kernel, initrd, suite, sc, echo=None):
-    b = qemu.Boot(kernel, initrd, sc.name, log_path(suite, sc.name),
-                  append=" ".join(sc.append), timeout=sc.timeout, echo=echo,
-                  expect_trouble=sc.expect_trouble,
-                  smp=sc.smp, mem=sc.mem)
-    return b.run()
+    """Boot sc once; a machine that hung before init (silent console, see
+    qemu.Boot.SILENT_BOOT_LIMIT) is booted once more, and the result says
+    so. Its log is kept beside the retry's as NAME.silent.log."""
+    path = log_path(suite, sc.name)
+    silent_log = path[:-len(".log")] + ".silent.log"
+    if os.path.exists(silent_log):
+        os.remove(silent_log)       # an earlier run's
+    for attempt in (1, 2):
+        b = qemu.Boot(kernel, initrd, sc.name, path,
+                      append=" ".join(sc.append), timeout=sc.timeout,
+                      echo=echo, expect_trouble=sc.expect_trouble,
+                      smp=sc.smp, mem=sc.mem)
+        result = b.run()
+        if not b.silent_boot or attempt == 2:
+            break
+        os.replace(path, silent_log)
+    if attempt == 2:
+        result.note = " (second boot: the first hung before init, %s)" % \
+            rel(silent_log)
+    return result
 
 
 def rel(path):
@@ -152,15 +167,16 @@ def main():
                 name = "%s/%s" % (suite, sc.name)
                 if res.status == "PASS":
                     passed += 1
-                    print("PASS %s (%ds)" % (name, round(res.seconds)), flush=True)
+                    print("PASS %s (%ds)%s" % (name, round(res.seconds), res.note),
+                          flush=True)
                 elif res.status == "SKIP":
                     skipped += 1
                     print("SKIP %s: %s (%ds)" % (name, res.reason,
                                                  round(res.seconds)), flush=True)
                 else:
                     failed += 1
-                    print("FAIL %s: %s (log: %s)" %
-                          (name, res.reason, rel(log_path(suite, sc.name))),
+                    print("FAIL %s: %s (log: %s)%s" %
+                          (name, res.reason, rel(log_path(suite, sc.name)), res.note),
                           flush=True)
     if skipped:
         print("vm: %d skipped" % skipped)
