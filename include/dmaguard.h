@@ -116,11 +116,21 @@ struct dg_policy {
 	__u8 mode;		/* DG_MODE_* */
 	__u8 default_bind;	/* DG_ALLOW or DG_DENY */
 	__u8 default_open;
-	__u8 pad;
+	__u8 acts;		/* DG_ACTS_*: what the rules can do (userspace's hook choice) */
 	__u64 generation;	/* bumped on every load, for the daemon's log */
 	char source[DG_SOURCE_LEN];	/* the file the rules came from */
 };
 _Static_assert(sizeof(struct dg_policy) == 144, "dg_policy layout");
+
+/*
+ * What a policy can do, whatever its mode: the loader attaches the two hooks
+ * that cost every host something (kernfs node creation, every open) only
+ * when the policy in force can act through them.
+ */
+enum {
+	DG_ACTS_DENY_BIND = 1 << 0,	/* a bind rule or the bind default denies */
+	DG_ACTS_JUDGE_OPEN = 1 << 1,	/* an open rule or the open default is not allow */
+};
 
 /* The device side of a bind decision: a driver probing a device. */
 struct dg_bind_subject {

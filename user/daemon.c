@@ -21,6 +21,7 @@
 #include <bpf/libbpf.h>
 #include "cli.h"
 #include "events.h"
+#include "gates.h"
 #include "loader.h"
 #include "pindir.h"
 #include "policy.h"
@@ -111,6 +112,8 @@ static int load_policy(const char *path, bool audit, struct policy *pol)
 static void print_active(const struct run_opts *o, const struct policy *pol,
 			 const struct load_report *rep)
 {
+	char gates[256];
+
 	fprintf(stderr, "dmaguard: %s %s: %u rules, mode %s, default bind %s, default open %s\n",
 		rep->reused ? "reusing pinned enforcement in" : "enforcement pinned in",
 		o->pin_dir, pol->hdr.n_rules,
@@ -121,18 +124,50 @@ static void print_active(const struct run_opts *o, const struct policy *pol,
 		rep->hooks == HOOK_LSM ? "BPF LSM" : "fmod_ret on security_*() (bpf is not an active LSM)",
 		rep->ownership_api ? "kernel DMA-ownership API" : "tracked by dmaguard (kernel has no ownership API)",
 		rep->device_claims ? " with device claims" : "");
+	gates_describe(gates_attached(o->pin_dir), gates, sizeof(gates));
+	fprintf(stderr, "dmaguard: %s\n", gates);
 	fprintf(stderr, "dmaguard: programs: %s\n", rep->programs);
 	fprintf(stderr, "dmaguard: enforcing %s\n", o->policy);
 }
 
+static void follow_policy(struct pinned *p, struct event_stream *s, __u64 generation[2])
+{
+	struct dg_policy hdr;
+	__u32 slot;
+
+	for (slot = 0; slot < 2; slot++) {
+		if (pinned_get_slot(p, slot, &hdr) || hdr.generation == generation[slot])
+			continue;
+		generation[slot] = hdr.generation;
+		hdr.source[sizeof(hdr.source) - 1] = '\0';
+		event_stream_set_slot_source(s, slot, hdr.source);
+	}
+}
+
+/* What the ring buffer callback needs. */
+struct stream_state {
+	struct event_stream s;
+	struct pinned *p;
+	__u64 generation[2];	/* of the policy slots, as the stream names them */
+};
+
 static int on_event(void *ctx, void *data, size_t size)
 {
-	struct event_stream *s = ctx;
+	struct stream_state *st = ctx;
+	const struct dg_event *e = data;
 
 	if (size < sizeof(struct dg_event))
 		return 0;
+	/*
+	 * A rule is named by its slot's file: look at the slots again first, so
+	 * an event decided just after a reload names the new file. (An event
+	 * still unread when its slot has been rewritten twice would name the
+	 * newer file.)
+	 */
+	if (e->rule_line)
+		follow_policy(st->p, &st->s, st->generation);
 	/* a failed write is noticed by the caller through ferror() */
-	event_stream_write(s, data);
+	event_stream_write(&st->s, data);
 	return 0;
 }
 
@@ -164,8 +199,9 @@ static void reload_from_signal(struct pinned *p, const struct run_opts *o)
 		if (pinned_set_policy(p, pol, err, sizeof(err)))
 			cli_err("reload: %s; the previous policy stays in force", err);
 		else {
-			fprintf(stderr, "dmaguard: reloaded %s: %u rules\n", o->policy,
-				pol->hdr.n_rules);
+			gates_describe(gates_attached(o->pin_dir), err, sizeof(err));
+			fprintf(stderr, "dmaguard: reloaded %s: %u rules; %s\n", o->policy,
+				pol->hdr.n_rules, err);
 		}
 	} else {
 		cli_err("reload: %s rejected; the previous policy stays in force", o->policy);
@@ -178,33 +214,19 @@ static void reload_from_signal(struct pinned *p, const struct run_opts *o)
  * `dmaguard reload` from elsewhere may have refilled a slot, so take each
  * slot's file name from its pinned header whenever its generation changes.
  */
-static void follow_policy(struct pinned *p, struct event_stream *s, __u64 generation[2])
-{
-	struct dg_policy hdr;
-	__u32 slot;
-
-	for (slot = 0; slot < 2; slot++) {
-		if (pinned_get_slot(p, slot, &hdr) || hdr.generation == generation[slot])
-			continue;
-		generation[slot] = hdr.generation;
-		hdr.source[sizeof(hdr.source) - 1] = '\0';
-		event_stream_set_slot_source(s, slot, hdr.source);
-	}
-}
-
 static int stream_events(struct pinned *p, const struct run_opts *o, FILE *out)
 {
-	struct event_stream s;
+	struct stream_state st = { .p = p };
+	struct event_stream *s = &st.s;
 	struct ring_buffer *rb;
-	__u64 generation[2] = { 0, 0 };
 	__s64 offset = 0;
 	int r, code = EXIT_OK;
 
 	event_realtime_offset(&offset);
-	event_stream_init(&s, out, o->json, offset);
-	follow_policy(p, &s, generation);
-	sync_lost(p, &s);
-	rb = ring_buffer__new(p->events_fd, on_event, &s, NULL);
+	event_stream_init(s, out, o->json, offset);
+	follow_policy(p, s, st.generation);
+	sync_lost(p, s);
+	rb = ring_buffer__new(p->events_fd, on_event, &st, NULL);
 	if (!rb) {
 		cli_err("run: cannot read the event ring: %s", strerror(errno));
 		return EXIT_VIOLATIONS;
@@ -220,8 +242,8 @@ static int stream_events(struct pinned *p, const struct run_opts *o, FILE *out)
 			reload_requested = 0;
 			reload_from_signal(p, o);
 		}
-		follow_policy(p, &s, generation);
-		sync_lost(p, &s);
+		follow_policy(p, s, st.generation);
+		sync_lost(p, s);
 		if (ferror(out)) {
 			cli_err("run: cannot write events: %s", strerror(errno));
 			code = EXIT_VIOLATIONS;
@@ -229,10 +251,10 @@ static int stream_events(struct pinned *p, const struct run_opts *o, FILE *out)
 		}
 	}
 	ring_buffer__consume(rb);
-	sync_lost(p, &s);
+	sync_lost(p, s);
 	ring_buffer__free(rb);
 	fprintf(stderr, "dmaguard: stopped: %llu events, %llu lost; enforcement stays pinned\n",
-		(unsigned long long)s.events, (unsigned long long)s.lost);
+		(unsigned long long)s->events, (unsigned long long)s->lost);
 	return code;
 }
 
@@ -301,8 +323,8 @@ int cmd_run(int argc, char **argv)
 		goto out;
 	}
 	code = claim_stream(o.pin_dir, &lock_fd);
-	if (!code && pinned_set_stream(&p, o.all, o.audit)) {
-		cli_err("run: cannot set the event selection: %s", strerror(errno));
+	if (!code && pinned_set_stream(&p, o.all, o.audit, err, sizeof(err))) {
+		cli_err("run: cannot set the event selection: %s", err);
 		code = EXIT_VIOLATIONS;
 	}
 	if (!code && rep.reused && pinned_set_policy(&p, pol, err, sizeof(err))) {
@@ -310,12 +332,14 @@ int cmd_run(int argc, char **argv)
 		code = EXIT_VIOLATIONS;
 	}
 	if (!code) {
+		/* what is attached now that the gates follow the policy and --all */
+		pindir_list_links(o.pin_dir, &rep);
 		print_active(&o, pol, &rep);
 		code = stream_events(&p, &o, out);
 	}
 	/* the policy in force stays as it is; only the daemon's requests end */
 	if (lock_fd >= 0)
-		pinned_set_stream(&p, false, false);
+		pinned_set_stream(&p, false, false, err, sizeof(err));
 	pinned_close(&p);
 out:
 	if (lock_fd >= 0)
@@ -392,7 +416,8 @@ int cmd_reload(int argc, char **argv)
 		cli_err("reload: %s", err);
 		code = EXIT_VIOLATIONS;
 	} else {
-		printf("dmaguard: %s in force (%u rules)\n", path, pol->hdr.n_rules);
+		gates_describe(gates_attached(dir), err, sizeof(err));
+		printf("dmaguard: %s in force (%u rules)\n%s\n", path, pol->hdr.n_rules, err);
 	}
 	pinned_close(&p);
 out:

@@ -21,6 +21,7 @@
 #include <bpf/libbpf.h>
 #include "cli.h"
 #include "dmaguard.skel.h"
+#include "gates.h"
 #include "loader.h"
 #include "match.h"
 #include "nodes.h"
@@ -151,17 +152,16 @@ static int select_programs(struct dmaguard_bpf *skel, struct load_report *rep,
 }
 
 /* Write a policy into slot 0 of freshly created maps, before anything attaches. */
-static int write_initial_state(struct dmaguard_bpf *skel, const struct policy *pol)
+static int write_initial_state(struct dmaguard_bpf *skel, const struct policy *pol,
+			       const struct dg_policy *hdr)
 {
 	struct dg_config cfg = { .active_slot = 0, .emit_all = 0 };
-	struct dg_policy hdr = pol->hdr;
 	__u32 i, zero = 0;
 
-	hdr.generation = 1;
 	for (i = 0; i < pol->hdr.n_rules; i++)
 		if (bpf_map_update_elem(bpf_map__fd(skel->maps.rules), &i, &pol->rules[i], 0))
 			return -errno;
-	if (bpf_map_update_elem(bpf_map__fd(skel->maps.policy), &zero, &hdr, 0) ||
+	if (bpf_map_update_elem(bpf_map__fd(skel->maps.policy), &zero, hdr, 0) ||
 	    bpf_map_update_elem(bpf_map__fd(skel->maps.config), &zero, &cfg, 0))
 		return -errno;
 	return 0;
@@ -226,12 +226,10 @@ static int mkdir_p(const char *path)
 	return 0;
 }
 
-/* Attach one program and pin its link under TMP/links; list it in rep. */
-static int attach_one(struct bpf_program *prog, const char *tmp, struct load_report *rep,
-		      char *err, size_t len)
+/* Attach one program and pin its link under TMP/links. */
+static int attach_one(struct bpf_program *prog, const char *tmp, char *err, size_t len)
 {
 	const char *name = bpf_program__name(prog);
-	size_t used = strlen(rep->programs);
 	struct bpf_link *link;
 	char path[PATH_MAX];
 	int r;
@@ -249,21 +247,57 @@ static int attach_one(struct bpf_program *prog, const char *tmp, struct load_rep
 	if (r)
 		return errf(err, len, EXIT_VIOLATIONS, "cannot pin link %s: %s", path,
 			    strerror(-r));
-	snprintf(rep->programs + used, sizeof(rep->programs) - used, "%s%s",
-		 used ? " " : "", name);
 	return 0;
 }
 
-static int attach_and_pin(struct dmaguard_bpf *skel, const char *tmp, struct load_report *rep,
-			  char *err, size_t len)
+/* The gates' programs are pinned whether attached or not (gates.h). */
+static int pin_gate_programs(struct dmaguard_bpf *skel, const char *tmp, char *err, size_t len)
 {
 	struct bpf_program *prog;
-	struct bpf_map *map;
 	char path[PATH_MAX];
-	int pass, code;
+
+	bpf_object__for_each_program(prog, skel->obj) {
+		const char *name = bpf_program__name(prog);
+
+		if (!bpf_program__autoload(prog) || !gates_is_gate(name))
+			continue;
+		pathf(path, sizeof(path), "%s/progs/%s", tmp, name);
+		if (bpf_program__pin(prog, path))
+			return errf(err, len, EXIT_VIOLATIONS, "cannot pin program %s: %s",
+				    path, strerror(errno));
+	}
+	return 0;
+}
+
+static int attach_pass(struct dmaguard_bpf *skel, const char *tmp, bool fentry_pass,
+		       char *err, size_t len)
+{
+	struct bpf_program *prog;
+	int code;
+
+	bpf_object__for_each_program(prog, skel->obj) {
+		bool fentry = !strncmp(bpf_program__section_name(prog), "fentry/", 7);
+
+		if (!bpf_program__autoload(prog) || fentry != fentry_pass ||
+		    gates_is_gate(bpf_program__name(prog)))
+			continue;
+		code = attach_one(prog, tmp, err, len);
+		if (code)
+			return code;
+	}
+	return 0;
+}
+
+static int attach_and_pin(struct dmaguard_bpf *skel, const char *tmp, unsigned int gates,
+			  char *err, size_t len)
+{
+	char path[PATH_MAX], progs[PATH_MAX];
+	struct bpf_map *map;
+	int code;
 
 	pathf(path, sizeof(path), "%s/links", tmp);
-	if (mkdir_p(tmp) || mkdir_p(path))
+	pathf(progs, sizeof(progs), "%s/progs", tmp);
+	if (mkdir_p(tmp) || mkdir_p(path) || mkdir_p(progs))
 		return errf(err, len, EXIT_VIOLATIONS, "cannot create %s: %s", path,
 			    strerror(errno));
 	bpf_object__for_each_map(map, skel->obj) {
@@ -278,19 +312,15 @@ static int attach_and_pin(struct dmaguard_bpf *skel, const char *tmp, struct loa
 					    path, strerror(errno));
 		}
 	}
-	/* fentry last: a probe that starts while attaching finds its fexit */
-	for (pass = 0; pass < 2; pass++) {
-		bpf_object__for_each_program(prog, skel->obj) {
-			bool fentry = !strncmp(bpf_program__section_name(prog), "fentry/", 7);
-
-			if (!bpf_program__autoload(prog) || fentry != (pass == 1))
-				continue;
-			code = attach_one(prog, tmp, rep, err, len);
-			if (code)
-				return code;
-		}
-	}
-	return 0;
+	code = pin_gate_programs(skel, tmp, err, len);
+	/* fentry last: a probe that starts while attaching finds its fexit and gate */
+	if (!code)
+		code = attach_pass(skel, tmp, false, err, len);
+	if (!code && gates_attach(tmp, gates, err, len))
+		code = EXIT_VIOLATIONS;
+	if (!code)
+		code = attach_pass(skel, tmp, true, err, len);
+	return code;
 }
 
 static int load_error(int r, char *err, size_t len)
@@ -308,10 +338,13 @@ static int load_error(int r, char *err, size_t len)
 static int load_and_pin(const char *dir, const struct policy *pol, struct load_report *rep,
 			char *err, size_t len)
 {
+	struct dg_policy hdr = pol->hdr;
 	struct dmaguard_bpf *skel;
 	char tmp[PATH_MAX];
 	int code, r;
 
+	hdr.generation = 1;
+	hdr.acts = gates_policy_acts(pol);
 	skel = dmaguard_bpf__open();
 	if (!skel)
 		return errf(err, len, EXIT_VIOLATIONS, "cannot open the BPF object: %s",
@@ -324,7 +357,7 @@ static int load_and_pin(const char *dir, const struct policy *pol, struct load_r
 		code = load_error(r, err, len);
 		goto out;
 	}
-	if (write_initial_state(skel, pol)) {
+	if (write_initial_state(skel, pol, &hdr)) {
 		code = errf(err, len, EXIT_VIOLATIONS, "cannot fill the BPF maps: %s",
 			    strerror(errno));
 		goto out;
@@ -332,7 +365,7 @@ static int load_and_pin(const char *dir, const struct policy *pol, struct load_r
 	/* bpffs refuses names with a dot */
 	pathf(tmp, sizeof(tmp), "%s-new", dir);
 	pindir_remove(tmp);	/* left over by a crash while loading */
-	code = attach_and_pin(skel, tmp, rep, err, len);
+	code = attach_and_pin(skel, tmp, gates_wanted(&hdr, false, rep->ownership_api), err, len);
 	/*
 	 * Seed what sysfs shows only now that the hooks run: an entry they made
 	 * meanwhile is newer than the scan and is kept (BPF_NOEXIST).
@@ -365,13 +398,13 @@ int loader_ensure(const char *dir, const struct policy *pol, struct load_report 
 	if (!access(links, F_OK)) {
 		rep->reused = true;
 		code = pindir_check_links(dir, err, len);
-		if (!code)
-			pindir_list_links(dir, rep);
 	} else {
 		code = check_kernel(dir, rep, err, len);
 		if (!code)
 			code = load_and_pin(dir, pol, rep, err, len);
 	}
+	if (!code)
+		pindir_list_links(dir, rep);
 	pindir_unlock(lock);
 	return code;
 }

@@ -63,8 +63,13 @@ int pinned_set_policy(struct pinned *p, const struct policy *pol, char *err, siz
 int pinned_get_policy(struct pinned *p, struct dg_policy *out);
 /* The header of policy slot 0 or 1, in force or not. */
 int pinned_get_slot(struct pinned *p, __u32 slot, struct dg_policy *out);
-/* What the streaming daemon asks for: every event, and audit mode kept on reload. */
-int pinned_set_stream(struct pinned *p, bool emit_all, bool force_audit);
+/*
+ * What the streaming daemon asks for: every event, and audit mode kept on
+ * reload; attaches or detaches the open gate to match (gates.h). Returns 0,
+ * or -1 with err set.
+ */
+int pinned_set_stream(struct pinned *p, bool emit_all, bool force_audit, char *err,
+		      size_t errlen);
 int pinned_get_stats(struct pinned *p, struct dg_stats *out);
 
 #endif

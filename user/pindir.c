@@ -8,11 +8,13 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
 #include <unistd.h>
 #include <bpf/bpf.h>
 #include "cli.h"
+#include "gates.h"
 #include "pindir.h"
 #include "util.h"
 
@@ -26,29 +28,43 @@ const char *const pindir_required[PINDIR_N_REQUIRED] = {
 	"probe_enter", "probe_exit", "unbind_exit", "device_add_exit", "device_del_enter",
 };
 
-/* Remove DIR's pins (links/ and the maps) and DIR itself. */
-int pindir_remove(const char *dir)
+/* Unpin everything in DIR/SUB and remove it; 0 or -errno. */
+static int remove_subdir(const char *dir, const char *sub)
 {
-	char path[PATH_MAX], links[PATH_MAX];
+	char path[PATH_MAX], subdir[PATH_MAX];
 	struct dirent *de;
-	DIR *d;
-	size_t i;
 	int r = 0;
+	DIR *d;
 
-	pathf(links, sizeof(links), "%s/links", dir);
-	d = opendir(links);
-	if (d) {
-		while ((de = readdir(d))) {
-			if (de->d_name[0] == '.')
-				continue;
-			pathf(path, sizeof(path), "%s/%s", links, de->d_name);
-			if (unlink(path) && !r)
-				r = -errno;
-		}
-		closedir(d);
-		if (rmdir(links) && errno != ENOENT && !r)
+	pathf(subdir, sizeof(subdir), "%s/%s", dir, sub);
+	d = opendir(subdir);
+	if (!d)
+		return 0;
+	while ((de = readdir(d))) {
+		if (de->d_name[0] == '.')
+			continue;
+		pathf(path, sizeof(path), "%s/%s", subdir, de->d_name);
+		if (unlink(path) && !r)
 			r = -errno;
 	}
+	closedir(d);
+	if (rmdir(subdir) && errno != ENOENT && !r)
+		r = -errno;
+	return r;
+}
+
+/* Remove DIR's pins (links/, progs/ and the maps) and DIR itself. */
+int pindir_remove(const char *dir)
+{
+	char path[PATH_MAX];
+	int r, e;
+	size_t i;
+
+	/* links first: the gates' programs stay loaded until their links go */
+	r = remove_subdir(dir, "links");
+	e = remove_subdir(dir, "progs");
+	if (e && !r)
+		r = e;
 	for (i = 0; i < PINDIR_N_MAPS; i++) {
 		pathf(path, sizeof(path), "%s/%s", dir, pindir_maps[i]);
 		if (unlink(path) && errno != ENOENT && !r)
@@ -59,30 +75,38 @@ int pindir_remove(const char *dir)
 	return r;
 }
 
+static int not_dot(const struct dirent *de)
+{
+	return de->d_name[0] != '.';
+}
+
+/* What DIR has in force, the attached programs in name order. */
 void pindir_list_links(const char *dir, struct load_report *rep)
 {
+	struct dirent **names = NULL;
 	char path[PATH_MAX];
-	struct dirent *de;
 	size_t used = 0;
-	DIR *d;
+	int i, n;
 
+	rep->programs[0] = '\0';
+	/* the gates' programs are pinned, attached or not: their flavour is the hooks' */
+	if (pindir_has(dir, "progs", "fmod_kernfs"))
+		rep->hooks = HOOK_FMOD_RET;
 	pathf(path, sizeof(path), "%s/links", dir);
-	d = opendir(path);
-	if (!d)
-		return;
-	while ((de = readdir(d)) && used < sizeof(rep->programs) - 1) {
-		if (de->d_name[0] == '.')
-			continue;
-		if (!strncmp(de->d_name, "fmod_", 5))
-			rep->hooks = HOOK_FMOD_RET;
-		if (!strcmp(de->d_name, "use_default_domain_exit"))
+	n = scandir(path, &names, not_dot, alphasort);
+	for (i = 0; i < n; i++) {
+		const char *name = names[i]->d_name;
+
+		if (!strcmp(name, "use_default_domain_exit"))
 			rep->ownership_api = true;
-		if (!strcmp(de->d_name, "device_claim_exit"))
+		if (!strcmp(name, "device_claim_exit"))
 			rep->device_claims = true;
-		used += snprintf(rep->programs + used, sizeof(rep->programs) - used, "%s%s",
-				 used ? " " : "", de->d_name);
+		if (used < sizeof(rep->programs) - 1)
+			used += snprintf(rep->programs + used, sizeof(rep->programs) - used,
+					 "%s%s", used ? " " : "", name);
+		free(names[i]);
 	}
-	closedir(d);
+	free(names);
 }
 
 int pindir_parent(const char *dir, char *buf, size_t len)
@@ -123,61 +147,80 @@ void pindir_unlock(int fd)
 		close(fd);
 }
 
-static bool link_pinned(const char *dir, const char *name)
+bool pindir_has(const char *dir, const char *sub, const char *name)
 {
 	char path[PATH_MAX];
 
-	return !pathf(path, sizeof(path), "%s/links/%s", dir, name) && !access(path, F_OK);
+	return !pathf(path, sizeof(path), "%s/%s/%s", dir, sub, name) && !access(path, F_OK);
 }
 
-/* Pinned enforcement is reused only whole: every required program and both hooks. */
+/*
+ * Pinned enforcement is reused only whole: a link for every required
+ * program, and both gates' programs (attached or not, gates.h).
+ */
 int pindir_check_links(const char *dir, char *err, size_t len)
 {
-	const char *missing = NULL;
+	const char *missing = NULL, *kind = "link";
 	size_t i;
 
 	for (i = 0; i < PINDIR_N_REQUIRED; i++)
-		if (!link_pinned(dir, pindir_required[i]))
+		if (!pindir_has(dir, "links", pindir_required[i]))
 			missing = pindir_required[i];
-	if (!link_pinned(dir, "lsm_kernfs") && !link_pinned(dir, "fmod_kernfs"))
-		missing = "lsm_kernfs";
-	if (!link_pinned(dir, "lsm_file_open") && !link_pinned(dir, "fmod_file_open"))
-		missing = "lsm_file_open";
+	if (!missing && (missing = gates_missing_program(dir)))
+		kind = "program";
 	if (!missing)
 		return 0;
 	return errf(err, len, EXIT_VIOLATIONS,
-		    "the enforcement pinned in %s is incomplete (no link %s; an interrupted "
-		    "unload?): remove it with 'dmaguard unload' and start again", dir, missing);
+		    "the enforcement pinned in %s is incomplete (no %s %s; an interrupted "
+		    "unload, or an older dmaguard?): remove it with 'dmaguard unload' and start again",
+		    dir, kind, missing);
 }
 
 #define MAX_LINKS 64
 
-/* The programs behind DIR's pinned links, to see them go after unpinning. */
-static size_t pinned_prog_ids(const char *dir, __u32 *ids, size_t max)
+/* The id of the program pinned at path, or behind the link pinned there. */
+static __u32 pinned_prog_id(const char *path, bool is_link)
 {
-	char links[PATH_MAX], path[PATH_MAX];
+	struct bpf_link_info link = { 0 };
+	struct bpf_prog_info prog = { 0 };
+	__u32 id = 0, info_len;
+	int fd = bpf_obj_get(path);
+
+	if (fd < 0)
+		return 0;
+	if (is_link) {
+		info_len = sizeof(link);
+		if (!bpf_obj_get_info_by_fd(fd, &link, &info_len))
+			id = link.prog_id;
+	} else {
+		info_len = sizeof(prog);
+		if (!bpf_obj_get_info_by_fd(fd, &prog, &info_len))
+			id = prog.id;
+	}
+	close(fd);
+	return id;
+}
+
+/* The programs pinned in DIR/SUB (links/ or progs/), to see them go after unpinning. */
+static size_t pinned_prog_ids(const char *dir, const char *sub, __u32 *ids, size_t n, size_t max)
+{
+	char subdir[PATH_MAX], path[PATH_MAX];
 	struct dirent *de;
-	size_t n = 0;
 	DIR *d;
 
-	if (pathf(links, sizeof(links), "%s/links", dir))
-		return 0;
-	d = opendir(links);
+	if (pathf(subdir, sizeof(subdir), "%s/%s", dir, sub))
+		return n;
+	d = opendir(subdir);
 	if (!d)
-		return 0;
+		return n;
 	while ((de = readdir(d)) && n < max) {
-		struct bpf_link_info info = { 0 };
-		__u32 info_len = sizeof(info);
-		int fd;
+		__u32 id;
 
-		if (de->d_name[0] == '.' || pathf(path, sizeof(path), "%s/%s", links, de->d_name))
+		if (de->d_name[0] == '.' || pathf(path, sizeof(path), "%s/%s", subdir, de->d_name))
 			continue;
-		fd = bpf_obj_get(path);
-		if (fd < 0)
-			continue;
-		if (!bpf_obj_get_info_by_fd(fd, &info, &info_len))
-			ids[n++] = info.prog_id;
-		close(fd);
+		id = pinned_prog_id(path, !strcmp(sub, "links"));
+		if (id)
+			ids[n++] = id;
 	}
 	closedir(d);
 	return n;
@@ -231,7 +274,8 @@ int pindir_unload(const char *dir, char *err, size_t len)
 		return errf(err, len, -1, "nothing is pinned at %s", dir);
 	}
 	if (!r) {
-		n = pinned_prog_ids(old, ids, MAX_LINKS);
+		n = pinned_prog_ids(old, "links", ids, 0, MAX_LINKS);
+		n = pinned_prog_ids(old, "progs", ids, n, MAX_LINKS);
 		r = pindir_remove(old);
 	}
 	pindir_unlock(lock);

@@ -3,10 +3,14 @@
 #ifndef DMAGUARD_PINDIR_H
 #define DMAGUARD_PINDIR_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include "loader.h"
 
-/* Maps userspace uses, pinned by name in the directory; links go in links/. */
+/*
+ * Maps userspace uses, pinned by name in the directory; links go in links/,
+ * the gates' programs (gates.h) in progs/.
+ */
 #define PINDIR_N_MAPS 7
 extern const char *const pindir_maps[PINDIR_N_MAPS];
 
@@ -26,6 +30,9 @@ int pindir_parent(const char *dir, char *buf, size_t len);
  */
 int pindir_lock(const char *dir);
 void pindir_unlock(int fd);
+
+/* Whether DIR/SUB/NAME is pinned (SUB: "links" or "progs"). */
+bool pindir_has(const char *dir, const char *sub, const char *name);
 
 /* Pinned enforcement is reused only whole: 0, or an exit code with err set. */
 int pindir_check_links(const char *dir, char *err, size_t len);

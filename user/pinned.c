@@ -10,6 +10,8 @@
 #include <sys/file.h>
 #include <unistd.h>
 #include <bpf/bpf.h>
+#include "util.h"
+#include "gates.h"
 #include "loader.h"
 
 static int open_map(const char *dir, const char *name, int *fd, char *err, size_t len)
@@ -144,6 +146,7 @@ static int wait_for_bpf_programs(void)
 int pinned_set_policy(struct pinned *p, const struct policy *pol, char *err, size_t len)
 {
 	struct dg_policy hdr = pol->hdr, cur;
+	unsigned int gates;
 	struct dg_config cfg;
 	__u32 slot, i, key;
 	int r;
@@ -164,6 +167,8 @@ int pinned_set_policy(struct pinned *p, const struct policy *pol, char *err, siz
 	hdr.generation = cur.generation + 1;
 	if (cfg.force_audit)
 		hdr.mode = DG_MODE_AUDIT;
+	hdr.acts = gates_policy_acts(pol);
+	gates = gates_wanted(&hdr, cfg.emit_all, gates_ownership_api(p->dir));
 	for (i = 0; i < pol->hdr.n_rules; i++) {
 		key = slot * DG_MAX_RULES + i;
 		if (bpf_map_update_elem(p->rules_fd, &key, &pol->rules[i], 0)) {
@@ -175,17 +180,28 @@ int pinned_set_policy(struct pinned *p, const struct policy *pol, char *err, siz
 		r = -errno;
 		goto out;
 	}
+	/* a gate the new policy needs is in place before it goes into force */
+	if (gates_attach(p->dir, gates, err, len)) {
+		flock(p->lock_fd, LOCK_UN);
+		return -1;
+	}
 	/* the switch: one write of the config; nothing before it was in force */
 	cfg.active_slot = slot;
 	r = set_config(p, &cfg);
+	if (r) {
+		gates_detach(p->dir, gates_wanted(&cur, cfg.emit_all, gates_ownership_api(p->dir)));
+		goto out;
+	}
 	/*
 	 * The new policy is in force now, whatever follows: the wait only keeps
 	 * the next reload off the old slot while a program may still read it,
 	 * and without map-in-map (out of memory) a reload milliseconds later is
-	 * the only risk, so its failure does not make this one fail.
+	 * the only risk, so its failure does not make this one fail. Gates only
+	 * the old policy needed go after it; one that stays costs time, not
+	 * correctness.
 	 */
-	if (!r)
-		wait_for_bpf_programs();
+	wait_for_bpf_programs();
+	gates_detach(p->dir, gates);
 out:
 	flock(p->lock_fd, LOCK_UN);
 	if (r)
@@ -210,21 +226,38 @@ int pinned_get_slot(struct pinned *p, __u32 slot, struct dg_policy *out)
 	return bpf_map_lookup_elem(p->policy_fd, &slot, out) ? -errno : 0;
 }
 
-int pinned_set_stream(struct pinned *p, bool emit_all, bool force_audit)
+int pinned_set_stream(struct pinned *p, bool emit_all, bool force_audit, char *err, size_t len)
 {
 	struct dg_config cfg;
+	struct dg_policy hdr;
+	unsigned int gates;
 	int r;
 
 	if (flock(p->lock_fd, LOCK_EX))
-		return -errno;
+		return errf(err, len, -1, "cannot lock %s: %s", p->dir, strerror(errno));
 	r = get_config(p, &cfg);
-	if (!r) {
-		cfg.emit_all = emit_all;
-		cfg.force_audit = force_audit;
-		r = set_config(p, &cfg);
+	if (!r)
+		r = pinned_get_slot(p, cfg.active_slot & 1, &hdr);
+	if (r) {
+		errf(err, len, -1, "cannot read the config in %s: %s", p->dir, strerror(-r));
+		goto out;
 	}
+	/* `run --all` streams allowed opens too: the open gate must see them */
+	gates = gates_wanted(&hdr, emit_all, gates_ownership_api(p->dir));
+	if (gates_attach(p->dir, gates, err, len)) {
+		r = -1;
+		goto out;
+	}
+	cfg.emit_all = emit_all;
+	cfg.force_audit = force_audit;
+	r = set_config(p, &cfg);
+	if (r)
+		errf(err, len, -1, "cannot write the config in %s: %s", p->dir, strerror(-r));
+	else
+		gates_detach(p->dir, gates);
+out:
 	flock(p->lock_fd, LOCK_UN);
-	return r;
+	return r ? -1 : 0;
 }
 
 int pinned_get_stats(struct pinned *p, struct dg_stats *out)

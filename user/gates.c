@@ -1,0 +1,207 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The gates (gates.h): which of the two hot-path hooks the policy in force
+ * needs, and attaching or detaching them from their pinned programs.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+#include <bpf/bpf.h>
+#include "gates.h"
+#include "pindir.h"
+#include "util.h"
+
+static const struct gate_def {
+	unsigned int gate;
+	const char *progs[2];	/* BPF LSM flavour, fmod_ret flavour */
+	const char *what;
+} gate_defs[] = {
+	{ GATE_KERNFS, { "lsm_kernfs", "fmod_kernfs" }, "kernfs deny hook" },
+	{ GATE_OPEN, { "lsm_file_open", "fmod_file_open" }, "open gate" },
+};
+#define N_GATES (sizeof(gate_defs) / sizeof(gate_defs[0]))
+
+__u8 gates_policy_acts(const struct policy *pol)
+{
+	__u8 acts = 0;
+	__u32 i;
+
+	if (pol->hdr.default_bind == DG_DENY)
+		acts |= DG_ACTS_DENY_BIND;
+	if (pol->hdr.default_open != DG_ALLOW)
+		acts |= DG_ACTS_JUDGE_OPEN;
+	for (i = 0; i < pol->hdr.n_rules && i < DG_MAX_RULES; i++) {
+		const struct dg_rule *r = &pol->rules[i];
+
+		if (r->action == DG_ACT_BIND && r->verdict == DG_DENY)
+			acts |= DG_ACTS_DENY_BIND;
+		if (r->action == DG_ACT_OPEN && r->verdict != DG_ALLOW)
+			acts |= DG_ACTS_JUDGE_OPEN;
+	}
+	return acts;
+}
+
+unsigned int gates_wanted(const struct dg_policy *hdr, bool emit_all, bool ownership_api)
+{
+	unsigned int want = 0;
+
+	/*
+	 * Before 5.19 the mixed-ownership invariant needs the deny hook and
+	 * ownership is seen from group opens; and 5.10 cannot attach a tracing
+	 * program again once its link is gone (-ENOENT, until 5.11). So there
+	 * the gates never move.
+	 */
+	if (!ownership_api)
+		return GATES_ALL;
+	if (hdr->mode == DG_MODE_ENFORCE && (hdr->acts & DG_ACTS_DENY_BIND))
+		want |= GATE_KERNFS;
+	if ((hdr->acts & DG_ACTS_JUDGE_OPEN) || emit_all)
+		want |= GATE_OPEN;
+	return want;
+}
+
+bool gates_is_gate(const char *prog_name)
+{
+	size_t i, f;
+
+	for (i = 0; i < N_GATES; i++)
+		for (f = 0; f < 2; f++)
+			if (!strcmp(prog_name, gate_defs[i].progs[f]))
+				return true;
+	return false;
+}
+
+bool gates_ownership_api(const char *dir)
+{
+	return pindir_has(dir, "links", "use_default_domain_exit");
+}
+
+/* The gate's link name in DIR/links, or NULL when it is not attached. */
+static const char *attached_name(const char *dir, const struct gate_def *g)
+{
+	size_t f;
+
+	for (f = 0; f < 2; f++)
+		if (pindir_has(dir, "links", g->progs[f]))
+			return g->progs[f];
+	return NULL;
+}
+
+const char *gates_missing_program(const char *dir)
+{
+	size_t i;
+
+	for (i = 0; i < N_GATES; i++)
+		if (!pindir_has(dir, "progs", gate_defs[i].progs[0]) &&
+		    !pindir_has(dir, "progs", gate_defs[i].progs[1]))
+			return gate_defs[i].progs[0];
+	return NULL;
+}
+
+unsigned int gates_attached(const char *dir)
+{
+	unsigned int on = 0;
+	size_t i;
+
+	for (i = 0; i < N_GATES; i++)
+		if (attached_name(dir, &gate_defs[i]))
+			on |= gate_defs[i].gate;
+	return on;
+}
+
+static int attach_gate(const char *dir, const struct gate_def *g, char *err, size_t len)
+{
+	char prog_path[PATH_MAX], link_path[PATH_MAX];
+	int prog_fd = -1, link_fd = -1, r = 0;
+	const char *name = NULL;
+	size_t f;
+
+	for (f = 0; f < 2 && !name; f++)
+		if (pindir_has(dir, "progs", g->progs[f]))
+			name = g->progs[f];
+	if (!name)
+		return errf(err, len, -1, "no program for the %s is pinned in %s/progs "
+			    "(an interrupted load?): run 'dmaguard unload' and start again",
+			    g->what, dir);
+	pathf(prog_path, sizeof(prog_path), "%s/progs/%s", dir, name);
+	pathf(link_path, sizeof(link_path), "%s/links/%s", dir, name);
+	prog_fd = bpf_obj_get(prog_path);
+	if (prog_fd < 0) {
+		r = errf(err, len, -1, "cannot open pinned program %s: %s", prog_path,
+			 strerror(errno));
+		goto out;
+	}
+	/* the tracing/LSM attach every kernel since 5.5 has */
+	link_fd = bpf_raw_tracepoint_open(NULL, prog_fd);
+	if (link_fd < 0) {
+		r = errf(err, len, -1, "cannot attach the %s (%s): %s", g->what, name,
+			 strerror(errno));
+		goto out;
+	}
+	if (bpf_obj_pin(link_fd, link_path))
+		r = errf(err, len, -1, "cannot pin link %s: %s", link_path, strerror(errno));
+out:
+	if (link_fd >= 0)
+		close(link_fd);	/* the pin holds the attachment */
+	if (prog_fd >= 0)
+		close(prog_fd);
+	return r;
+}
+
+static int detach_gate(const char *dir, const struct gate_def *g)
+{
+	const char *name = attached_name(dir, g);
+	char path[PATH_MAX];
+
+	if (!name)
+		return 0;
+	/* the link is the pin's alone: unpinning it detaches the program */
+	if (pathf(path, sizeof(path), "%s/links/%s", dir, name) || unlink(path))
+		return -errno;
+	return 0;
+}
+
+int gates_attach(const char *dir, unsigned int wanted, char *err, size_t len)
+{
+	unsigned int before = gates_attached(dir);
+	size_t i;
+
+	for (i = 0; i < N_GATES; i++) {
+		const struct gate_def *g = &gate_defs[i];
+
+		if (!(wanted & g->gate) || (before & g->gate))
+			continue;
+		if (attach_gate(dir, g, err, len)) {
+			gates_detach(dir, before);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+int gates_detach(const char *dir, unsigned int wanted)
+{
+	int r = 0, e;
+	size_t i;
+
+	for (i = 0; i < N_GATES; i++) {
+		if (wanted & gate_defs[i].gate)
+			continue;
+		e = detach_gate(dir, &gate_defs[i]);
+		if (e && !r)
+			r = e;
+	}
+	return r;
+}
+
+void gates_describe(unsigned int attached, char *buf, size_t len)
+{
+	snprintf(buf, len, "kernfs deny hook %s; open gate %s",
+		 attached & GATE_KERNFS ? "attached" :
+		 "not attached (no bind can be denied: audit mode or no deny; "
+		 "the kernel refuses mixed ownership itself)",
+		 attached & GATE_OPEN ? "attached" :
+		 "not attached (every open is allowed and not streamed)");
+}

@@ -1,0 +1,66 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The gates: the two hooks that run on hot paths of every host, attached
+ * only while the policy in force can act through them.
+ *
+ *  - the deny hook on kernfs node creation (every sysfs and cgroupfs node):
+ *    needed in enforce mode when a rule or the default can deny a bind
+ *    (from 5.19 the kernel itself refuses a mixed-ownership probe in
+ *    dma_configure(), before the hook would act);
+ *  - the open gate on file_open (every open): needed when an open can be
+ *    denied or audited, or when the daemon streams every event (`run --all`).
+ *
+ * Before 5.19 (no DMA-ownership API) both are always attached: dmaguard
+ * enforces the mixed-ownership invariant itself and sees ownership from VFIO
+ * group opens, and 5.10 cannot attach a program again once its link is gone.
+ *
+ * Their programs are loaded once and pinned in DIR/progs, so a reload can
+ * attach a gate (before the new policy goes into force) or detach it (after
+ * the old one has left) without loading anything.
+ */
+#ifndef DMAGUARD_GATES_H
+#define DMAGUARD_GATES_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include "dmaguard.h"
+#include "policy.h"
+
+enum gate {
+	GATE_KERNFS = 1 << 0,
+	GATE_OPEN = 1 << 1,
+};
+#define GATES_ALL (GATE_KERNFS | GATE_OPEN)
+
+/* DG_ACTS_* of pol, to store in the header of its slot. */
+__u8 gates_policy_acts(const struct policy *pol);
+
+/* The gates a policy header in force needs. */
+unsigned int gates_wanted(const struct dg_policy *hdr, bool emit_all, bool ownership_api);
+
+/* Whether prog_name is one of the gates' programs (either flavour). */
+bool gates_is_gate(const char *prog_name);
+
+/* Whether DIR's programs see the kernel's DMA-ownership API (5.19+). */
+bool gates_ownership_api(const char *dir);
+
+/* A gate whose program is not pinned in DIR/progs (its LSM name), or NULL. */
+const char *gates_missing_program(const char *dir);
+
+/* The gates attached in DIR now (links pinned). */
+unsigned int gates_attached(const char *dir);
+
+/*
+ * Attach the gates in `wanted` that are not attached, from the programs
+ * pinned in DIR/progs, and pin their links. Returns 0, or -1 with err set
+ * (what this call attached is detached again).
+ */
+int gates_attach(const char *dir, unsigned int wanted, char *err, size_t len);
+
+/* Detach the attached gates that are not in `wanted`. 0 or -errno. */
+int gates_detach(const char *dir, unsigned int wanted);
+
+/* "kernfs deny hook attached, open gate not attached (...)" for `run`. */
+void gates_describe(unsigned int attached, char *buf, size_t len);
+
+#endif
