@@ -19,6 +19,8 @@ STATES = [
     ("with", "dmaguard, 1024 rules, daemon running", True),
     ("with1", "dmaguard, 1 rule, daemon running", True),
     ("pinned", "dmaguard pinned, daemon stopped", True),
+    ("quiet", "dmaguard pinned, 1024 rules that deny no bind and judge no open "
+     "(hooks not attached)", True),
     ("null", "do-nothing BPF on the same hooks", False),
 ]
 # 1024 rules (matching rule last) against 1 rule: within 2% either way

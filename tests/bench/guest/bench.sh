@@ -33,6 +33,7 @@ STORM_STALLED=$(scaled 1000)
 
 P1024=/tmp/policy-1024.conf
 P1=/tmp/policy-1.conf
+P1024Q=/tmp/policy-1024-quiet.conf
 FILE=/tmp/bench-file
 CG=/sys/fs/cgroup
 BIND_DEV=$SHARED_A
@@ -51,40 +52,50 @@ progress() {
 	echo "[bench] $*"
 }
 
-# policies TARGET: the 1024-rule policy (1023 rules that match nothing here,
-# then the rule that allows the e1000 devices: every bind walks the whole
-# list) and the 1-rule policy (that rule alone). default bind deny: should
-# the last rule not match, the bind loop fails instead of measuring a
-# shorter walk.
-write_policies() {
-	awk -v dev="$BIND_DEV" 'BEGIN {
+# The 1024-rule policy (1023 rules that match nothing here, then the rule
+# that allows the e1000 devices: every bind walks the whole list) and the
+# 1-rule policy (that rule alone). default bind deny: should the last rule
+# not match, the bind loop fails instead of measuring a shorter walk.
+# gen_policy QUIET FILE: QUIET=1 writes the same 1024 rules with every deny
+# made audit (bind) or allow (open): a policy that can deny no bind and
+# judges no open, for which dmaguard attaches neither hot-path hook.
+gen_policy() {
+	awk -v quiet="$1" 'BEGIN {
+		deny_bind = quiet ? "audit" : "deny"
+		deny_open = quiet ? "allow" : "deny"
 		print "# 1023 rules that match nothing in the VM, then the one that does"
 		print "mode enforce"
-		print "default bind deny"
+		print quiet ? "default bind allow" : "default bind deny"
 		print "default open allow"
 		for (i = 0; i < 1023; i++) {
 			k = i % 6
 			if (k == 0)
-				printf "deny bind device=0000:7f:%02x.%d\n", i % 32, i % 8
+				printf "%s bind device=0000:7f:%02x.%d\n", deny_bind, i % 32, i % 8
 			else if (k == 1)
 				printf "allow bind id=1af4:%04x driver=virtio-pci\n", 4096 + i
 			else if (k == 2)
 				printf "audit bind class=0x0c03%02x group=%d\n", i % 64, 1000 + i
 			else if (k == 3)
-				printf "deny bind driver=nvme%d dma=kernel\n", i
+				printf "%s bind driver=nvme%d dma=kernel\n", deny_bind, i
 			else if (k == 4)
 				printf "allow open group=%d uid=%d comm=qemu-%d\n", 1000 + i, 1000 + i, i
 			else
-				printf "deny open device=0000:7e:%02x.0 gid=%d\n", i % 32, i
+				printf "%s open device=0000:7e:%02x.0 gid=%d\n", deny_open, i % 32, i
 		}
 		print "allow bind id=8086:100e"
-	}' >"$P1024"
+	}' >"$2"
+}
+
+write_policies() {
+	gen_policy 0 "$P1024"
+	gen_policy 1 "$P1024Q"
 	printf 'mode enforce\ndefault bind deny\ndefault open allow\nallow bind id=8086:100e\n' >"$P1"
-	chmod 600 "$P1024" "$P1"
+	chmod 600 "$P1024" "$P1024Q" "$P1"
 	# valid (exit 0 or 1: the devices bound now that default deny would refuse)
 	dmaguard check "$P1024" >/tmp/check.log 2>&1
 	[ $? -le 1 ] || { cat /tmp/check.log; fail "$P1024 is not a valid policy"; }
 	expect_eq "$(grep -cE '^(allow|deny|audit) (bind|open)' "$P1024")" 1024 "rules in $P1024"
+	expect_eq "$(grep -cE '^(allow|audit) (bind|open)' "$P1024Q")" 1024 "allow/audit rules in $P1024Q"
 }
 
 # daemon_start POLICY [RUN-OPTIONS...]: `dmaguard run` via bench-start,
@@ -168,7 +179,8 @@ reload() {
 
 # with: loaded, daemon running (without --all, as deployed), 1024 rules;
 # then the bind loop again with 1 rule (the order of the two alternates);
-# then pinned: the daemon stopped, enforcement (1024 rules) left in force.
+# then pinned: the daemon stopped, enforcement (1024 rules) left in force;
+# then quiet: pinned with P1024Q, where neither hot-path hook is attached.
 state_with() {
 	local round=$1
 	daemon_start start "$P1024" --output /tmp/events.txt
@@ -188,6 +200,11 @@ state_with() {
 	reload "$P1024"
 	settle
 	measure_common "$round" pinned
+	reload "$P1024Q"
+	ls "$DG_PIN/links" | grep -qE 'kernfs|file_open' &&
+		fail "hot-path hooks attached under $P1024Q: $(ls "$DG_PIN/links")"
+	settle
+	measure_common "$round" quiet
 	unload
 }
 
