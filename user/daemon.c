@@ -8,14 +8,12 @@
  * the policy file; a bad file is rejected and the policy in force stays.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/file.h>
 #include <time.h>
 #include <unistd.h>
 #include <bpf/libbpf.h>
@@ -261,15 +259,9 @@ static int stream_events(struct pinned *p, const struct run_opts *o, FILE *out)
 /* One streaming daemon per pin directory: two would split the event stream. */
 static int claim_stream(const char *dir, int *fd)
 {
-	char links[4200];
-
-	snprintf(links, sizeof(links), "%s/links", dir);
-	*fd = open(links, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (*fd >= 0 && !flock(*fd, LOCK_EX | LOCK_NB))
-		return 0;
+	*fd = pindir_claim_stream(dir);
 	if (*fd >= 0)
-		close(*fd);
-	*fd = -1;	/* not ours: nothing of the other daemon's is touched */
+		return 0;
 	cli_err("run: another 'dmaguard run' is streaming events from %s", dir);
 	return EXIT_VIOLATIONS;
 }

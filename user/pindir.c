@@ -147,6 +147,35 @@ void pindir_unlock(int fd)
 		close(fd);
 }
 
+/*
+ * One streaming daemon per pin directory: it holds a lock on DIR/links for
+ * as long as it runs (and the kernel drops it when the daemon dies).
+ */
+int pindir_claim_stream(const char *dir)
+{
+	char links[PATH_MAX];
+	int fd;
+
+	if (pathf(links, sizeof(links), "%s/links", dir))
+		return -1;
+	fd = open(links, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd >= 0 && flock(fd, LOCK_EX | LOCK_NB)) {
+		close(fd);
+		fd = -1;	/* not ours: nothing of the other daemon's is touched */
+	}
+	return fd;
+}
+
+bool pindir_stream_running(const char *dir)
+{
+	int fd = pindir_claim_stream(dir);
+
+	if (fd < 0)
+		return true;
+	close(fd);
+	return false;
+}
+
 bool pindir_has(const char *dir, const char *sub, const char *name)
 {
 	char path[PATH_MAX];

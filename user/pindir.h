@@ -31,6 +31,15 @@ int pindir_parent(const char *dir, char *buf, size_t len);
 int pindir_lock(const char *dir);
 void pindir_unlock(int fd);
 
+/*
+ * Take the lock of the one daemon streaming from DIR: its descriptor, or
+ * -1 when another holds it (or DIR has no links/).
+ */
+int pindir_claim_stream(const char *dir);
+
+/* Whether a daemon streams from DIR (holds the stream lock) now. */
+bool pindir_stream_running(const char *dir);
+
 /* Whether DIR/SUB/NAME is pinned (SUB: "links" or "progs"). */
 bool pindir_has(const char *dir, const char *sub, const char *name);
 

@@ -13,6 +13,7 @@
 #include "util.h"
 #include "gates.h"
 #include "loader.h"
+#include "pindir.h"
 
 static int open_map(const char *dir, const char *name, int *fd, char *err, size_t len)
 {
@@ -158,6 +159,12 @@ int pinned_set_policy(struct pinned *p, const struct policy *pol, char *err, siz
 	r = get_config(p, &cfg);
 	if (r)
 		goto out;
+	/*
+	 * What a streaming daemon asked for (--all, --audit) ends with it, also
+	 * when it was killed and could not take it back itself.
+	 */
+	if (!pindir_stream_running(p->dir))
+		cfg.emit_all = cfg.force_audit = 0;
 	slot = !(cfg.active_slot & 1);
 	key = cfg.active_slot & 1;
 	if (bpf_map_lookup_elem(p->policy_fd, &key, &cur)) {

@@ -65,6 +65,15 @@ expect_event "\"type\":\"open\",\"verdict\":\"allow\"" "allowed open under --all
 dg_stop
 expect_gates $legacy $legacy "after run --all stopped"
 
+# a run --all killed by SIGKILL cannot take its request back; the next
+# reload without a daemon does
+dg_start --all
+expect_gates $legacy on "while run --all streams again"
+dg_kill
+expect_gates $legacy on "after run --all was killed"
+expect_ok dmaguard reload --policy "$DG_POLICY"
+expect_gates $legacy $legacy "after a reload with no daemon running"
+
 # unload takes the unattached gates' programs too
 expect_ok dmaguard unload
 expect_fail test -e "$DG_PIN"
