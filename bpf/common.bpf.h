@@ -262,11 +262,9 @@ static __always_inline void group_account(__s32 gid, int dkernel, int duser, boo
 	}
 	if (release_all)
 		g->user_claims = 0;
-	if (g->user_claims) {
-		g->owner = DG_OWNER_USER;
+	g->owner = dg_group_owner(g);
+	if (g->owner == DG_OWNER_USER)
 		return;
-	}
-	g->owner = g->kernel_drivers ? DG_OWNER_KERNEL : DG_OWNER_NONE;
 	g->owner_pid = 0;
 	__builtin_memset(g->owner_comm, 0, sizeof(g->owner_comm));
 }

@@ -44,7 +44,7 @@ static __always_inline bool group_user_owned(struct device *dev, __s32 gid)
 			return true;
 	}
 	g = bpf_map_lookup_elem(&groups, &gid);
-	return g && g->owner == DG_OWNER_USER;
+	return g && dg_group_owner(g) == DG_OWNER_USER;
 }
 
 static __always_inline void decide_bind(struct probe_frame *f, struct device *dev,

@@ -179,7 +179,7 @@ enum dg_owner {
 };
 
 struct dg_group {
-	__u32 owner;		/* DG_OWNER_* */
+	__u32 owner;		/* DG_OWNER_* as last written; readers use dg_group_owner() */
 	__u32 kernel_drivers;	/* devices bound to kernel-DMA drivers */
 	__u32 user_claims;	/* userspace ownership claims held */
 	__u32 owner_pid;	/* tgid of the claiming process, 0 if unknown */

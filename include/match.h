@@ -230,4 +230,16 @@ DG_INLINE bool dg_driver_takes_group(const char *driver)
 	       !dg_driver_does_no_dma(driver);
 }
 
+/*
+ * A group's owner, from its counters in the groups map. The counters move
+ * by atomic adds; the owner field stored beside them can lag a concurrent
+ * update, so every reader derives the owner here instead of trusting it.
+ */
+DG_INLINE __u32 dg_group_owner(const struct dg_group *g)
+{
+	if (g->user_claims)
+		return DG_OWNER_USER;
+	return g->kernel_drivers ? DG_OWNER_KERNEL : DG_OWNER_NONE;
+}
+
 #endif /* DMAGUARD_MATCH_H */

@@ -218,9 +218,7 @@ static bool map_owner(int map_fd, struct topo_group *g)
 
 	if (map_fd < 0 || bpf_map_lookup_elem(map_fd, &key, &v))
 		return false;
-	if (v.owner > DG_OWNER_USER)
-		return false;
-	g->owner = v.owner;
+	g->owner = dg_group_owner(&v);
 	g->owner_pid = v.owner_pid;
 	memcpy(g->owner_comm, v.owner_comm, sizeof(g->owner_comm));
 	g->owner_comm[sizeof(g->owner_comm) - 1] = '\0';

@@ -430,6 +430,19 @@ TEST(example_policy_on_the_demo_topology)
 	ASSERT_EQ(v, DG_DENY);		/* anyone else: the default */
 }
 
+TEST(group_owner_comes_from_the_counters)
+{
+	struct dg_group g = { .owner = DG_OWNER_USER };
+
+	ASSERT_EQ(dg_group_owner(&g), DG_OWNER_NONE);	/* the stored field is not trusted */
+	g.kernel_drivers = 2;
+	ASSERT_EQ(dg_group_owner(&g), DG_OWNER_KERNEL);
+	g.user_claims = 1;
+	ASSERT_EQ(dg_group_owner(&g), DG_OWNER_USER);	/* a claim wins: the mixed case */
+	g.kernel_drivers = 0;
+	ASSERT_EQ(dg_group_owner(&g), DG_OWNER_USER);
+}
+
 TEST(enum_names)
 {
 	ASSERT_STREQ(policy_verdict_name(DG_ALLOW), "allow");

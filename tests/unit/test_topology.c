@@ -263,7 +263,8 @@ TEST(missing_map_falls_back_to_sysfs)
 }
 
 /*
- * The pinned groups map wins over sysfs where it has an entry. Needs a BPF
+ * The pinned groups map wins over sysfs where it has an entry, its owner
+ * derived from the counters (dg_group_owner). Needs a BPF
  * hash map pinned in bpffs: without the privilege the test says so and
  * passes (the VM scenario offline-status-map covers it in any case).
  */
@@ -291,7 +292,8 @@ TEST(pinned_map_owner_wins_over_sysfs)
 	memset(&v, 0, sizeof(v));
 	key = 1;	/* sysfs: kernel; the map says none */
 	bpf_map_update_elem(fd, &key, &v, BPF_ANY);
-	v.owner = 7;	/* not an owner: ignored, sysfs decides */
+	v.owner = DG_OWNER_USER;	/* stale beside the counters: they decide */
+	v.kernel_drivers = 1;
 	key = 2;
 	bpf_map_update_elem(fd, &key, &v, BPF_ANY);
 	fx_server(&fx);
@@ -308,7 +310,7 @@ TEST(pinned_map_owner_wins_over_sysfs)
 	ASSERT_TRUE(group(&t, 1)->owner_from_map);
 	ASSERT_FALSE(group(&t, 1)->viable);	/* viability is sysfs's either way */
 	ASSERT_EQ(group(&t, 2)->owner, DG_OWNER_KERNEL);
-	ASSERT_FALSE(group(&t, 2)->owner_from_map);
+	ASSERT_TRUE(group(&t, 2)->owner_from_map);
 	/* no entry: derived, the procfs holder included */
 	ASSERT_EQ(group(&t, 5)->owner, DG_OWNER_USER);
 	ASSERT_EQ(group(&t, 5)->owner_pid, 4242);
