@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The offline commands: status, check, generate (contract.md). They read
+ * The offline commands status and check (contract.md; generate is in
+ * generate.c). They read
  * sysfs (and, on the live system, /proc and the pinned groups map) through
  * topology.c and judge bindings with the same matcher the BPF side runs.
  *
@@ -58,27 +59,10 @@
 #include "json.h"
 #include "match.h"
 #include "policy.h"
+#include "report.h"
 #include "topology.h"
 
-#define TEXT_MAX	(DG_SOURCE_LEN * 4 + 16)	/* an escaped name */
-
 /* --- options ---------------------------------------------------------------- */
-
-enum { OPT_JSON = 1, OPT_SYSFS, OPT_POLICY, OPT_HELP };
-
-struct opts {
-	bool json;
-	const char *sysfs;
-	const char *policy;
-	const char *file;	/* check's FILE */
-};
-
-struct command_usage {
-	const char *name;
-	const char *usage;	/* printed for --help and after a usage error */
-	const struct option *longopts;
-	int n_args;		/* positional arguments */
-};
 
 static const struct option status_longopts[] = {
 	{ "json", no_argument, NULL, OPT_JSON },
@@ -88,7 +72,7 @@ static const struct option status_longopts[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
-static const struct option sysfs_longopts[] = {
+const struct option report_sysfs_longopts[] = {
 	{ "sysfs", required_argument, NULL, OPT_SYSFS },
 	{ "help", no_argument, NULL, OPT_HELP },
 	{ NULL, 0, NULL, 0 },
@@ -110,15 +94,7 @@ static const struct command_usage check_usage = {
 	"Validate the policy FILE and list the current bindings it would deny.\n"
 	"Exit 0 if none, 1 if some, 2 if FILE is invalid.\n"
 	"  --sysfs ROOT    read sysfs from ROOT instead of /sys\n",
-	sysfs_longopts, 1,
-};
-
-static const struct command_usage generate_usage = {
-	"generate",
-	"Usage: dmaguard generate [--sysfs ROOT]\n"
-	"Print a policy that allows exactly the current bindings.\n"
-	"  --sysfs ROOT    read sysfs from ROOT instead of /sys\n",
-	sysfs_longopts, 0,
+	report_sysfs_longopts, 1,
 };
 
 static int usage_error(const struct command_usage *u, const char *fmt, const char *arg)
@@ -129,8 +105,7 @@ static int usage_error(const struct command_usage *u, const char *fmt, const cha
 	return EXIT_USAGE;
 }
 
-/* Returns -1 to go on, else the exit code. */
-static int parse_opts(const struct command_usage *u, int argc, char **argv, struct opts *o)
+int report_parse_opts(const struct command_usage *u, int argc, char **argv, struct opts *o)
 {
 	int c;
 
@@ -168,8 +143,7 @@ static int parse_opts(const struct command_usage *u, int argc, char **argv, stru
 
 /* --- shared helpers ------------------------------------------------------------ */
 
-/* src for a terminal: \xNN for blanks and non-printable bytes, \\ for '\'. */
-static const char *text(char *dst, size_t size, const char *src, size_t max)
+const char *report_text(char *dst, size_t size, const char *src, size_t max)
 {
 	size_t i, n = strnlen(src, max), pos = 0;
 
@@ -187,7 +161,7 @@ static const char *text(char *dst, size_t size, const char *src, size_t max)
 	return dst;
 }
 
-static int scan(const char *root, struct topology *t)
+int report_scan(const char *root, struct topology *t)
 {
 	char err[512];
 
@@ -363,16 +337,16 @@ static void make_row(const struct topo_device *d, const struct policy *p, struct
 
 	for (i = 0; i < N_COLS; i++)
 		strcpy(r->cell[i], "-");
-	text(r->cell[COL_DEVICE], TEXT_MAX, d->name, sizeof(d->name));
+	report_text(r->cell[COL_DEVICE], TEXT_MAX, d->name, sizeof(d->name));
 	if (d->name_truncated)
 		strcat(r->cell[COL_DEVICE], "...");
-	text(r->cell[COL_BUS], TEXT_MAX, d->bus, sizeof(d->bus));
+	report_text(r->cell[COL_BUS], TEXT_MAX, d->bus, sizeof(d->bus));
 	if (d->is_pci) {
 		snprintf(r->cell[COL_ID], TEXT_MAX, "%04x:%04x", d->vendor, d->devid);
 		snprintf(r->cell[COL_CLASS], TEXT_MAX, "0x%06x", d->class);
 	}
 	if (d->driver[0]) {
-		text(r->cell[COL_DRIVER], TEXT_MAX, d->driver, sizeof(d->driver));
+		report_text(r->cell[COL_DRIVER], TEXT_MAX, d->driver, sizeof(d->driver));
 		if (d->driver_truncated)
 			strcat(r->cell[COL_DRIVER], "...");
 		strcpy(r->cell[COL_DMA], policy_dma_name(d->dma));
@@ -380,7 +354,7 @@ static void make_row(const struct topo_device *d, const struct policy *p, struct
 	judge(p, d, &j);
 	if (j.applies) {
 		strcpy(r->cell[COL_VERDICT], policy_verdict_name(j.verdict));
-		text(r->cell[COL_RULE], TEXT_MAX, rule_text(buf, sizeof(buf), p, &j), sizeof(buf));
+		report_text(r->cell[COL_RULE], TEXT_MAX, rule_text(buf, sizeof(buf), p, &j), sizeof(buf));
 	}
 }
 
@@ -414,7 +388,7 @@ static void print_group_line(FILE *f, const struct topology *t, const struct top
 	fprintf(f, "group %d: owner %s", g->id, topology_owner_name(g->owner));
 	if (g->owner_pid && g->owner_comm[0])
 		fprintf(f, " (pid %u %s)", g->owner_pid,
-			text(comm, sizeof(comm), g->owner_comm, sizeof(g->owner_comm)));
+			report_text(comm, sizeof(comm), g->owner_comm, sizeof(g->owner_comm)));
 	else if (g->owner_pid)
 		fprintf(f, " (pid %u)", g->owner_pid);
 	if (g->viable) {
@@ -422,8 +396,8 @@ static void print_group_line(FILE *f, const struct topology *t, const struct top
 		return;
 	}
 	fprintf(f, ", not viable: %s is bound to %s\n",
-		text(name, sizeof(name), t->devices[g->blocker].name, DG_DEVICE_LEN),
-		text(drv, sizeof(drv), t->devices[g->blocker].driver, DG_DRIVER_LEN));
+		report_text(name, sizeof(name), t->devices[g->blocker].name, DG_DEVICE_LEN),
+		report_text(drv, sizeof(drv), t->devices[g->blocker].driver, DG_DRIVER_LEN));
 }
 
 static void status_text(FILE *f, const struct topology *t, const struct policy *p)
@@ -469,14 +443,14 @@ int cmd_status(int argc, char **argv)
 	struct opts o;
 	int rc;
 
-	rc = parse_opts(&status_usage, argc, argv, &o);
+	rc = report_parse_opts(&status_usage, argc, argv, &o);
 	if (rc >= 0)
 		return rc;
 	if (!o.sysfs)
 		o.sysfs = TOPO_SYSFS_DEFAULT;
 	if (o.policy && !(p = load_policy(o.policy)))
 		return EXIT_USAGE;
-	if (scan(o.sysfs, &t)) {
+	if (report_scan(o.sysfs, &t)) {
 		free(p);
 		return EXIT_VIOLATIONS;
 	}
@@ -501,15 +475,16 @@ static void print_violation(FILE *f, const struct topo_device *d, const struct p
 	char name[TEXT_MAX], drv[TEXT_MAX], rule[TEXT_MAX], buf[DG_SOURCE_LEN + 16];
 
 	fprintf(f, "%-5s %s driver=%s", policy_verdict_name(j->verdict),
-		text(name, sizeof(name), d->name, sizeof(d->name)),
-		text(drv, sizeof(drv), d->driver, sizeof(d->driver)));
+		report_text(name, sizeof(name), d->name, sizeof(d->name)),
+		report_text(drv, sizeof(drv), d->driver, sizeof(d->driver)));
 	if (d->is_pci)
 		fprintf(f, " id=%04x:%04x class=0x%06x", d->vendor, d->devid, d->class);
 	if (d->group >= 0)
 		fprintf(f, " group=%d", d->group);
 	if (j->line)
-		fprintf(f, " (rule %s)", text(rule, sizeof(rule),
-					     rule_text(buf, sizeof(buf), p, j), sizeof(buf)));
+		fprintf(f, " (rule %s)",
+			report_text(rule, sizeof(rule), rule_text(buf, sizeof(buf), p, j),
+				    sizeof(buf)));
 	else
 		fprintf(f, " (default bind %s)", policy_verdict_name(p->hdr.default_bind));
 	if (j->enforce_denies)
@@ -526,13 +501,13 @@ int cmd_check(int argc, char **argv)
 	struct opts o;
 	int rc;
 
-	rc = parse_opts(&check_usage, argc, argv, &o);
+	rc = report_parse_opts(&check_usage, argc, argv, &o);
 	if (rc >= 0)
 		return rc;
 	p = load_policy(o.file);
 	if (!p)
 		return EXIT_USAGE;
-	if (scan(o.sysfs ? o.sysfs : TOPO_SYSFS_DEFAULT, &t)) {
+	if (report_scan(o.sysfs ? o.sysfs : TOPO_SYSFS_DEFAULT, &t)) {
 		free(p);
 		return EXIT_VIOLATIONS;
 	}
@@ -555,92 +530,4 @@ int cmd_check(int argc, char **argv)
 	topology_free(&t);
 	free(p);
 	return n_deny ? EXIT_VIOLATIONS : EXIT_OK;
-}
-
-/* --- generate -------------------------------------------------------------------- */
-
-/*
- * A string value the policy language can hold: printable ASCII without
- * blanks, '#' (a comment) or '*' (a prefix). A value that was cut to the
- * kernel's field size, or that holds other bytes, becomes a prefix rule up
- * to where it stops being exact: it still allows the current binding (so
- * `check` passes) and is marked in a comment as wider than the one device.
- */
-static bool policy_value(char *dst, size_t size, const char *src, size_t max, bool cut)
-{
-	size_t i, n = strnlen(src, max);
-	bool exact = !cut;
-
-	for (i = 0; i < n && i + 2 < size; i++) {
-		unsigned char c = src[i];
-
-		if (c <= 0x20 || c >= 0x7f || c == '#' || c == '*') {
-			exact = false;
-			break;
-		}
-		dst[i] = c;
-	}
-	if (!exact)
-		dst[i++] = '*';
-	dst[i] = '\0';
-	return exact;
-}
-
-static void generate_rule(FILE *f, const struct topo_device *d)
-{
-	char dev[DG_DEVICE_LEN + 2], drv[DG_DRIVER_LEN + 2], comment[TEXT_MAX];
-	bool exact;
-
-	fputs("# ", f);
-	if (d->group >= 0)
-		fprintf(f, "group %d", d->group);
-	else
-		fputs("no IOMMU group", f);
-	fprintf(f, ", %s", text(comment, sizeof(comment), d->bus, sizeof(d->bus)));
-	if (d->is_pci)
-		fprintf(f, " %04x:%04x class 0x%06x", d->vendor, d->devid, d->class);
-	fprintf(f, ", dma %s\n", policy_dma_name(d->dma));
-	exact = policy_value(dev, sizeof(dev), d->name, sizeof(d->name), d->name_truncated);
-	exact &= policy_value(drv, sizeof(drv), d->driver, sizeof(d->driver),
-			      d->driver_truncated);
-	if (!exact)
-		fprintf(f, "# a prefix: the name %s or its driver is too long or holds bytes "
-			   "a policy cannot spell\n",
-			text(comment, sizeof(comment), d->name, sizeof(d->name)));
-	fprintf(f, "allow bind device=%s driver=%s\n", dev, drv);
-}
-
-int cmd_generate(int argc, char **argv)
-{
-	char root[TEXT_MAX];
-	struct topology t;
-	struct opts o;
-	size_t i, n = 0;
-	int rc;
-
-	rc = parse_opts(&generate_usage, argc, argv, &o);
-	if (rc >= 0)
-		return rc;
-	if (!o.sysfs)
-		o.sysfs = TOPO_SYSFS_DEFAULT;
-	if (scan(o.sysfs, &t))
-		return EXIT_VIOLATIONS;
-	for (i = 0; i < t.n_devices; i++)
-		n += t.devices[i].driver[0] != '\0';
-	printf("# dmaguard policy generated by `dmaguard generate` from %s.\n"
-	       "# It allows exactly the %zu driver bindings present when it was made\n"
-	       "# and denies every other bind; use `mode audit` to try it first.\n"
-	       "mode enforce\n"
-	       "default bind deny\n"
-	       "# Opening VFIO nodes is left open: which devices userspace can own\n"
-	       "# is already decided by which ones may bind to vfio-pci and friends.\n"
-	       "default open allow\n", text(root, sizeof(root), o.sysfs, DG_SOURCE_LEN), n);
-	for (i = 0; i < t.n_devices; i++) {
-		if (!t.devices[i].driver[0])
-			continue;
-		fputc('\n', stdout);
-		generate_rule(stdout, &t.devices[i]);
-	}
-	topology_free(&t);
-	return EXIT_OK;
 }
