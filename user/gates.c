@@ -150,17 +150,49 @@ out:
 	return r;
 }
 
+/* The id of the link pinned at path, 0 if none can be read. */
+static __u32 link_id(const char *path)
+{
+	struct bpf_link_info info = { 0 };
+	__u32 info_len = sizeof(info);
+	int fd = bpf_obj_get(path);
+
+	if (fd < 0)
+		return 0;
+	if (bpf_obj_get_info_by_fd(fd, &info, &info_len))
+		info.id = 0;
+	close(fd);
+	return info.id;
+}
+
+/*
+ * The link is the pin's alone: unpinning it detaches the program, but only
+ * once bpffs frees the inode, after an RCU grace period. Until then the
+ * kernel refuses to attach the same program again (-EBUSY), so wait for the
+ * link to be gone: a gate this returns for is detached.
+ */
 static int detach_gate(const char *dir, const struct gate_def *g)
 {
 	const char *name = attached_name(dir, g);
 	char path[PATH_MAX];
+	int tries, fd;
+	__u32 id;
 
 	if (!name)
 		return 0;
-	/* the link is the pin's alone: unpinning it detaches the program */
-	if (pathf(path, sizeof(path), "%s/links/%s", dir, name) || unlink(path))
+	if (pathf(path, sizeof(path), "%s/links/%s", dir, name))
 		return -errno;
-	return 0;
+	id = link_id(path);
+	if (unlink(path))
+		return -errno;
+	for (tries = 0; id && tries < 500; tries++) {
+		fd = bpf_link_get_fd_by_id(id);
+		if (fd < 0)
+			return 0;
+		close(fd);
+		usleep(10000);
+	}
+	return id ? -EBUSY : 0;
 }
 
 int gates_attach(const char *dir, unsigned int wanted, char *err, size_t len)

@@ -38,6 +38,23 @@ expect_fail vfio-hold -o -u 1000 -g 1000 /dev/vfio/$g
 expect_line 'open=EPERM*'
 expect_event "\"type\":\"open\",\"verdict\":\"deny\"" "open deny event"
 
+# back and forth at once: a detached gate is gone before reload returns,
+# so attaching it again right after is not refused (EBUSY)
+printf 'allow bind id=8086:100e\n' >/tmp/none.conf
+chmod 600 /tmp/none.conf
+for i in 1 2 3 4 5; do
+	dmaguard reload --policy /tmp/none.conf >/tmp/toggle.out 2>&1 ||
+		{ cat /tmp/toggle.out; fail "reload to no open rule, round $i"; }
+	[ $legacy = on ] || [ "$(bpf-progs -l | grep -c file_open)" = 0 ] ||
+		fail "the open gate's link is still in the kernel after reload returned: $(bpf-progs -l)"
+	dmaguard reload --policy /tmp/open.conf >>/tmp/toggle.out 2>&1 ||
+		{ cat /tmp/toggle.out; fail "reload to the open rule, round $i"; }
+	[ "$(bpf-progs -l | grep -c file_open)" = 1 ] ||
+		fail "not one open gate link in the kernel after reload: $(bpf-progs -l)"
+done
+expect_gates $legacy on "after toggling the open rule five times"
+expect_fail vfio-hold -o -u 1000 -g 1000 /dev/vfio/$g
+
 # a bind deny: the deny hook comes, the open gate goes
 printf 'deny bind device=%s\n' "$SHARED_A" >/tmp/bind.conf
 chmod 600 /tmp/bind.conf
