@@ -259,7 +259,7 @@ static int stream_events(struct pinned *p, const struct run_opts *o, FILE *out)
 /* One streaming daemon per pin directory: two would split the event stream. */
 static int claim_stream(const char *dir, int *fd)
 {
-	*fd = pindir_claim_stream(dir);
+	*fd = pindir_claim_stream(dir, 500);
 	if (*fd >= 0)
 		return 0;
 	cli_err("run: another 'dmaguard run' is streaming events from %s", dir);

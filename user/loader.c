@@ -241,8 +241,11 @@ static int attach_one(struct bpf_program *prog, const char *tmp, char *err, size
 			    bpf_program__section_name(prog), strerror(errno));
 	pathf(path, sizeof(path), "%s/links/%s", tmp, name);
 	r = bpf_link__pin(link, path);
-	/* the pin holds the attachment; our descriptor is not needed */
-	bpf_link__disconnect(link);
+	/*
+	 * Close our descriptor: the pin holds the attachment. (Not
+	 * bpf_link__disconnect(): destroy would then keep the descriptor open,
+	 * and a running daemon would keep its programs attached past unload.)
+	 */
 	bpf_link__destroy(link);
 	if (r)
 		return errf(err, len, EXIT_VIOLATIONS, "cannot pin link %s: %s", path,

@@ -151,24 +151,30 @@ void pindir_unlock(int fd)
  * One streaming daemon per pin directory: it holds a lock on DIR/links for
  * as long as it runs (and the kernel drops it when the daemon dies).
  */
-int pindir_claim_stream(const char *dir)
+int pindir_claim_stream(const char *dir, int wait_ms)
 {
 	char links[PATH_MAX];
-	int fd;
+	int fd, waited = 0;
 
 	if (pathf(links, sizeof(links), "%s/links", dir))
 		return -1;
 	fd = open(links, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd >= 0 && flock(fd, LOCK_EX | LOCK_NB)) {
-		close(fd);
-		fd = -1;	/* not ours: nothing of the other daemon's is touched */
+	if (fd < 0)
+		return -1;
+	while (flock(fd, LOCK_EX | LOCK_NB)) {
+		if (waited >= wait_ms) {
+			close(fd);
+			return -1;	/* not ours: nothing of the other daemon's is touched */
+		}
+		usleep(10000);
+		waited += 10;
 	}
 	return fd;
 }
 
 bool pindir_stream_running(const char *dir)
 {
-	int fd = pindir_claim_stream(dir);
+	int fd = pindir_claim_stream(dir, 0);
 
 	if (fd < 0)
 		return true;
@@ -288,16 +294,22 @@ int pindir_unload(const char *dir, char *err, size_t len)
 {
 	char old[PATH_MAX];
 	__u32 ids[MAX_LINKS];
-	int r = 0, lock;
+	int r = 0, lock, dir_fd;
 	size_t n = 0;
 
 	if (pathf(old, sizeof(old), "%s-old", dir))
 		return errf(err, len, -1, "pin directory name too long: %s", dir);
 	lock = pindir_lock(dir);
 	if (!access(dir, F_OK)) {
+		/* wait for a reload in progress: it holds DIR's own lock */
+		dir_fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (dir_fd >= 0)
+			flock(dir_fd, LOCK_EX);
 		pindir_remove(old);
 		if (rename(dir, old))
 			r = -errno;
+		if (dir_fd >= 0)
+			close(dir_fd);
 	} else if (access(old, F_OK)) {
 		pindir_unlock(lock);
 		return errf(err, len, -1, "nothing is pinned at %s", dir);

@@ -33,9 +33,11 @@ void pindir_unlock(int fd);
 
 /*
  * Take the lock of the one daemon streaming from DIR: its descriptor, or
- * -1 when another holds it (or DIR has no links/).
+ * -1 when another holds it after wait_ms (or DIR has no links/). A reload
+ * holds it for a moment to see whether a daemon runs; a starting daemon
+ * waits that out.
  */
-int pindir_claim_stream(const char *dir);
+int pindir_claim_stream(const char *dir, int wait_ms);
 
 /* Whether a daemon streams from DIR (holds the stream lock) now. */
 bool pindir_stream_running(const char *dir);

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <bpf/bpf.h>
 #include "util.h"
@@ -105,6 +106,26 @@ void pinned_close(struct pinned *p)
 	}
 }
 
+/*
+ * Lock the pin directory for a change, and make sure it is still the one
+ * this handle opened: after an unload and a new run, DIR names another
+ * enforcement, whose gates a change through this handle must not touch.
+ * unload takes the same lock before it renames DIR away.
+ */
+static int lock_dir(struct pinned *p, char *err, size_t len)
+{
+	struct stat held, now;
+
+	if (flock(p->lock_fd, LOCK_EX))
+		return errf(err, len, -1, "cannot lock %s: %s", p->dir, strerror(errno));
+	if (!fstat(p->lock_fd, &held) && !stat(p->dir, &now) && held.st_dev == now.st_dev &&
+	    held.st_ino == now.st_ino)
+		return 0;
+	flock(p->lock_fd, LOCK_UN);
+	return errf(err, len, -1, "the enforcement this process opened in %s was unloaded "
+		    "meanwhile; nothing changed", p->dir);
+}
+
 static int get_config(struct pinned *p, struct dg_config *cfg)
 {
 	__u32 zero = 0;
@@ -152,10 +173,8 @@ int pinned_set_policy(struct pinned *p, const struct policy *pol, char *err, siz
 	__u32 slot, i, key;
 	int r;
 
-	if (flock(p->lock_fd, LOCK_EX)) {
-		snprintf(err, len, "cannot lock %s: %s", p->dir, strerror(errno));
+	if (lock_dir(p, err, len))
 		return -1;
-	}
 	r = get_config(p, &cfg);
 	if (r)
 		goto out;
@@ -240,8 +259,8 @@ int pinned_set_stream(struct pinned *p, bool emit_all, bool force_audit, char *e
 	unsigned int gates;
 	int r;
 
-	if (flock(p->lock_fd, LOCK_EX))
-		return errf(err, len, -1, "cannot lock %s: %s", p->dir, strerror(errno));
+	if (lock_dir(p, err, len))
+		return -1;
 	r = get_config(p, &cfg);
 	if (!r)
 		r = pinned_get_slot(p, cfg.active_slot & 1, &hdr);
