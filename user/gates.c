@@ -111,6 +111,25 @@ unsigned int gates_attached(const char *dir)
 	return on;
 }
 
+/*
+ * The tracing/LSM attach every kernel since 5.5 has. A link of the same
+ * program released just before may still be on the trampoline (its last
+ * reference goes in a work item after an RCU grace period): the kernel
+ * then says EBUSY for a moment, so try again for up to 2 s.
+ */
+static int attach_prog(int prog_fd)
+{
+	int tries, fd = -1;
+
+	for (tries = 0; tries < 200; tries++) {
+		fd = bpf_raw_tracepoint_open(NULL, prog_fd);
+		if (fd >= 0 || errno != EBUSY)
+			break;
+		usleep(10000);
+	}
+	return fd;
+}
+
 static int attach_gate(const char *dir, const struct gate_def *g, char *err, size_t len)
 {
 	char prog_path[PATH_MAX], link_path[PATH_MAX];
@@ -133,8 +152,7 @@ static int attach_gate(const char *dir, const struct gate_def *g, char *err, siz
 			 strerror(errno));
 		goto out;
 	}
-	/* the tracing/LSM attach every kernel since 5.5 has */
-	link_fd = bpf_raw_tracepoint_open(NULL, prog_fd);
+	link_fd = attach_prog(prog_fd);
 	if (link_fd < 0) {
 		r = errf(err, len, -1, "cannot attach the %s (%s): %s", g->what, name,
 			 strerror(errno));
@@ -167,9 +185,10 @@ static __u32 link_id(const char *path)
 
 /*
  * The link is the pin's alone: unpinning it detaches the program, but only
- * once bpffs frees the inode, after an RCU grace period. Until then the
- * kernel refuses to attach the same program again (-EBUSY), so wait for the
- * link to be gone: a gate this returns for is detached.
+ * once bpffs frees the inode, after an RCU grace period, and the link's
+ * work item has run. Wait at least until its id is gone (the last
+ * reference dropped), so the program stops running soon after; a quick
+ * attach again copes with the rest (attach_prog).
  */
 static int detach_gate(const char *dir, const struct gate_def *g)
 {
