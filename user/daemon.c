@@ -242,6 +242,16 @@ static int stream_events(struct pinned *p, const struct run_opts *o, FILE *out)
 		}
 		follow_policy(p, s, st.generation);
 		sync_lost(p, s);
+		/*
+		 * Unloaded under us: nothing is enforced or reported any more.
+		 * Exit 0, so a service manager restarting on failure does not
+		 * load it again behind the administrator's back.
+		 */
+		if (!pinned_is_current(p)) {
+			fprintf(stderr, "dmaguard: the enforcement in %s was unloaded; stopping\n",
+				o->pin_dir);
+			break;
+		}
 		if (ferror(out)) {
 			cli_err("run: cannot write events: %s", strerror(errno));
 			code = EXIT_VIOLATIONS;
@@ -251,8 +261,9 @@ static int stream_events(struct pinned *p, const struct run_opts *o, FILE *out)
 	ring_buffer__consume(rb);
 	sync_lost(p, s);
 	ring_buffer__free(rb);
-	fprintf(stderr, "dmaguard: stopped: %llu events, %llu lost; enforcement stays pinned\n",
-		(unsigned long long)s->events, (unsigned long long)s->lost);
+	fprintf(stderr, "dmaguard: stopped: %llu events, %llu lost; %s\n",
+		(unsigned long long)s->events, (unsigned long long)s->lost,
+		pinned_is_current(p) ? "enforcement stays pinned" : "enforcement was unloaded");
 	return code;
 }
 

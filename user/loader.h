@@ -54,6 +54,9 @@ int loader_ensure(const char *dir, const struct policy *pol, struct load_report 
 int pinned_open(struct pinned *p, const char *dir, char *err, size_t errlen);
 void pinned_close(struct pinned *p);
 
+/* Whether p->dir is still the directory p was opened from (not unloaded). */
+bool pinned_is_current(struct pinned *p);
+
 /*
  * Replace the policy in force atomically: the rules go to the inactive slot,
  * then one write switches slots, then an RCU grace period passes so no

@@ -106,6 +106,14 @@ void pinned_close(struct pinned *p)
 	}
 }
 
+bool pinned_is_current(struct pinned *p)
+{
+	struct stat held, now;
+
+	return !fstat(p->lock_fd, &held) && !stat(p->dir, &now) &&
+	       held.st_dev == now.st_dev && held.st_ino == now.st_ino;
+}
+
 /*
  * Lock the pin directory for a change, and make sure it is still the one
  * this handle opened: after an unload and a new run, DIR names another
@@ -114,12 +122,9 @@ void pinned_close(struct pinned *p)
  */
 static int lock_dir(struct pinned *p, char *err, size_t len)
 {
-	struct stat held, now;
-
 	if (flock(p->lock_fd, LOCK_EX))
 		return errf(err, len, -1, "cannot lock %s: %s", p->dir, strerror(errno));
-	if (!fstat(p->lock_fd, &held) && !stat(p->dir, &now) && held.st_dev == now.st_dev &&
-	    held.st_ino == now.st_ino)
+	if (pinned_is_current(p))
 		return 0;
 	flock(p->lock_fd, LOCK_UN);
 	return errf(err, len, -1, "the enforcement this process opened in %s was unloaded "

@@ -12,9 +12,10 @@ expect_eq "$(bpf_prog_count)" 0 "BPF programs after unload"
 expect_write_ok /sys/bus/pci/drivers/e1000/bind "$SHARED_A"
 expect_eq "$(driver_of "$SHARED_A")" e1000 "driver of $SHARED_A"
 
-# A daemon whose enforcement was unloaded under it, and replaced by a new
-# one, must leave the new one alone when it stops: its requests (--all)
-# were for the old pins, and the new enforcement keeps both its hooks.
+# A daemon whose enforcement was unloaded under it stops by itself (exit 0:
+# a service manager must not load it again), and leaves alone the new
+# enforcement a new run pinned at the same path meanwhile: its requests
+# (--all) were for the old pins; the new one keeps both its hooks.
 policy "allow bind id=8086:100e"
 dg_start --all
 old_pid=$DG_PID
@@ -31,8 +32,11 @@ until grep -q '^dmaguard: enforcing' /tmp/new.log; do
 	usleep 100000
 done
 expect_out '*kernfs deny hook attached; open gate attached*' cat /tmp/new.log
-kill -TERM "$old_pid"
+# the old daemon saw its enforcement go and stopped by itself, exit 0
 wait "$old_pid"
+expect_eq "$?" 0 "exit code of the daemon whose enforcement was unloaded"
+expect_out '*the enforcement in /sys/fs/bpf/dmaguard was unloaded; stopping*' cat "$DG_LOG"
+expect_out '*stopped: * events, 0 lost; enforcement was unloaded*' cat "$DG_LOG"
 links=$(ls "$DG_PIN/links")
 expect_match "$links" '*_kernfs*' "the new enforcement's deny hook after the old daemon stopped"
 expect_match "$links" '*_file_open*' "the new enforcement's open gate after the old daemon stopped"
