@@ -29,62 +29,59 @@ static const char *prog_name(__u32 id, char *buf, size_t len)
 	return buf;
 }
 
-/* -l: the links instead, one "ID PROG-NAME" line each */
-static int list_links(void)
+static int print_prog(__u32 id, int fd)
+{
+	struct bpf_prog_info info;
+	__u32 len = sizeof(info);
+	const char *type;
+
+	memset(&info, 0, sizeof(info));
+	if (bpf_obj_get_info_by_fd(fd, &info, &len))
+		return 0;
+	type = libbpf_bpf_prog_type_str(info.type);
+	printf("%u %s %s\n", id, type ? type : "unknown", info.name);
+	return 1;
+}
+
+static int print_link(__u32 id, int fd)
 {
 	char name[BPF_OBJ_NAME_LEN + 1];
+	struct bpf_link_info info;
+	__u32 len = sizeof(info);
+
+	memset(&info, 0, sizeof(info));
+	if (bpf_obj_get_info_by_fd(fd, &info, &len))
+		return 0;
+	printf("%u %s\n", id, prog_name(info.prog_id, name, sizeof(name)));
+	return 1;
+}
+
+/* Walk the kernel's objects of one kind by id; one line each. */
+static int list(int (*next_id)(__u32, __u32 *), int (*fd_by_id)(__u32),
+		int (*print)(__u32, int), const char *what)
+{
 	__u32 id = 0;
 	int n = 0;
 
-	while (!bpf_link_get_next_id(id, &id)) {
-		struct bpf_link_info info;
-		__u32 len = sizeof(info);
-		int fd = bpf_link_get_fd_by_id(id);
+	while (!next_id(id, &id)) {
+		int fd = fd_by_id(id);
 
 		if (fd < 0)
-			continue;	/* released meanwhile */
-		memset(&info, 0, sizeof(info));
-		if (!bpf_obj_get_info_by_fd(fd, &info, &len)) {
-			printf("%u %s\n", id, prog_name(info.prog_id, name, sizeof(name)));
-			n++;
-		}
+			continue;	/* gone meanwhile */
+		n += print(id, fd);
 		close(fd);
 	}
 	if (errno != ENOENT) {
-		perror("bpf-progs: BPF_LINK_GET_NEXT_ID");
+		fprintf(stderr, "bpf-progs: listing %s: %s\n", what, strerror(errno));
 		return 1;
 	}
-	fprintf(stderr, "%d links\n", n);
+	fprintf(stderr, "%d %s\n", n, what);
 	return 0;
 }
 
 int main(int argc, char **argv)
 {
-	__u32 id = 0;
-	int n = 0;
-
 	if (argc > 1 && !strcmp(argv[1], "-l"))
-		return list_links();
-	while (!bpf_prog_get_next_id(id, &id)) {
-		struct bpf_prog_info info;
-		__u32 len = sizeof(info);
-		int fd = bpf_prog_get_fd_by_id(id);
-
-		if (fd < 0)
-			continue;	/* unloaded meanwhile */
-		memset(&info, 0, sizeof(info));
-		if (!bpf_obj_get_info_by_fd(fd, &info, &len)) {
-			const char *type = libbpf_bpf_prog_type_str(info.type);
-
-			printf("%u %s %s\n", id, type ? type : "unknown", info.name);
-			n++;
-		}
-		close(fd);
-	}
-	if (errno != ENOENT) {
-		perror("bpf-progs: BPF_PROG_GET_NEXT_ID");
-		return 1;
-	}
-	fprintf(stderr, "%d programs\n", n);
-	return 0;
+		return list(bpf_link_get_next_id, bpf_link_get_fd_by_id, print_link, "links");
+	return list(bpf_prog_get_next_id, bpf_prog_get_fd_by_id, print_prog, "programs");
 }
