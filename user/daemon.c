@@ -23,6 +23,7 @@
 #include "loader.h"
 #include "pindir.h"
 #include "policy.h"
+#include "util.h"
 
 /* How often lost-event counters are read when no event arrives, in ms. */
 #define POLL_MS 1000
@@ -78,7 +79,7 @@ static int parse_run(int argc, char **argv, struct run_opts *o)
 		case 'j': o->json = true; break;
 		case 'A': o->all = true; break;
 		case 'o': o->output = optarg; break;
-		case 'd': o->pin_dir = optarg; break;
+		case 'd': o->pin_dir = path_trim(optarg); break;
 		case 'h': fputs(run_usage, stdout); return -1;
 		default: fputs(run_usage, stderr); return EXIT_USAGE;
 		}
@@ -242,6 +243,11 @@ static int stream_events(struct pinned *p, const struct run_opts *o, FILE *out)
 		}
 		follow_policy(p, s, st.generation);
 		sync_lost(p, s);
+		if (ferror(out)) {
+			cli_err("run: cannot write events: %s", strerror(errno));
+			code = EXIT_VIOLATIONS;
+			break;
+		}
 		/*
 		 * Unloaded under us: nothing is enforced or reported any more.
 		 * Exit 0, so a service manager restarting on failure does not
@@ -250,11 +256,6 @@ static int stream_events(struct pinned *p, const struct run_opts *o, FILE *out)
 		if (!pinned_is_current(p)) {
 			fprintf(stderr, "dmaguard: the enforcement in %s was unloaded; stopping\n",
 				o->pin_dir);
-			break;
-		}
-		if (ferror(out)) {
-			cli_err("run: cannot write events: %s", strerror(errno));
-			code = EXIT_VIOLATIONS;
 			break;
 		}
 	}
@@ -268,9 +269,9 @@ static int stream_events(struct pinned *p, const struct run_opts *o, FILE *out)
 }
 
 /* One streaming daemon per pin directory: two would split the event stream. */
-static int claim_stream(const char *dir, int *fd)
+static int claim_stream(const struct pinned *p, const char *dir, int *fd)
 {
-	*fd = pindir_claim_stream(dir, 500);
+	*fd = pindir_claim_stream(p->lock_fd, 500);
 	if (*fd >= 0)
 		return 0;
 	cli_err("run: another 'dmaguard run' is streaming events from %s", dir);
@@ -325,7 +326,7 @@ int cmd_run(int argc, char **argv)
 		code = EXIT_VIOLATIONS;
 		goto out;
 	}
-	code = claim_stream(o.pin_dir, &lock_fd);
+	code = claim_stream(&p, o.pin_dir, &lock_fd);
 	if (!code && pinned_set_stream(&p, o.all, o.audit, err, sizeof(err))) {
 		cli_err("run: cannot set the event selection: %s", err);
 		code = EXIT_VIOLATIONS;
@@ -373,7 +374,7 @@ static int parse_pin_only(int argc, char **argv, const char *usage, const char *
 				goto bad;
 			*policy = optarg;
 			break;
-		case 'd': *pin_dir = optarg; break;
+		case 'd': *pin_dir = path_trim(optarg); break;
 		case 'h': fputs(usage, stdout); return -1;
 		default: goto bad;
 		}

@@ -116,8 +116,9 @@ int pindir_parent(const char *dir, char *buf, size_t len)
 	if (pathf(buf, len, "%s", dir))
 		return -1;
 	slash = strrchr(buf, '/');
-	if (slash && slash != buf)
-		*slash = '\0';
+	if (!slash)
+		return pathf(buf, len, ".");	/* a name relative to here */
+	slash[slash == buf] = '\0';		/* "/name": the parent is "/" */
 	return 0;
 }
 
@@ -151,14 +152,11 @@ void pindir_unlock(int fd)
  * One streaming daemon per pin directory: it holds a lock on DIR/links for
  * as long as it runs (and the kernel drops it when the daemon dies).
  */
-int pindir_claim_stream(const char *dir, int wait_ms)
+int pindir_claim_stream(int dir_fd, int wait_ms)
 {
-	char links[PATH_MAX];
 	int fd, waited = 0;
 
-	if (pathf(links, sizeof(links), "%s/links", dir))
-		return -1;
-	fd = open(links, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	fd = openat(dir_fd, "links", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)
 		return -1;
 	while (flock(fd, LOCK_EX | LOCK_NB)) {
@@ -172,9 +170,9 @@ int pindir_claim_stream(const char *dir, int wait_ms)
 	return fd;
 }
 
-bool pindir_stream_running(const char *dir)
+bool pindir_stream_running(int dir_fd)
 {
-	int fd = pindir_claim_stream(dir, 0);
+	int fd = pindir_claim_stream(dir_fd, 0);
 
 	if (fd < 0)
 		return true;

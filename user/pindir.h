@@ -32,15 +32,15 @@ int pindir_lock(const char *dir);
 void pindir_unlock(int fd);
 
 /*
- * Take the lock of the one daemon streaming from DIR: its descriptor, or
- * -1 when another holds it after wait_ms (or DIR has no links/). A reload
- * holds it for a moment to see whether a daemon runs; a starting daemon
- * waits that out.
+ * Take the lock of the one daemon streaming from the pin directory open as
+ * dir_fd: its descriptor, or -1 when another holds it after wait_ms (or it
+ * has no links/). A reload holds it for a moment to see whether a daemon
+ * runs; a starting daemon waits that out.
  */
-int pindir_claim_stream(const char *dir, int wait_ms);
+int pindir_claim_stream(int dir_fd, int wait_ms);
 
-/* Whether a daemon streams from DIR (holds the stream lock) now. */
-bool pindir_stream_running(const char *dir);
+/* Whether a daemon streams from the pin directory open as dir_fd now. */
+bool pindir_stream_running(int dir_fd);
 
 /* Whether DIR/SUB/NAME is pinned (SUB: "links" or "progs"). */
 bool pindir_has(const char *dir, const char *sub, const char *name);

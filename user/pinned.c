@@ -73,6 +73,13 @@ int pinned_open(struct pinned *p, const char *dir, char *err, size_t len)
 	p->policy_fd = p->rules_fd = p->config_fd = p->stats_fd = -1;
 	p->groups_fd = p->events_fd = p->lock_fd = -1;
 	snprintf(p->dir, sizeof(p->dir), "%s", dir);
+	/* the directory first: the maps must come from it (checked below) */
+	p->lock_fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (p->lock_fd < 0) {
+		snprintf(err, len, "cannot open %s: %s%s", dir, strerror(errno),
+			 errno == ENOENT ? " (is dmaguard loaded? see 'dmaguard run')" : "");
+		goto fail;
+	}
 	if (open_map(dir, "policy", &p->policy_fd, err, len) ||
 	    open_map(dir, "rules", &p->rules_fd, err, len) ||
 	    open_map(dir, "config", &p->config_fd, err, len) ||
@@ -82,9 +89,9 @@ int pinned_open(struct pinned *p, const char *dir, char *err, size_t len)
 		goto fail;
 	if (check_layouts(p, err, len))
 		goto fail;
-	p->lock_fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (p->lock_fd < 0) {
-		snprintf(err, len, "cannot open %s: %s", dir, strerror(errno));
+	if (!pinned_is_current(p)) {
+		snprintf(err, len, "the enforcement in %s was unloaded or replaced while it was "
+			 "being opened; try again", dir);
 		goto fail;
 	}
 	return 0;
@@ -187,7 +194,7 @@ int pinned_set_policy(struct pinned *p, const struct policy *pol, char *err, siz
 	 * What a streaming daemon asked for (--all, --audit) ends with it, also
 	 * when it was killed and could not take it back itself.
 	 */
-	if (!pindir_stream_running(p->dir))
+	if (!pindir_stream_running(p->lock_fd))
 		cfg.emit_all = cfg.force_audit = 0;
 	slot = !(cfg.active_slot & 1);
 	key = cfg.active_slot & 1;

@@ -15,6 +15,7 @@
 #include "loader.h"
 #include "pindir.h"
 #include "unit.h"
+#include "util.h"
 
 static struct policy pol;
 
@@ -80,6 +81,20 @@ TEST(refused_programs_leave_nothing_pinned)
 	ASSERT_EQ(access(pin, F_OK), -1);
 	umount(dir);
 	rmdir(dir);
+}
+
+TEST(pin_dir_names_are_trimmed_and_have_a_parent)
+{
+	char a[] = "/sys/fs/bpf/dmaguard//", b[] = "/", buf[64];
+
+	ASSERT_STREQ(path_trim(a), "/sys/fs/bpf/dmaguard");
+	ASSERT_STREQ(path_trim(b), "/");
+	ASSERT_EQ(pindir_parent("/sys/fs/bpf/dmaguard", buf, sizeof(buf)), 0);
+	ASSERT_STREQ(buf, "/sys/fs/bpf");
+	ASSERT_EQ(pindir_parent("dmaguard", buf, sizeof(buf)), 0);
+	ASSERT_STREQ(buf, ".");
+	ASSERT_EQ(pindir_parent("/dmaguard", buf, sizeof(buf)), 0);
+	ASSERT_STREQ(buf, "/");
 }
 
 UNIT_MAIN()

@@ -19,7 +19,7 @@ expect_eq "$(driver_of "$SHARED_A")" e1000 "driver of $SHARED_A"
 policy "allow bind id=8086:100e"
 dg_start --all
 old_pid=$DG_PID
-expect_ok dmaguard unload
+expect_ok dmaguard unload --pin-dir "$DG_PIN/"	# a trailing slash names the same
 printf 'deny bind device=%s\ndeny open uid=4242\n' "$SHARED_A" >/tmp/new.conf
 chmod 600 /tmp/new.conf
 dmaguard run --policy /tmp/new.conf --output /tmp/new.events 2>/tmp/new.log &
