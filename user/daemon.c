@@ -129,18 +129,22 @@ static void print_active(const struct run_opts *o, const struct policy *pol,
 	fprintf(stderr, "dmaguard: enforcing %s\n", o->policy);
 }
 
-static void follow_policy(struct pinned *p, struct event_stream *s, __u64 generation[2])
+static void follow_slot(struct pinned *p, struct event_stream *s, __u64 generation[2],
+			__u32 slot)
 {
 	struct dg_policy hdr;
-	__u32 slot;
 
-	for (slot = 0; slot < 2; slot++) {
-		if (pinned_get_slot(p, slot, &hdr) || hdr.generation == generation[slot])
-			continue;
-		generation[slot] = hdr.generation;
-		hdr.source[sizeof(hdr.source) - 1] = '\0';
-		event_stream_set_slot_source(s, slot, hdr.source);
-	}
+	if (pinned_get_slot(p, slot, &hdr) || hdr.generation == generation[slot])
+		return;
+	generation[slot] = hdr.generation;
+	hdr.source[sizeof(hdr.source) - 1] = '\0';
+	event_stream_set_slot_source(s, slot, hdr.source);
+}
+
+static void follow_policy(struct pinned *p, struct event_stream *s, __u64 generation[2])
+{
+	follow_slot(p, s, generation, 0);
+	follow_slot(p, s, generation, 1);
 }
 
 /* What the ring buffer callback needs. */
@@ -158,13 +162,13 @@ static int on_event(void *ctx, void *data, size_t size)
 	if (size < sizeof(struct dg_event))
 		return 0;
 	/*
-	 * A rule is named by its slot's file: look at the slots again first, so
-	 * an event decided just after a reload names the new file. (An event
-	 * still unread when its slot has been rewritten twice would name the
-	 * newer file.)
+	 * A rule is named by its slot's file: look at that slot again first,
+	 * so an event decided just after a reload names the new file. (An
+	 * event still unread when its slot has been rewritten twice would name
+	 * the newer file.)
 	 */
 	if (e->rule_line)
-		follow_policy(st->p, &st->s, st->generation);
+		follow_slot(st->p, &st->s, st->generation, e->policy_slot & 1);
 	/* a failed write is noticed by the caller through ferror() */
 	event_stream_write(&st->s, data);
 	return 0;

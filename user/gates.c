@@ -73,11 +73,6 @@ bool gates_is_gate(const char *prog_name)
 	return false;
 }
 
-bool gates_ownership_api(const char *dir)
-{
-	return pindir_has(dir, "links", "use_default_domain_exit");
-}
-
 /* The gate's link name in DIR/links, or NULL when it is not attached. */
 static const char *attached_name(const char *dir, const struct gate_def *g)
 {
@@ -168,21 +163,6 @@ out:
 	return r;
 }
 
-/* The id of the link pinned at path, 0 if none can be read. */
-static __u32 link_id(const char *path)
-{
-	struct bpf_link_info info = { 0 };
-	__u32 info_len = sizeof(info);
-	int fd = bpf_obj_get(path);
-
-	if (fd < 0)
-		return 0;
-	if (bpf_obj_get_info_by_fd(fd, &info, &info_len))
-		info.id = 0;
-	close(fd);
-	return info.id;
-}
-
 /*
  * The link is the pin's alone: unpinning it detaches the program, but only
  * once bpffs frees the inode, after an RCU grace period, and the link's
@@ -193,25 +173,20 @@ static __u32 link_id(const char *path)
 static int detach_gate(const char *dir, const struct gate_def *g)
 {
 	const char *name = attached_name(dir, g);
+	struct bpf_link_info link;
 	char path[PATH_MAX];
-	int tries, fd;
-	__u32 id;
 
 	if (!name)
 		return 0;
 	if (pathf(path, sizeof(path), "%s/links/%s", dir, name))
 		return -errno;
-	id = link_id(path);
+	if (pindir_link_info(path, &link))
+		link.id = 0;
 	if (unlink(path))
 		return -errno;
-	for (tries = 0; id && tries < 500; tries++) {
-		fd = bpf_link_get_fd_by_id(id);
-		if (fd < 0)
-			return 0;
-		close(fd);
-		usleep(10000);
-	}
-	return id ? -EBUSY : 0;
+	if (link.id && pindir_wait_gone(bpf_link_get_fd_by_id, &link.id, 1, 5000))
+		return -EBUSY;
+	return 0;
 }
 
 int gates_attach(const char *dir, unsigned int wanted, char *err, size_t len)

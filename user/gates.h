@@ -41,9 +41,6 @@ unsigned int gates_wanted(const struct dg_policy *hdr, bool emit_all, bool owner
 /* Whether prog_name is one of the gates' programs (either flavour). */
 bool gates_is_gate(const char *prog_name);
 
-/* Whether DIR's programs see the kernel's DMA-ownership API (5.19+). */
-bool gates_ownership_api(const char *dir);
-
 /* A gate whose program is not pinned in DIR/progs (its LSM name), or NULL. */
 const char *gates_missing_program(const char *dir);
 

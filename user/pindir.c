@@ -75,6 +75,12 @@ int pindir_remove(const char *dir)
 	return r;
 }
 
+bool pindir_ownership_api(const char *dir)
+{
+	/* loaded only where the kernel has iommu_device_use_default_domain() */
+	return pindir_has(dir, "links", "use_default_domain_exit");
+}
+
 static int not_dot(const struct dirent *de)
 {
 	return de->d_name[0] != '.';
@@ -92,13 +98,13 @@ void pindir_list_links(const char *dir, struct load_report *rep)
 	/* the gates' programs are pinned, attached or not: their flavour is the hooks' */
 	if (pindir_has(dir, "progs", "fmod_kernfs"))
 		rep->hooks = HOOK_FMOD_RET;
+	if (pindir_ownership_api(dir))
+		rep->ownership_api = true;
 	pathf(path, sizeof(path), "%s/links", dir);
 	n = scandir(path, &names, not_dot, alphasort);
 	for (i = 0; i < n; i++) {
 		const char *name = names[i]->d_name;
 
-		if (!strcmp(name, "use_default_domain_exit"))
-			rep->ownership_api = true;
 		if (!strcmp(name, "device_claim_exit"))
 			rep->device_claims = true;
 		if (used < sizeof(rep->programs) - 1)
@@ -212,24 +218,34 @@ int pindir_check_links(const char *dir, char *err, size_t len)
 #define MAX_LINKS 64
 
 /* The id of the program pinned at path, or behind the link pinned there. */
+int pindir_link_info(const char *path, struct bpf_link_info *info)
+{
+	__u32 info_len = sizeof(*info);
+	int fd = bpf_obj_get(path), r = 0;
+
+	memset(info, 0, sizeof(*info));
+	if (fd < 0)
+		return -errno;
+	if (bpf_obj_get_info_by_fd(fd, info, &info_len))
+		r = -errno;
+	close(fd);
+	return r;
+}
+
 static __u32 pinned_prog_id(const char *path, bool is_link)
 {
-	struct bpf_link_info link = { 0 };
+	struct bpf_link_info link;
 	struct bpf_prog_info prog = { 0 };
-	__u32 id = 0, info_len;
-	int fd = bpf_obj_get(path);
+	__u32 id = 0, info_len = sizeof(prog);
+	int fd;
 
+	if (is_link)
+		return pindir_link_info(path, &link) ? 0 : link.prog_id;
+	fd = bpf_obj_get(path);
 	if (fd < 0)
 		return 0;
-	if (is_link) {
-		info_len = sizeof(link);
-		if (!bpf_obj_get_info_by_fd(fd, &link, &info_len))
-			id = link.prog_id;
-	} else {
-		info_len = sizeof(prog);
-		if (!bpf_obj_get_info_by_fd(fd, &prog, &info_len))
-			id = prog.id;
-	}
+	if (!bpf_obj_get_info_by_fd(fd, &prog, &info_len))
+		id = prog.id;
 	close(fd);
 	return id;
 }
@@ -259,17 +275,15 @@ static size_t pinned_prog_ids(const char *dir, const char *sub, __u32 *ids, size
 	return n;
 }
 
-/* Wait until none of the programs is loaded: detaching completes after the
- * last reference goes, which the kernel may defer past our unlink. */
-static int wait_programs_gone(const __u32 *ids, size_t n)
+int pindir_wait_gone(int (*fd_by_id)(__u32 id), const __u32 *ids, size_t n, int timeout_ms)
 {
-	int tries, left = 0;
+	int waited, left = 0;
 	size_t i;
 
-	for (tries = 0; tries < 250; tries++) {
+	for (waited = 0; waited <= timeout_ms; waited += 10) {
 		left = 0;
 		for (i = 0; i < n; i++) {
-			int fd = bpf_prog_get_fd_by_id(ids[i]);
+			int fd = fd_by_id(ids[i]);
 
 			if (fd >= 0) {
 				close(fd);
@@ -278,7 +292,7 @@ static int wait_programs_gone(const __u32 *ids, size_t n)
 		}
 		if (!left)
 			return 0;
-		usleep(20000);
+		usleep(10000);
 	}
 	return left;
 }
@@ -320,7 +334,9 @@ int pindir_unload(const char *dir, char *err, size_t len)
 	pindir_unlock(lock);
 	if (r)
 		return errf(err, len, -1, "cannot remove %s: %s", dir, strerror(-r));
-	r = wait_programs_gone(ids, n);
+	/* detaching completes after the last reference goes, which the kernel
+	 * may defer past our unlink */
+	r = pindir_wait_gone(bpf_prog_get_fd_by_id, ids, n, 5000);
 	if (r)
 		return errf(err, len, -1,
 			    "unpinned %s, but %d of dmaguard's programs are still loaded after 5 s "

@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <linux/bpf.h>
 #include "loader.h"
 
 /*
@@ -41,6 +42,18 @@ int pindir_claim_stream(int dir_fd, int wait_ms);
 
 /* Whether a daemon streams from the pin directory open as dir_fd now. */
 bool pindir_stream_running(int dir_fd);
+
+/* The info of the BPF link pinned at path; 0 or -errno. */
+int pindir_link_info(const char *path, struct bpf_link_info *info);
+
+/*
+ * Wait up to timeout_ms until none of the objects ids name (programs or
+ * links, by their fd_by_id) exists any more; returns how many still do.
+ */
+int pindir_wait_gone(int (*fd_by_id)(__u32 id), const __u32 *ids, size_t n, int timeout_ms);
+
+/* Whether DIR's programs follow the kernel's DMA-ownership API (5.19+). */
+bool pindir_ownership_api(const char *dir);
 
 /* Whether DIR/SUB/NAME is pinned (SUB: "links" or "progs"). */
 bool pindir_has(const char *dir, const char *sub, const char *name);

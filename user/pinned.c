@@ -181,6 +181,7 @@ int pinned_set_policy(struct pinned *p, const struct policy *pol, char *err, siz
 {
 	struct dg_policy hdr = pol->hdr, cur;
 	unsigned int gates;
+	bool api;
 	struct dg_config cfg;
 	__u32 slot, i, key;
 	int r;
@@ -206,7 +207,8 @@ int pinned_set_policy(struct pinned *p, const struct policy *pol, char *err, siz
 	if (cfg.force_audit)
 		hdr.mode = DG_MODE_AUDIT;
 	hdr.acts = gates_policy_acts(pol);
-	gates = gates_wanted(&hdr, cfg.emit_all, gates_ownership_api(p->dir));
+	api = pindir_ownership_api(p->dir);
+	gates = gates_wanted(&hdr, cfg.emit_all, api);
 	for (i = 0; i < pol->hdr.n_rules; i++) {
 		key = slot * DG_MAX_RULES + i;
 		if (bpf_map_update_elem(p->rules_fd, &key, &pol->rules[i], 0)) {
@@ -227,7 +229,7 @@ int pinned_set_policy(struct pinned *p, const struct policy *pol, char *err, siz
 	cfg.active_slot = slot;
 	r = set_config(p, &cfg);
 	if (r) {
-		gates_detach(p->dir, gates_wanted(&cur, cfg.emit_all, gates_ownership_api(p->dir)));
+		gates_detach(p->dir, gates_wanted(&cur, cfg.emit_all, api));
 		goto out;
 	}
 	/*
@@ -281,7 +283,7 @@ int pinned_set_stream(struct pinned *p, bool emit_all, bool force_audit, char *e
 		goto out;
 	}
 	/* `run --all` streams allowed opens too: the open gate must see them */
-	gates = gates_wanted(&hdr, emit_all, gates_ownership_api(p->dir));
+	gates = gates_wanted(&hdr, emit_all, pindir_ownership_api(p->dir));
 	if (gates_attach(p->dir, gates, err, len)) {
 		r = -1;
 		goto out;
