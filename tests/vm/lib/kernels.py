@@ -22,21 +22,75 @@ import subprocess
 import sys
 import tempfile
 
-MIRROR = "http://deb.debian.org/debian"
-SECURITY = "http://deb.debian.org/debian-security"
 KEYRING = "/usr/share/keyrings/debian-archive-keyring.gpg"
 
-# suite -> (sources as (uri, suites), default release for -t)
+# suite -> (suites of the archive, suites of the security archive, default
+# release for -t). The archives' addresses come from the host's own apt
+# sources at run time (host_archives()); none is written here.
 SUITES = {
-    "bullseye": ([(MIRROR, "bullseye bullseye-updates"),
-                  (SECURITY, "bullseye-security")], None),
-    "bookworm": ([(MIRROR, "bookworm bookworm-updates"),
-                  (SECURITY, "bookworm-security")], None),
-    "trixie": ([(MIRROR, "trixie trixie-updates"),
-                (SECURITY, "trixie-security")], None),
-    "trixie-backports": ([(MIRROR, "trixie trixie-updates trixie-backports"),
-                          (SECURITY, "trixie-security")], "trixie-backports"),
+    "bullseye": ("bullseye bullseye-updates", "bullseye-security", None),
+    "bookworm": ("bookworm bookworm-updates", "bookworm-security", None),
+    "trixie": ("trixie trixie-updates", "trixie-security", None),
+    "trixie-backports": ("trixie trixie-updates trixie-backports",
+                         "trixie-security", "trixie-backports"),
 }
+
+
+def host_codename():
+    try:
+        with open("/etc/os-release") as f:
+            for line in f:
+                if line.startswith("VERSION_CODENAME="):
+                    return line.split("=", 1)[1].strip().strip('"')
+    except OSError:
+        pass
+    return ""
+
+
+def host_archives():
+    """(archive URI, security archive URI) from the host's apt sources.
+
+    `apt-get indextargets` lists what the host's sources.list(.d) name,
+    in either format, without touching the network. The Debian archive is
+    the source of a plain suite (bookworm, bookworm-updates), the security
+    archive the source of a `-security` suite. DMAGUARD_DEBIAN_ARCHIVE and
+    DMAGUARD_DEBIAN_SECURITY override them for hosts without such sources.
+    """
+    env = (os.environ.get("DMAGUARD_DEBIAN_ARCHIVE"),
+           os.environ.get("DMAGUARD_DEBIAN_SECURITY"))
+    if all(env):
+        return env
+    p = subprocess.run(["apt-get", "indextargets", "--format",
+                        "$(REPO_URI) $(RELEASE) $(TARGET_OF)"],
+                       stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                       stderr=subprocess.PIPE, text=True)
+    if p.returncode != 0:
+        raise FetchError("apt-get indextargets failed: %s" % p.stderr.strip())
+    # Debian's own suites only: a third-party repository names its own.
+    codenames = {s.split("-")[0] for s in SUITES} | {host_codename()}
+    archive = security = None
+    for line in p.stdout.splitlines():
+        fields = line.split()
+        if len(fields) != 3 or fields[2] != "deb":
+            continue
+        uri, release = fields[0].rstrip("/"), fields[1]
+        if release.split("-")[0] not in codenames:
+            continue
+        if release.endswith("-security"):
+            security = security or uri
+        else:
+            archive = archive or uri
+    archive = env[0] or archive
+    security = env[1] or security
+    missing = [what for what, uri in
+               (("the archive (a suite such as bookworm)", archive),
+                ("the security archive (a -security suite)", security))
+               if not uri]
+    if missing:
+        raise FetchError("the host's apt sources name neither %s; set "
+                         "DMAGUARD_DEBIAN_ARCHIVE and DMAGUARD_DEBIAN_SECURITY"
+                         % " nor ".join(missing))
+    return archive, security
 
 META = "linux-image-amd64"
 # Dependencies of the versioned image package that carry the kernel or its
@@ -66,7 +120,9 @@ class PrivateApt:
             raise FetchError("unknown kernel suite '%s' (known: %s)" %
                              (suite, ", ".join(sorted(SUITES))))
         self.suite = suite
-        self.sources, self.release = SUITES[suite]
+        suites, security_suites, self.release = SUITES[suite]
+        archive, security = host_archives()
+        self.sources = [(archive, suites), (security, security_suites)]
         self.dir = os.path.join(cache_dir(), "apt", suite)
 
     def _setup(self):
