@@ -3,7 +3,9 @@
  * A minimal unit-test harness. Each test file defines tests with TEST(name)
  * and ends with UNIT_MAIN(). Every test runs in a forked child, so a crash or
  * a sanitizer report fails that test alone. Output: one line per test
- * ("ok NAME" / "FAIL NAME: reason"), then "N passed, N failed".
+ * ("ok NAME", "FAIL NAME", "SKIP NAME: reason"), then
+ * "N passed, N failed, N skipped". A test that cannot run here (no bpffs,
+ * not root) calls UNIT_SKIP(reason): a skip is never counted as a pass.
  */
 #ifndef DMAGUARD_UNIT_H
 #define DMAGUARD_UNIT_H
@@ -22,6 +24,7 @@ struct unit_test {
 #define UNIT_MAX_TESTS 512
 extern struct unit_test unit_tests[UNIT_MAX_TESTS];
 extern int unit_n_tests;
+extern const char *unit_current;	/* the running test's name */
 
 #define TEST(name)							\
 	static void test_##name(void);					\
@@ -39,6 +42,18 @@ extern int unit_n_tests;
 		fprintf(stderr, __VA_ARGS__);				\
 		fputc('\n', stderr);					\
 		exit(1);						\
+	} while (0)
+
+/* The child's exit code for a skipped test (as automake's and systemd's 77). */
+#define UNIT_SKIP_CODE 77
+
+#define UNIT_SKIP(...)							\
+	do {								\
+		printf("SKIP %s: ", unit_current);			\
+		printf(__VA_ARGS__);					\
+		putchar('\n');						\
+		fflush(stdout);						\
+		exit(UNIT_SKIP_CODE);					\
 	} while (0)
 
 #define ASSERT_TRUE(c)							\
@@ -69,9 +84,10 @@ extern int unit_n_tests;
 #define UNIT_MAIN()							\
 	struct unit_test unit_tests[UNIT_MAX_TESTS];			\
 	int unit_n_tests;						\
+	const char *unit_current;					\
 	int main(int argc, char **argv)					\
 	{								\
-		int i, passed = 0, failed = 0, status;			\
+		int i, passed = 0, failed = 0, skipped = 0, status;	\
 		for (i = 0; i < unit_n_tests; i++) {			\
 			pid_t pid;					\
 			if (argc > 1 && !strstr(unit_tests[i].name, argv[1])) \
@@ -79,6 +95,7 @@ extern int unit_n_tests;
 			fflush(stdout);					\
 			pid = fork();					\
 			if (pid == 0) {					\
+				unit_current = unit_tests[i].name;	\
 				unit_tests[i].fn();			\
 				exit(0);				\
 			}						\
@@ -86,12 +103,16 @@ extern int unit_n_tests;
 			if (WIFEXITED(status) && WEXITSTATUS(status) == 0) { \
 				printf("ok %s\n", unit_tests[i].name);	\
 				passed++;				\
+			} else if (WIFEXITED(status) &&			\
+				   WEXITSTATUS(status) == UNIT_SKIP_CODE) { \
+				skipped++;				\
 			} else {					\
 				printf("FAIL %s\n", unit_tests[i].name); \
 				failed++;				\
 			}						\
 		}							\
-		printf("%d passed, %d failed\n", passed, failed);	\
+		printf("%d passed, %d failed, %d skipped\n", passed, failed, \
+		       skipped);					\
 		return failed ? 1 : 0;					\
 	}
 
