@@ -34,7 +34,7 @@ def main(argv):
     opts = dict(opts)
     if "-h" in opts or len(args) != 1:
         return usage()
-    suite = opts.get("-k") or (os.environ.get("KERNELS") or "bookworm").split()[0]
+    suite = opts.get("-k") or kernels.selected_suites()[0]
     target = args[0]
     try:
         every = scenarios.discover(runner.SCEN_DIR)

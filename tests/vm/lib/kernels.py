@@ -36,6 +36,17 @@ SUITES = {
 }
 
 
+# The kernel matrix when KERNELS is not set: every suite, oldest first. The
+# one default for `make vm`, `make check`, tests/vm/run.sh and boot.sh
+# (which boots the first of KERNELS).
+DEFAULT_SUITES = ("bullseye", "bookworm", "trixie", "trixie-backports")
+
+
+def selected_suites():
+    """The suites KERNELS names, or DEFAULT_SUITES."""
+    return (os.environ.get("KERNELS") or " ".join(DEFAULT_SUITES)).split()
+
+
 def host_codename():
     try:
         with open("/etc/os-release") as f:

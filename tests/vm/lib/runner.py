@@ -2,7 +2,7 @@
 time. Prints `PASS kernel/name (Ns)` / `FAIL kernel/name: reason (log: ...)`
 per scenario and ends with `vm: N passed, N failed`.
 
-Environment: KERNELS (suites, default "bookworm"), SCENARIOS (globs on the
+Environment: KERNELS (suites, default kernels.DEFAULT_SUITES), SCENARIOS (globs on the
 name), VM_JOBS (parallel VMs, default 2), VM_LIVE=1 (stream every console to
 stdout), O (build dir, default build), DMAGUARD_BIN (default $O/dmaguard).
 """
@@ -114,7 +114,7 @@ def rel(path):
 
 
 def main():
-    suites = (os.environ.get("KERNELS") or "bookworm").split()
+    suites = kernels.selected_suites()
     pattern = os.environ.get("SCENARIOS") or None
     jobs = int(os.environ.get("VM_JOBS") or "2")
     live = os.environ.get("VM_LIVE") == "1"
