@@ -1,42 +1,52 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* What the offline commands (report.c: status, check; generate.c) share. */
+/*
+ * What the offline commands (status, check, generate) share: reading the
+ * topology and the policy, judging a binding, and writing names safely.
+ */
 #ifndef DMAGUARD_REPORT_H
 #define DMAGUARD_REPORT_H
 
-#include <getopt.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include "dmaguard.h"
+#include "policy.h"
 #include "topology.h"
 
 #define TEXT_MAX	(DG_SOURCE_LEN * 4 + 16)	/* an escaped name */
 
-enum { OPT_JSON = 1, OPT_SYSFS, OPT_POLICY, OPT_HELP };
-
-struct opts {
-	bool json;
-	const char *sysfs;
-	const char *policy;
-	const char *file;	/* check's FILE */
-};
-
-struct command_usage {
-	const char *name;
-	const char *usage;	/* printed for --help and after a usage error */
-	const struct option *longopts;
-	int n_args;		/* positional arguments */
-};
-
-/* --sysfs and --help: the options of check and generate. */
-extern const struct option report_sysfs_longopts[];
-
-/* Parse a command's options into o. Returns -1 to go on, else the exit code. */
-int report_parse_opts(const struct command_usage *u, int argc, char **argv, struct opts *o);
+/* A PCI identity as every output writes it: "8086:10d3", "0x020000". */
+#define PCI_ID_LEN	10
+#define PCI_CLASS_LEN	9
+const char *report_pci_id(char buf[PCI_ID_LEN], unsigned int vendor, unsigned int device);
+const char *report_pci_class(char buf[PCI_CLASS_LEN], unsigned int class);
 
 /* src for a terminal: \xNN for blanks and non-printable bytes, \\ for '\'. */
 const char *report_text(char *dst, size_t size, const char *src, size_t max);
 
-/* Scan the topology under root; on failure print why and return -1. */
+/*
+ * Scan the topology under root (NULL: /sys). On failure print why and
+ * return the exit code: a --sysfs ROOT that is no sysfs tree is a usage
+ * error, an unreadable /sys a runtime failure.
+ */
 int report_scan(const char *root, struct topology *t);
+
+/* Load the policy at path; NULL after printing why. */
+struct policy *report_load_policy(const char *path);
+
+/* A binding's verdict under a policy. */
+struct judgement {
+	bool applies;		/* the device is bound */
+	__u8 verdict;
+	__u8 reason;
+	__u32 line;		/* deciding rule, 0 for the default */
+	bool enforce_denies;	/* audit because of audit mode: enforce would deny */
+};
+
+/* Judge d's binding under p (p NULL, or d unbound: j->applies is false). */
+void report_judge(const struct policy *p, const struct topo_device *d, struct judgement *j);
+
+/* "FILE:LINE" of the deciding rule, or "default". */
+const char *report_rule_text(char *buf, size_t size, const struct policy *p,
+			     const struct judgement *j);
 
 #endif

@@ -21,17 +21,6 @@ int pathf(char *buf, size_t len, const char *fmt, ...)
 	return 0;
 }
 
-void cli_err(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("dmaguard: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-}
-
 char *path_trim(char *path)
 {
 	size_t n = strlen(path);

@@ -7,75 +7,10 @@
 #include <fcntl.h>
 #include <sys/stat.h>
 #include "cli.h"
+#include "cli_capture.h"
 #include "json.h"
 #include "sysfs_fixture.h"
 #include "unit.h"
-
-struct output {
-	int rc;
-	char out[1 << 17];
-	char err[1 << 14];
-};
-
-static void slurp(int fd, char *buf, size_t size)
-{
-	ssize_t n, len = 0;
-
-	lseek(fd, 0, SEEK_SET);
-	while ((n = read(fd, buf + len, size - 1 - len)) > 0)
-		len += n;
-	buf[len] = '\0';
-}
-
-static int capture_fd(int target, int *saved)
-{
-	char path[] = "/tmp/dmaguard-out-XXXXXX";
-	int fd = mkstemp(path);
-
-	if (fd < 0)
-		UNIT_FAIL("mkstemp: %s", strerror(errno));
-	unlink(path);
-	*saved = dup(target);
-	dup2(fd, target);
-	return fd;
-}
-
-/*
- * Run a command handler with argv {name, args..., NULL}, capturing its output.
- * The result lives until the next run().
- */
-static struct output *run(int (*cmd)(int, char **), const char *name, ...)
-{
-	static struct output result;
-	struct output *o = &result;
-	char *argv[32];
-	int argc = 0, out_fd, err_fd, saved_out, saved_err;
-	va_list ap;
-	char *a;
-
-	argv[argc++] = (char *)name;
-	va_start(ap, name);
-	while ((a = va_arg(ap, char *)) && argc < 31)
-		argv[argc++] = a;
-	va_end(ap);
-	argv[argc] = NULL;
-	fflush(stdout);
-	fflush(stderr);
-	out_fd = capture_fd(1, &saved_out);
-	err_fd = capture_fd(2, &saved_err);
-	o->rc = cmd(argc, argv);
-	fflush(stdout);
-	fflush(stderr);
-	dup2(saved_out, 1);
-	dup2(saved_err, 2);
-	close(saved_out);
-	close(saved_err);
-	slurp(out_fd, o->out, sizeof(o->out));
-	slurp(err_fd, o->err, sizeof(o->err));
-	close(out_fd);
-	close(err_fd);
-	return o;
-}
 
 static void write_file(const char *path, const char *content)
 {
@@ -159,7 +94,7 @@ TEST(status_json_server_field_by_field)
 	char *f;
 
 	fx_server(&fx);
-	o = run(cmd_status, "status", "--json", "--sysfs", fx.sys, NULL);
+	o = run(&cmd_status, "status", "--json", "--sysfs", fx.sys, NULL);
 	ASSERT_EQ(o->rc, 0);
 	ASSERT_STREQ(o->err, "");
 	f = flatten(&fx, o->out);
@@ -232,7 +167,7 @@ TEST(status_json_verdicts_with_policy)
 	write_file(pol, "default bind allow\n"
 			"deny bind driver=nvidia\n"
 			"audit bind id=8086:100e\n");
-	o = run(cmd_status, "status", "--sysfs", fx.sys, "--json", "--policy", pol, NULL);
+	o = run(&cmd_status, "status", "--sysfs", fx.sys, "--json", "--policy", pol, NULL);
 	ASSERT_EQ(o->rc, 0);
 	f = flatten(&fx, o->out);
 	ASSERT_FIELD(f, "{}", "sysfs,policy,groups,ungrouped");
@@ -264,7 +199,7 @@ TEST(status_json_escapes_odd_names)
 	fx_init(&fx);
 	fx_device(&fx, "platform", "odd\"name\\\t\x01\xc3\xa9\xff");
 	fx_bind(&fx, "platform", "odd\"name\\\t\x01\xc3\xa9\xff", "drv\x7f");
-	o = run(cmd_status, "status", "--json", "--sysfs", fx.sys, NULL);
+	o = run(&cmd_status, "status", "--json", "--sysfs", fx.sys, NULL);
 	ASSERT_EQ(o->rc, 0);
 	f = flatten(&fx, o->out);
 	/* python's json.dumps re-escapes: every original byte is one code point */
@@ -325,7 +260,7 @@ TEST(status_text_groups_and_aligned_columns)
 	int c;
 
 	fx_server(&fx);
-	o = run(cmd_status, "status", "--sysfs", fx.sys, NULL);
+	o = run(&cmd_status, "status", "--sysfs", fx.sys, NULL);
 	ASSERT_EQ(o->rc, 0);
 	ASSERT_CONTAINS(o->out, "group 1: owner kernel, not viable: 0000:01:00.0 is bound to nvidia\n");
 	ASSERT_CONTAINS(o->out, "group 4: owner none, viable\n");
@@ -364,7 +299,7 @@ TEST(status_text_with_policy_shows_verdicts)
 	fx_server(&fx);
 	snprintf(pol, sizeof(pol), "%s/p.conf", fx.dir);
 	write_file(pol, "deny bind class=0x03\n");
-	o = run(cmd_status, "status", "--policy", pol, "--sysfs", fx.sys, NULL);
+	o = run(&cmd_status, "status", "--policy", pol, "--sysfs", fx.sys, NULL);
 	ASSERT_EQ(o->rc, 0);
 	ASSERT_CONTAINS(o->out, "VERDICT");
 	line_with(o->out, "  0000:01:00.0 ", line, sizeof(line));
@@ -384,14 +319,15 @@ TEST(status_errors)
 	struct fixture fx;
 	struct output *o;
 
-	o = run(cmd_status, "status", "--sysfs", "/nonexistent/dg-sys", NULL);
-	ASSERT_EQ(o->rc, 1);
-	ASSERT_CONTAINS(o->err, "dmaguard: cannot read the device topology: /nonexistent/dg-sys");
+	/* a --sysfs ROOT that is no sysfs tree is a usage error */
+	o = run(&cmd_status, "status", "--sysfs", "/nonexistent/dg-sys", NULL);
+	ASSERT_EQ(o->rc, 2);
+	ASSERT_CONTAINS(o->err, "dmaguard status: cannot read the device topology: /nonexistent/dg-sys");
 	ASSERT_STREQ(o->out, "");
 	fx_server(&fx);
 	snprintf(pol, sizeof(pol), "%s/bad.conf", fx.dir);
 	write_file(pol, "allow bind\nallow bind vendor=8086\n");
-	o = run(cmd_status, "status", "--sysfs", fx.sys, "--policy", pol, NULL);
+	o = run(&cmd_status, "status", "--sysfs", fx.sys, "--policy", pol, NULL);
 	ASSERT_EQ(o->rc, 2);
 	ASSERT_CONTAINS(o->err, "bad.conf:2:");
 	ASSERT_CONTAINS(o->err, "unknown attribute 'vendor'");
@@ -415,7 +351,7 @@ static const char *generate(const struct fixture *fx, char *path, size_t size)
 {
 	struct output *o;
 
-	o = run(cmd_generate, "generate", "--sysfs", fx->sys, NULL);
+	o = run(&cmd_generate, "generate", "--sysfs", fx->sys, NULL);
 	ASSERT_EQ(o->rc, 0);
 	ASSERT_STREQ(o->err, "");
 	snprintf(path, size, "%s/gen.conf", fx->dir);
@@ -455,21 +391,21 @@ TEST(check_of_generate_passes_then_catches_a_change)
 
 	fx_server(&fx);
 	generate(&fx, path, sizeof(path));
-	o = run(cmd_check, "check", path, "--sysfs", fx.sys, NULL);
+	o = run(&cmd_check, "check", path, "--sysfs", fx.sys, NULL);
 	ASSERT_EQ(o->rc, 0);
 	ASSERT_CONTAINS(o->out, "10 current bindings, 0 would be denied, 0 audited\n");
 	ASSERT_STREQ(o->err, "");
 
 	/* unbinding is no violation */
 	fx_unbind(&fx, "pci", "0000:06:02.0", "e1000");
-	o = run(cmd_check, "check", "--sysfs", fx.sys, path, NULL);
+	o = run(&cmd_check, "check", "--sysfs", fx.sys, path, NULL);
 	ASSERT_EQ(o->rc, 0);
 	ASSERT_CONTAINS(o->out, "9 current bindings, 0 would be denied");
 
 	/* the NVMe moves to vfio-pci: that binding is new, the default denies it */
 	fx_unbind(&fx, "pci", "0000:02:00.0", "nvme");
 	fx_bind(&fx, "pci", "0000:02:00.0", "vfio-pci");
-	o = run(cmd_check, "check", path, "--sysfs", fx.sys, NULL);
+	o = run(&cmd_check, "check", path, "--sysfs", fx.sys, NULL);
 	ASSERT_EQ(o->rc, 1);
 	ASSERT_CONTAINS(o->out, "deny  0000:02:00.0 driver=vfio-pci id=144d:a808 "
 				"class=0x010802 group=2 (default bind deny)\n");
@@ -487,7 +423,7 @@ TEST(check_audit_is_reported_not_a_violation)
 	fx_server(&fx);
 	snprintf(pol, sizeof(pol), "%s/p.conf", fx.dir);
 	write_file(pol, "# audit the NIC PF\naudit bind driver=i40e\n");
-	o = run(cmd_check, "check", pol, "--sysfs", fx.sys, NULL);
+	o = run(&cmd_check, "check", pol, "--sysfs", fx.sys, NULL);
 	ASSERT_EQ(o->rc, 0);
 	line_with(o->out, "0000:03:00.0", line, sizeof(line));
 	snprintf(want, sizeof(want), "audit 0000:03:00.0 driver=i40e id=8086:1572 "
@@ -497,7 +433,7 @@ TEST(check_audit_is_reported_not_a_violation)
 
 	/* audit mode: deny becomes audit, marked as what enforce would do */
 	write_file(pol, "mode audit\ndeny bind dma=user\n");
-	o = run(cmd_check, "check", pol, "--sysfs", fx.sys, NULL);
+	o = run(&cmd_check, "check", pol, "--sysfs", fx.sys, NULL);
 	ASSERT_EQ(o->rc, 0);
 	ASSERT_EQ(count(o->out, "[mode audit: enforce would deny]"), 2);
 	ASSERT_CONTAINS(o->out, "audit 0000:03:02.0 driver=vfio-pci");
@@ -505,7 +441,7 @@ TEST(check_audit_is_reported_not_a_violation)
 
 	/* the same in enforce mode: two violations */
 	write_file(pol, "deny bind dma=user\n");
-	o = run(cmd_check, "check", pol, "--sysfs", fx.sys, NULL);
+	o = run(&cmd_check, "check", pol, "--sysfs", fx.sys, NULL);
 	ASSERT_EQ(o->rc, 1);
 	ASSERT_CONTAINS(o->out, "deny  0000:03:02.1 driver=vfio-pci");
 	fx_cleanup(&fx);
@@ -520,13 +456,13 @@ TEST(check_invalid_policy_exits_2_with_the_parser_message)
 	fx_server(&fx);
 	snprintf(pol, sizeof(pol), "%s/bad.conf", fx.dir);
 	write_file(pol, "default bind deny\nallow bind vendor=8086\n");
-	o = run(cmd_check, "check", pol, "--sysfs", fx.sys, NULL);
+	o = run(&cmd_check, "check", pol, "--sysfs", fx.sys, NULL);
 	ASSERT_EQ(o->rc, 2);
-	ASSERT_CONTAINS(o->err, "dmaguard: ");
+	ASSERT_CONTAINS(o->err, "dmaguard check: ");
 	ASSERT_CONTAINS(o->err, "bad.conf:2:12: unknown attribute 'vendor' "
 				"(expected device, id, class, group, driver, dma)");
 	ASSERT_STREQ(o->out, "");
-	o = run(cmd_check, "check", "/nonexistent/p.conf", "--sysfs", fx.sys, NULL);
+	o = run(&cmd_check, "check", "/nonexistent/p.conf", "--sysfs", fx.sys, NULL);
 	ASSERT_EQ(o->rc, 2);
 	ASSERT_CONTAINS(o->err, "/nonexistent/p.conf");
 	fx_cleanup(&fx);
@@ -553,7 +489,7 @@ TEST(generate_odd_names_become_prefix_rules_that_check_accepts)
 	ASSERT_CONTAINS(out, "allow bind device=has* driver=drv*\n");
 	ASSERT_CONTAINS(out, "allow bind device=plain driver=drv\n");
 	ASSERT_EQ(count(out, "# a prefix:"), 2);
-	o = run(cmd_check, "check", path, "--sysfs", fx.sys, NULL);
+	o = run(&cmd_check, "check", path, "--sysfs", fx.sys, NULL);
 	ASSERT_EQ(o->rc, 0);
 	ASSERT_CONTAINS(o->out, "3 current bindings, 0 would be denied");
 	fx_cleanup(&fx);
@@ -565,41 +501,42 @@ TEST(usage_errors_and_help)
 {
 	struct output *o;
 
-	o = run(cmd_status, "status", "--bogus", NULL);
+	o = run(&cmd_status, "status", "--bogus", NULL);
 	ASSERT_EQ(o->rc, 2);
 	ASSERT_CONTAINS(o->err, "dmaguard status: unknown option '--bogus'\n");
 	ASSERT_CONTAINS(o->err, "Usage: dmaguard status [--json] [--sysfs ROOT] [--policy FILE]\n");
-	o = run(cmd_status, "status", "extra", NULL);
+	o = run(&cmd_status, "status", "extra", NULL);
 	ASSERT_EQ(o->rc, 2);
 	ASSERT_CONTAINS(o->err, "unexpected argument 'extra'");
-	o = run(cmd_status, "status", "--sysfs", NULL);
+	o = run(&cmd_status, "status", "--sysfs", NULL);
 	ASSERT_EQ(o->rc, 2);
 	ASSERT_CONTAINS(o->err, "option '--sysfs' needs an argument");
-	o = run(cmd_status, "status", "--help", NULL);
+	o = run(&cmd_status, "status", "--help", NULL);
 	ASSERT_EQ(o->rc, 0);
 	ASSERT_CONTAINS(o->out, "Usage: dmaguard status");
 	ASSERT_STREQ(o->err, "");
-	o = run(cmd_check, "check", NULL);
+	o = run(&cmd_check, "check", NULL);
 	ASSERT_EQ(o->rc, 2);
 	ASSERT_CONTAINS(o->err, "dmaguard check: missing argument");
 	ASSERT_CONTAINS(o->err, "Usage: dmaguard check FILE [--sysfs ROOT]\n");
-	o = run(cmd_check, "check", "a", "b", NULL);
+	o = run(&cmd_check, "check", "a", "b", NULL);
 	ASSERT_EQ(o->rc, 2);
 	ASSERT_CONTAINS(o->err, "unexpected argument 'b'");
-	o = run(cmd_check, "check", "--json", "a", NULL);
+	o = run(&cmd_check, "check", "--json", "a", NULL);
 	ASSERT_EQ(o->rc, 2);
 	ASSERT_CONTAINS(o->err, "unknown option '--json'");
-	o = run(cmd_check, "check", "--help", NULL);
+	o = run(&cmd_check, "check", "--help", NULL);
 	ASSERT_EQ(o->rc, 0);
 	ASSERT_CONTAINS(o->out, "Usage: dmaguard check FILE");
-	o = run(cmd_generate, "generate", "--policy", "x", NULL);
+	o = run(&cmd_generate, "generate", "--policy", "x", NULL);
 	ASSERT_EQ(o->rc, 2);
 	ASSERT_CONTAINS(o->err, "Usage: dmaguard generate [--sysfs ROOT]\n");
-	o = run(cmd_generate, "generate", "x", NULL);
+	o = run(&cmd_generate, "generate", "x", NULL);
 	ASSERT_EQ(o->rc, 2);
-	o = run(cmd_generate, "generate", "-h", NULL);
-	ASSERT_EQ(o->rc, 2);
-	o = run(cmd_generate, "generate", "--help", NULL);
+	o = run(&cmd_generate, "generate", "-h", NULL);
+	ASSERT_EQ(o->rc, 0);
+	ASSERT_CONTAINS(o->out, "Usage: dmaguard generate");
+	o = run(&cmd_generate, "generate", "--help", NULL);
 	ASSERT_EQ(o->rc, 0);
 	ASSERT_CONTAINS(o->out, "Usage: dmaguard generate");
 }

@@ -2,7 +2,7 @@
 /*
  * bench-start LOG CMD [ARG...]: start CMD (`dmaguard run ...`) with its
  * stdout and stderr appended to LOG and time how long it takes until LOG has
- * the line "dmaguard: enforcing". Then prints
+ * the line "dmaguard run: enforcing". Then prints
  *   startup_ns=NS pid=PID vmhwm_kb=KB vmrss_kb=KB
  * and exits 0, leaving CMD running (it is reparented to init; stop it with
  * kill and watch /proc/PID). Exit 1 if CMD exits first or 120 s pass.
@@ -20,7 +20,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#define READY "dmaguard: enforcing"
+#define READY "dmaguard run: enforcing"
 #define POLL_US 500
 #define LIMIT_NS (120ull * 1000000000ull)
 

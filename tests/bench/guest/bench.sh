@@ -130,7 +130,7 @@ daemon_stop() {
 		[ "$n" -lt 3000 ] || fail "the daemon did not stop in 30 s"
 		usleep 10000
 	done
-	grep -q '^dmaguard: stopped' "$DAEMON_LOG" || {
+	grep -q '^dmaguard run: stopped' "$DAEMON_LOG" || {
 		sed 's/^/    | /' "$DAEMON_LOG"
 		fail "the daemon did not stop cleanly"
 	}
@@ -346,7 +346,7 @@ storm() {
 	[ "$json" -eq 1 ] || sed 's/^/    | /' /tmp/json-check.txt
 	rec "storm name=$name driver=$drv stalled=${stalled:-0} $out binds=$cycles unbinds=$cycles" \
 	    "drain_ns=$((t1 - t0)) daemon_cpu_ns=$((cpu1 - cpu0)) json_ok=$json $(count_events "$events")" \
-	    "$(sed -n 's/^dmaguard: stopped: \([0-9]*\) events, \([0-9]*\) lost.*/daemon_events=\1 daemon_lost=\2/p' "$DAEMON_LOG")"
+	    "$(sed -n 's/^dmaguard run: stopped: \([0-9]*\) events, \([0-9]*\) lost.*/daemon_events=\1 daemon_lost=\2/p' "$DAEMON_LOG")"
 	unload
 }
 
@@ -374,7 +374,7 @@ rec "meta kernel=$(uname -r) rounds=$ROUNDS scale=$SCALE reps=$REPS n_open=$N_OP
 ratio_rounds
 progress "verifier, maps and per-program run time"
 bpf_figures
-if grep -q '^dmaguard: deny hooks: BPF LSM' "$DAEMON_LOG"; then
+if grep -q '^dmaguard run: deny hooks: BPF LSM' "$DAEMON_LOG"; then
 	rec "daemon hooks=lsm null_hooks=$HOOKS"
 else
 	rec "daemon hooks=fmod_ret null_hooks=$HOOKS"

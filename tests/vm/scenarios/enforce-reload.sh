@@ -10,13 +10,12 @@ dmaguard reload --policy /tmp/bad.conf >/tmp/reload.out 2>&1
 rc=$?
 sed 's/^/    | /' /tmp/reload.out
 expect_eq "$rc" 2 "exit code of reload with a bad policy"
-expect_out "/tmp/bad.conf:1:11: unknown attribute 'vendor'*" cat /tmp/reload.out
+expect_out "dmaguard reload: /tmp/bad.conf:1:11: unknown attribute 'vendor'*" cat /tmp/reload.out
 expect_write_fail /sys/bus/pci/drivers/e1000/bind "$SHARED_A" "$DENY_ERR"
 
 cp /tmp/bad.conf "$DG_POLICY"
 kill -HUP "$DG_PID"
-n=100
-until grep -q 'rejected' "$DG_LOG" || [ "$n" -eq 0 ]; do usleep 100000; n=$((n - 1)); done
+wait_until 10 grep -q 'rejected' "$DG_LOG"
 expect_out '*rejected; the previous policy stays in force*' cat "$DG_LOG"
 expect_write_fail /sys/bus/pci/drivers/e1000/bind "$SHARED_A" "$DENY_ERR"
 

@@ -25,7 +25,7 @@ chmod 600 /tmp/new.conf
 dmaguard run --policy /tmp/new.conf --output /tmp/new.events 2>/tmp/new.log &
 new_pid=$!
 n=600
-until grep -q '^dmaguard: enforcing' /tmp/new.log; do
+until grep -q '^dmaguard run: enforcing' /tmp/new.log; do
 	kill -0 "$new_pid" 2>/dev/null || { cat /tmp/new.log; fail "the new run exited"; }
 	n=$((n - 1))
 	[ "$n" -gt 0 ] || fail "the new run did not start enforcing"

@@ -43,7 +43,7 @@ dmaguard check /tmp/bad.conf >/tmp/bad.out 2>&1
 rc=$?
 sed 's/^/    | /' /tmp/bad.out
 expect_eq "$rc" 2 "exit status of check on an invalid policy"
-expect_out "dmaguard: /tmp/bad.conf:2:12: unknown attribute 'vendor'*" cat /tmp/bad.out
+expect_out "dmaguard check: /tmp/bad.conf:2:12: unknown attribute 'vendor'*" cat /tmp/bad.out
 
 # Give the device back to its kernel driver.
 expect_ok unbind "$ISOLATED"

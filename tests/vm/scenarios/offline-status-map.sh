@@ -14,7 +14,7 @@ printf 'mode enforce\n' >/tmp/allow.conf
 chmod 600 /tmp/allow.conf
 dmaguard run --policy /tmp/allow.conf >/tmp/events 2>/tmp/run.err &
 daemon=$!
-for i in $(seq 1 100); do grep -q '^dmaguard: enforcing' /tmp/run.err && break; sleep 0.2; done
+wait_until 20 grep -q '^dmaguard run: enforcing' /tmp/run.err
 sed 's/^/    | /' /tmp/run.err
 expect_ok test -e /sys/fs/bpf/dmaguard/groups
 

@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* The daemon side of `dmaguard run`: the event stream and its signals. */
+#ifndef DMAGUARD_DAEMON_H
+#define DMAGUARD_DAEMON_H
+
+#include <stdbool.h>
+#include <stdio.h>
+#include "loader.h"
+#include "policy.h"
+
+struct run_opts {
+	const char *policy;
+	const char *output;	/* NULL: stdout */
+	const char *pin_dir;
+	bool audit, json, all;
+};
+
+/* Load the policy file (audit: force audit mode); 0, or EXIT_USAGE after saying why. */
+int daemon_load_policy(const char *path, bool audit, struct policy *pol);
+
+/* SIGINT/SIGTERM stop the stream, SIGHUP reloads; libbpf speaks for warnings only. */
+void daemon_install_signals(void);
+
+/*
+ * Stream the pinned ring to out until a signal stops it or the enforcement
+ * is unloaded. Returns the exit code (write errors do not end it).
+ */
+int daemon_stream(struct pinned *p, const struct run_opts *o, FILE *out);
+
+#endif
