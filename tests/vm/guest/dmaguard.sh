@@ -29,7 +29,7 @@ dg_start() {
 	dmaguard run --policy "$DG_POLICY" --json --output "$DG_EVENTS" "$@" 2>>"$DG_LOG" &
 	DG_PID=$!
 	local n=600
-	until grep -q '^dmaguard: enforcing' "$DG_LOG"; do
+	until grep -q '^dmaguard run: enforcing' "$DG_LOG"; do
 		if ! kill -0 "$DG_PID" 2>/dev/null; then
 			sed 's/^/    | /' "$DG_LOG"
 			fail "dmaguard run exited before enforcing"
@@ -61,14 +61,8 @@ dg_kill() {
 # wait_event REGEX [SECONDS]: wait until an event line matches (grep -E);
 # the line is left in $EVENT.
 wait_event() {
-	local n=$(( ${2:-10} * 10 ))
-	while :; do
-		EVENT=$(grep -E -- "$1" "$DG_EVENTS" 2>/dev/null | head -n 1)
-		[ -n "$EVENT" ] && return 0
-		n=$((n - 1))
-		[ "$n" -gt 0 ] || return 1
-		usleep 100000
-	done
+	wait_until "${2:-10}" grep -qE -- "$1" "$DG_EVENTS" || return 1
+	EVENT=$(grep -E -- "$1" "$DG_EVENTS" | head -n 1)
 }
 
 # expect_event REGEX [WHAT]: an event matching REGEX arrives within 10 s.
@@ -81,10 +75,17 @@ expect_event() {
 	fi
 }
 
-# expect_no_event REGEX [WHAT]: no event line matches REGEX (after a pause
-# long enough for the ring buffer poll to have delivered it).
+# dg_drained: wait until the daemon has written out every event in the
+# ring (ring-drained: consumer position = producer position).
+dg_drained() {
+	wait_until 10 ring-drained "$DG_PIN/events" ||
+		fail "the daemon did not read the event ring to the end within 10 s"
+}
+
+# expect_no_event REGEX [WHAT]: no event line matches REGEX, once the
+# daemon has written out everything the ring held (so it never will).
 expect_no_event() {
-	sleep 2
+	dg_drained
 	if grep -qE -- "$1" "$DG_EVENTS" 2>/dev/null; then
 		grep -E -- "$1" "$DG_EVENTS" | sed 's/^/    | /'
 		fail "${2:-event} matching '$1' was emitted"

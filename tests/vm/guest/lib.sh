@@ -144,6 +144,11 @@ driver_of() {
 	echo "${l##*/}"
 }
 
+# has_driver DEV: DEV is bound to a driver (for wait_until)
+has_driver() {
+	[ -n "$(driver_of "$1")" ]
+}
+
 group_of() {
 	local l
 	l=$(readlink "$SYS_PCI/devices/$1/iommu_group" 2>/dev/null) || return 1
@@ -187,24 +192,27 @@ vfio_group_node() {
 	echo "/dev/vfio/$(group_of "$1")"
 }
 
-# wait_for_path PATH [SECONDS]: poll until PATH exists (default 10 s)
-wait_for_path() {
-	local n=$(( ${2:-10} * 10 ))
-	while [ ! -e "$1" ]; do
+# wait_until SECONDS CMD...: poll CMD (every 0.1 s) until it succeeds;
+# non-zero if it has not within SECONDS. The one polling loop: waits are
+# for a condition, never a fixed sleep.
+wait_until() {
+	local n=$(( $1 * 10 ))
+	shift
+	until "$@" >/dev/null 2>&1; do
 		n=$((n - 1))
 		[ "$n" -gt 0 ] || return 1
 		usleep 100000
 	done
 }
 
+# wait_for_path PATH [SECONDS]: poll until PATH exists (default 10 s)
+wait_for_path() {
+	wait_until "${2:-10}" test -e "$1"
+}
+
 # wait_for_gone PATH [SECONDS]
 wait_for_gone() {
-	local n=$(( ${2:-10} * 10 ))
-	while [ -e "$1" ]; do
-		n=$((n - 1))
-		[ "$n" -gt 0 ] || return 1
-		usleep 100000
-	done
+	wait_until "${2:-10}" test ! -e "$1"
 }
 
 # ------------------------------------------------------------ host requests

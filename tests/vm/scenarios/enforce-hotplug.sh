@@ -10,11 +10,7 @@ log "hot-plugged $bdf"
 # the kernel's own word that the probe ran and was stopped (6.12+ says it
 # through dev_err, with the device in front)
 failed="driver_sysfs_add\($bdf\) failed|$bdf: really_probe: driver_sysfs_add failed"
-n=100
-until dmesg | grep -qE "$failed" || [ "$n" -eq 0 ]; do
-	usleep 100000
-	n=$((n - 1))
-done
+wait_until 10 sh -c "dmesg | grep -qE '$failed'"
 expect_ok sh -c "dmesg | grep -E '$failed'"
 dg_start
 expect_event "\"verdict\":\"deny\",\"reason\":\"rule\".*\"device\":\"$bdf\".*\"driver\":\"e1000e\"" "deny event of the hot-plug probe"

@@ -12,8 +12,7 @@ bdf=$HOTPLUG_BDF
 log "hot-plugged device: $bdf"
 expect_eq "$(cat /sys/bus/pci/devices/$bdf/vendor):$(cat /sys/bus/pci/devices/$bdf/device)" \
 	0x8086:0x100e "id of the hot-plugged device"
-n=0
-while [ -z "$(driver_of "$bdf")" ] && [ $n -lt 50 ]; do usleep 100000; n=$((n + 1)); done
+wait_until 5 has_driver "$bdf"
 expect_eq "$(driver_of "$bdf")" e1000 "driver of the hot-plugged device"
 g=$(group_of "$bdf")
 expect_eq "$(group_devices "$g")" "$bdf" "devices of the hot-plugged device's group"

@@ -9,8 +9,7 @@ expect_fail sh -c 'lsmod | grep -q "^e1000 "'
 expect_out 'pci_pf_stub *' lsmod
 
 expect_ok modprobe e1000
-n=0
-while [ -z "$(driver_of "$SHARED_B")" ] && [ $n -lt 50 ]; do usleep 100000; n=$((n + 1)); done
+wait_until 5 has_driver "$SHARED_B"
 expect_eq "$(driver_of "$SHARED_A")" e1000 "driver of SHARED_A after modprobe"
 expect_eq "$(driver_of "$SHARED_B")" e1000 "driver of SHARED_B after modprobe"
 
