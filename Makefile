@@ -119,10 +119,16 @@ fuzz: deps $(O)/fuzz/fuzz_policy
 		$(O)/fuzz/corpus tests/fuzz/corpus
 
 PREFIX		?= /usr/local
+# The man pages name installed paths as /usr/local (the default PREFIX);
+# install writes them with the PREFIX they are installed under.
 install: $(O)/dmaguard
 	install -D -m 0755 $(O)/dmaguard $(DESTDIR)$(PREFIX)/sbin/dmaguard
-	install -D -m 0644 docs/dmaguard.8 $(DESTDIR)$(PREFIX)/share/man/man8/dmaguard.8
-	install -D -m 0644 docs/dmaguard.policy.5 \
+	install -d $(DESTDIR)$(PREFIX)/share/man/man8 $(DESTDIR)$(PREFIX)/share/man/man5
+	sed 's|/usr/local/|$(PREFIX)/|g' docs/dmaguard.8 \
+		>$(DESTDIR)$(PREFIX)/share/man/man8/dmaguard.8
+	sed 's|/usr/local/|$(PREFIX)/|g' docs/dmaguard.policy.5 \
+		>$(DESTDIR)$(PREFIX)/share/man/man5/dmaguard.policy.5
+	chmod 0644 $(DESTDIR)$(PREFIX)/share/man/man8/dmaguard.8 \
 		$(DESTDIR)$(PREFIX)/share/man/man5/dmaguard.policy.5
 	install -D -m 0644 examples/policy.conf \
 		$(DESTDIR)$(PREFIX)/share/doc/dmaguard/examples/policy.conf
