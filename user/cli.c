@@ -8,34 +8,33 @@
 
 const struct command *cli_command;
 
-static void prefix(void)
+/* "dmaguard CMD: " + message + newline, on stderr. */
+static void vmessage(const char *fmt, va_list ap)
 {
 	if (cli_command)
 		fprintf(stderr, "dmaguard %s: ", cli_command->name);
 	else
 		fputs("dmaguard: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
 }
 
 void cli_err(const char *fmt, ...)
 {
 	va_list ap;
 
-	prefix();
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vmessage(fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 }
 
 int cli_usage_error(const char *fmt, ...)
 {
 	va_list ap;
 
-	prefix();
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	vmessage(fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 	if (cli_command)
 		fprintf(stderr, "Usage: dmaguard %s%s%s\nTry 'dmaguard %s --help'.\n",
 			cli_command->name, cli_command->synopsis[0] ? " " : "",
