@@ -5,6 +5,7 @@
  */
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,21 +14,19 @@
 #include "nodes.h"
 #include "util.h"
 
-/* "MAJ:MIN\n" from PATH/dev */
+/* "MAJ:MIN\n" from PATH/dev, read without blocking (read_small_file_at) */
 static int read_devt(const char *dir, __u32 *rdev)
 {
-	char path[PATH_MAX];
+	char path[PATH_MAX], buf[32];
 	unsigned int maj, min;
-	FILE *f;
-	int n;
+	ssize_t n;
 
-	pathf(path, sizeof(path), "%s/dev", dir);
-	f = fopen(path, "re");
-	if (!f)
-		return -errno;
-	n = fscanf(f, "%u:%u", &maj, &min);
-	fclose(f);
-	if (n != 2)
+	n = pathf(path, sizeof(path), "%s/dev", dir);
+	if (!n)
+		n = read_small_file_at(AT_FDCWD, path, buf, sizeof(buf));
+	if (n < 0)
+		return (int)n;
+	if (sscanf(buf, "%u:%u", &maj, &min) != 2)
 		return -EINVAL;
 	*rdev = kernel_dev(maj, min);
 	return 0;

@@ -14,7 +14,8 @@
  * Owners are decided in topology_owner.c (pinned map, else sysfs + procfs).
  *
  * No fixed limits: arrays grow as needed. Odd trees (missing or unreadable
- * files, dangling links, junk names) leave attributes unknown, never fail.
+ * files, dangling links, junk names, a FIFO or device where an attribute
+ * should be) leave attributes unknown, never fail, never block.
  */
 #include <ctype.h>
 #include <dirent.h>
@@ -28,6 +29,7 @@
 #include "match.h"
 #include "topology.h"
 #include "topology_int.h"
+#include "util.h"
 
 struct scan {
 	const struct topo_opts *o;
@@ -71,17 +73,15 @@ bool topo_copy_name(char *dst, size_t size, const char *src)
 	return cut;
 }
 
-/* Read a small sysfs attribute, trailing whitespace removed. */
+/*
+ * Read a small sysfs attribute, trailing whitespace removed. What is not a
+ * regular file (a FIFO, a device) or does not fit leaves it unknown, without
+ * blocking: read_small_file_at().
+ */
 int topo_read_attr(int dfd, const char *name, char *buf, size_t size)
 {
-	ssize_t n;
-	int fd;
+	ssize_t n = read_small_file_at(dfd, name, buf, size);
 
-	fd = openat(dfd, name, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	n = read(fd, buf, size - 1);
-	close(fd);
 	if (n < 0)
 		return -1;
 	while (n > 0 && isspace((unsigned char)buf[n - 1]))
@@ -354,7 +354,9 @@ static int scan_groups(struct scan *sc)
 	if (!groups)
 		return 0;	/* no IOMMU: no groups */
 	while ((e = readdir(groups))) {
-		if (topo_parse_id(e->d_name, &id))
+		/* a group is a directory; a FIFO or file by that name is junk */
+		if (topo_parse_id(e->d_name, &id) || (e->d_type != DT_DIR &&
+		    e->d_type != DT_UNKNOWN && e->d_type != DT_LNK))
 			continue;
 		rc = add_group_id(sc, id);
 		if (!rc)
