@@ -54,6 +54,102 @@ int errf(char *err, size_t len, int code, const char *fmt, ...)
 	return code;
 }
 
+/*
+ * The entry at path, opened O_PATH without following it: what it is, before
+ * anything opens it for writing (opening a device or a FIFO has effects).
+ */
+static int stat_entry(const char *path, struct stat *st)
+{
+	int fd = open(path, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+	int ret = 0;
+
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, st))
+		ret = -errno;
+	close(fd);
+	return ret;
+}
+
+/* Only a plain file of ours that no other name reaches is ours to write. */
+static int private_file_ok(const struct stat *st)
+{
+	if (S_ISLNK(st->st_mode))
+		return -ELOOP;
+	if (!S_ISREG(st->st_mode))
+		return -EINVAL;
+	if (st->st_uid != geteuid() || st->st_nlink != 1)
+		return -EPERM;
+	return 0;
+}
+
+/* Open the existing file path, checked before and after the open. */
+static int open_existing(const char *path, int flags)
+{
+	struct stat before, after;
+	int fd, ret;
+
+	ret = stat_entry(path, &before);
+	if (!ret)
+		ret = private_file_ok(&before);
+	if (ret)
+		return ret;
+	/* O_TRUNC only once the fd is known to be the file checked */
+	fd = open(path, O_WRONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK | O_NOCTTY |
+			(flags & ~O_TRUNC));
+	if (fd < 0)
+		return -errno;
+	if (fstat(fd, &after))
+		ret = -errno;
+	else if (after.st_dev != before.st_dev || after.st_ino != before.st_ino)
+		ret = -EAGAIN;	/* replaced meanwhile */
+	else
+		ret = private_file_ok(&after);
+	if (!ret && (flags & O_TRUNC) && ftruncate(fd, 0))
+		ret = -errno;
+	if (ret) {
+		close(fd);
+		return ret;
+	}
+	return fd;
+}
+
+int file_create_private(const char *path, int flags)
+{
+	int fd, tries, ret = -EAGAIN;
+
+	flags &= ~(O_CREAT | O_EXCL | O_ACCMODE);
+	/* created, or opened if it exists; retried if it comes and goes meanwhile */
+	for (tries = 0; tries < 8 && ret == -EAGAIN; tries++) {
+		fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC |
+				O_NONBLOCK | O_NOCTTY | flags, 0600);
+		if (fd >= 0) {
+			/* the umask may have taken bits; 0600 whatever it is */
+			if (fchmod(fd, 0600)) {
+				ret = -errno;
+				close(fd);
+				unlink(path);
+				return ret;
+			}
+			ret = fd;
+			break;
+		}
+		if (errno != EEXIST)
+			return -errno;
+		ret = open_existing(path, flags);
+		if (ret == -ENOENT)
+			ret = -EAGAIN;
+	}
+	if (ret < 0)
+		return ret;
+	/* writes to a regular file never block: the flag only guarded the open */
+	if (fcntl(ret, F_SETFL, fcntl(ret, F_GETFL) & ~O_NONBLOCK)) {
+		close(ret);
+		return -errno;
+	}
+	return ret;
+}
+
 /* Read up to size bytes; fewer only at end of file. */
 static ssize_t read_full(int fd, char *buf, size_t size)
 {

@@ -20,6 +20,18 @@ int errf(char *err, size_t len, int code, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 
 /*
+ * Open path for writing as a file only this process's user can read: open
+ * it with O_WRONLY | O_NOFOLLOW | O_CLOEXEC | flags (e.g. O_APPEND or
+ * O_TRUNC), creating it mode 0600 whatever the umask. An existing file must
+ * be a regular file owned by the effective uid with no other hard link, and
+ * is truncated (O_TRUNC) only once that is checked. Anything else is refused
+ * without being opened for writing: a symbolic link -ELOOP; a FIFO, a
+ * device (/dev/null too) or a directory -EINVAL; another user's file or a
+ * hard link -EPERM. Returns the fd or -errno.
+ */
+int file_create_private(const char *path, int flags);
+
+/*
  * Read the small regular file dfd/name (a sysfs or procfs attribute; dfd may
  * be AT_FDCWD) into buf, NUL-terminated. Never blocks and never reads more
  * than size - 1 bytes: a name that is not a regular file (a FIFO, a device,
