@@ -325,13 +325,13 @@ ERR_TEST(err_unknown_attribute_contract_example,
 	 "allow bind vendor=8086\n",
 	 "policy.conf:7:12: unknown attribute 'vendor' (expected device, id, class, group, driver, dma)")
 ERR_TEST(err_unknown_open_attribute, "allow open pid=1\n",
-	 "policy.conf:1:12: unknown attribute 'pid' (expected group, device, uid, gid, comm)")
+	 "policy.conf:1:12: unknown attribute 'pid' (expected device, group, uid, gid, comm)")
 ERR_TEST(err_open_attribute_on_bind, "deny bind uid=0\n",
 	 "policy.conf:1:11: attribute 'uid' is for open rules, not bind rules "
 	 "(expected device, id, class, group, driver, dma)")
 ERR_TEST(err_bind_attribute_on_open, "allow open driver=vfio-pci\n",
 	 "policy.conf:1:12: attribute 'driver' is for bind rules, not open rules "
-	 "(expected group, device, uid, gid, comm)")
+	 "(expected device, group, uid, gid, comm)")
 ERR_TEST(err_missing_equals, "allow bind e1000\n",
 	 "policy.conf:1:12: missing '=' in 'e1000' (expected ATTR=VALUE, no spaces around '=')")
 ERR_TEST(err_spaces_around_equals, "allow bind driver = e1000\n",
