@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -198,4 +201,100 @@ ssize_t read_small_file_at(int dfd, const char *name, char *buf, size_t size)
 		return len;
 	buf[len] = '\0';
 	return len;
+}
+
+/* --- reading sysfs and procfs trees ----------------------------------------- */
+
+int array_grow(void **arr, size_t *cap, size_t need, size_t elem)
+{
+	size_t n = *cap ? *cap : 16;
+	void *p;
+
+	if (need <= *cap)
+		return 0;
+	while (n < need)
+		n *= 2;
+	p = reallocarray(*arr, n, elem);
+	if (!p)
+		return -ENOMEM;
+	*arr = p;
+	*cap = n;
+	return 0;
+}
+
+bool name_copy(char *dst, size_t size, const char *src)
+{
+	size_t n = strlen(src);
+	bool cut = n >= size;
+
+	if (cut)
+		n = size - 1;
+	memcpy(dst, src, n);
+	dst[n] = '\0';
+	return cut;
+}
+
+int attr_read_at(int dfd, const char *name, char *buf, size_t size)
+{
+	ssize_t n = read_small_file_at(dfd, name, buf, size);
+
+	if (n < 0)
+		return (int)n;
+	while (n > 0 && isspace((unsigned char)buf[n - 1]))
+		n--;
+	buf[n] = '\0';
+	return 0;
+}
+
+int link_basename_at(int dfd, const char *name, char *buf, size_t size, bool *cut)
+{
+	char target[PATH_MAX];
+	const char *base;
+	ssize_t n;
+	bool c;
+
+	n = readlinkat(dfd, name, target, sizeof(target) - 1);
+	if (n < 0)
+		return -errno;
+	target[n] = '\0';
+	while (n > 1 && target[n - 1] == '/')
+		target[--n] = '\0';
+	base = strrchr(target, '/');
+	base = base ? base + 1 : target;
+	if (!*base)
+		return -EINVAL;
+	c = name_copy(buf, size, base);
+	if (cut)
+		*cut = c;
+	return 0;
+}
+
+int parse_id(const char *s, int *id)
+{
+	long v = 0;
+
+	if (!*s)
+		return -EINVAL;
+	for (; *s; s++) {
+		if (!isdigit((unsigned char)*s))
+			return -EINVAL;
+		v = v * 10 + (*s - '0');
+		if (v > INT_MAX)
+			return -ERANGE;
+	}
+	*id = (int)v;
+	return 0;
+}
+
+DIR *dir_open_at(int dirfd, const char *path)
+{
+	int fd = openat(dirfd, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	DIR *d;
+
+	if (fd < 0)
+		return NULL;
+	d = fdopendir(fd);
+	if (!d)
+		close(fd);
+	return d;
 }

@@ -3,6 +3,8 @@
 #ifndef DMAGUARD_UTIL_H
 #define DMAGUARD_UTIL_H
 
+#include <dirent.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
 
@@ -40,5 +42,28 @@ int file_create_private(const char *path, int flags);
  * -EFBIG. Returns the length read or -errno.
  */
 ssize_t read_small_file_at(int dfd, const char *name, char *buf, size_t size);
+
+/* --- reading sysfs and procfs trees (topology, owners, VFIO nodes) --------- */
+
+/* Make room for need elements of elem bytes in *arr (capacity *cap): 0 or -ENOMEM. */
+int array_grow(void **arr, size_t *cap, size_t need, size_t elem);
+
+/* Copy src into dst[size]; true when it had to be cut. */
+bool name_copy(char *dst, size_t size, const char *src);
+
+/* read_small_file_at() with trailing whitespace removed: 0 or -errno. */
+int attr_read_at(int dfd, const char *name, char *buf, size_t size);
+
+/* Basename of the link dfd/name into buf, cut to size (*cut, if not NULL, says so). */
+int link_basename_at(int dfd, const char *name, char *buf, size_t size, bool *cut);
+
+/*
+ * The one parser of IOMMU group ids (directory and link names) and pids:
+ * decimal, no sign, fits an int. 0, or -EINVAL / -ERANGE.
+ */
+int parse_id(const char *s, int *id);
+
+/* Open dirfd/path as a directory stream; NULL (errno set) if it is not one. */
+DIR *dir_open_at(int dirfd, const char *path);
 
 #endif
