@@ -5,6 +5,7 @@
  */
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,55 +14,42 @@
 #include "nodes.h"
 #include "util.h"
 
-/* "MAJ:MIN\n" from PATH/dev */
+/* "MAJ:MIN\n" from PATH/dev, read without blocking (read_small_file_at) */
 static int read_devt(const char *dir, __u32 *rdev)
 {
-	char path[PATH_MAX];
+	char path[PATH_MAX], buf[32];
 	unsigned int maj, min;
-	FILE *f;
-	int n;
+	ssize_t n;
 
-	pathf(path, sizeof(path), "%s/dev", dir);
-	f = fopen(path, "re");
-	if (!f)
-		return -errno;
-	n = fscanf(f, "%u:%u", &maj, &min);
-	fclose(f);
-	if (n != 2)
+	n = pathf(path, sizeof(path), "%s/dev", dir);
+	if (!n)
+		n = read_small_file_at(AT_FDCWD, path, buf, sizeof(buf));
+	if (n < 0)
+		return (int)n;
+	if (sscanf(buf, "%u:%u", &maj, &min) != 2)
 		return -EINVAL;
 	*rdev = kernel_dev(maj, min);
 	return 0;
 }
 
-static int read_group(const char *devdir, __s32 *group)
+/* The group of the device at devdir, from its iommu_group link. */
+static __s32 read_group(const char *devdir)
 {
-	char path[PATH_MAX], target[PATH_MAX];
-	const char *base;
-	ssize_t n;
+	char path[PATH_MAX], name[32];
+	int id;
 
-	pathf(path, sizeof(path), "%s/iommu_group", devdir);
-	n = readlink(path, target, sizeof(target) - 1);
-	if (n < 0) {
-		*group = DG_NO_GROUP;
-		return 0;
-	}
-	target[n] = '\0';
-	base = strrchr(target, '/');
-	*group = atoi(base ? base + 1 : target);
-	return 0;
+	if (pathf(path, sizeof(path), "%s/iommu_group", devdir) ||
+	    link_basename_at(AT_FDCWD, path, name, sizeof(name), NULL) || parse_id(name, &id))
+		return DG_NO_GROUP;
+	return id;
 }
 
 static int push(struct vfio_node **arr, size_t *n, size_t *cap, const struct vfio_node *v)
 {
-	struct vfio_node *p;
+	int r = array_grow((void **)arr, cap, *n + 1, sizeof(**arr));
 
-	if (*n == *cap) {
-		*cap = *cap ? *cap * 2 : 16;
-		p = realloc(*arr, *cap * sizeof(**arr));
-		if (!p)
-			return -ENOMEM;
-		*arr = p;
-	}
+	if (r)
+		return r;
 	(*arr)[(*n)++] = *v;
 	return 0;
 }
@@ -69,21 +57,17 @@ static int push(struct vfio_node **arr, size_t *n, size_t *cap, const struct vfi
 /* "12" or "noiommu-12" */
 static __s32 group_from_name(const char *name)
 {
-	char *end;
-	long v;
+	int id;
 
 	if (!strncmp(name, "noiommu-", 8))
 		name += 8;
-	v = strtol(name, &end, 10);
-	if (end == name || *end || v < 0 || v > INT_MAX)
-		return DG_NO_GROUP;
-	return v;
+	return parse_id(name, &id) ? DG_NO_GROUP : id;
 }
 
 static int scan_class(const char *root, const char *cls, __u32 kind, struct vfio_node **arr,
 		      size_t *n, size_t *cap)
 {
-	char dir[PATH_MAX], entry[PATH_MAX], devlink[PATH_MAX], target[PATH_MAX];
+	char dir[PATH_MAX], entry[PATH_MAX], devlink[PATH_MAX];
 	struct dirent *de;
 	DIR *d;
 	int r = 0;
@@ -94,7 +78,7 @@ static int scan_class(const char *root, const char *cls, __u32 kind, struct vfio
 		return errno == ENOENT ? 0 : -errno;
 	while (!r && (de = readdir(d))) {
 		struct vfio_node v = { 0 };
-		ssize_t len;
+		bool cut;
 
 		if (de->d_name[0] == '.')
 			continue;
@@ -111,17 +95,11 @@ static int scan_class(const char *root, const char *cls, __u32 kind, struct vfio
 				continue;
 		} else if (kind == DG_NODE_DEVICE) {
 			pathf(devlink, sizeof(devlink), "%s/device", entry);
-			len = readlink(devlink, target, sizeof(target) - 1);
-			if (len > 0) {
-				const char *base;
-
-				target[len] = '\0';
-				base = strrchr(target, '/');
-				base = base ? base + 1 : target;
-				if (strlen(base) >= sizeof(v.node.device))
+			if (!link_basename_at(AT_FDCWD, devlink, v.node.device,
+					      sizeof(v.node.device), &cut)) {
+				if (cut)
 					continue;	/* no device name is that long */
-				memcpy(v.node.device, base, strlen(base) + 1);
-				read_group(devlink, &v.node.group);
+				v.node.group = read_group(devlink);
 			}
 		}
 		r = push(arr, n, cap, &v);

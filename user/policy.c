@@ -21,9 +21,6 @@
 /* Longest token quoted back in an error message. */
 #define QUOTE_MAX 40
 
-#define BIND_ATTRS "device, id, class, group, driver, dma"
-#define OPEN_ATTRS "group, device, uid, gid, comm"
-
 struct token {
 	const char *s;
 	int len;
@@ -366,9 +363,23 @@ static const char *action_name(__u8 action)
 	return action == DG_ACT_BIND ? "bind" : "open";
 }
 
+/* "device, id, ..." for messages: the names attrs[] allows for action, in its order */
 static const char *action_attrs(__u8 action)
 {
-	return action == DG_ACT_BIND ? BIND_ATTRS : OPEN_ATTRS;
+	static char list[2][96];
+	char *out = list[action == DG_ACT_OPEN];
+	size_t n = 0;
+	int i, w;
+
+	for (i = 0; i < N_ATTRS; i++) {
+		if (!(attrs[i].actions & (1u << action)))
+			continue;
+		w = snprintf(out + n, sizeof(list[0]) - n, "%s%s", n ? ", " : "", attrs[i].name);
+		if (w < 0 || (size_t)w >= sizeof(list[0]) - n)
+			break;	/* cannot happen with this table: it fits */
+		n += (size_t)w;
+	}
+	return out;
 }
 
 /* The action word after a verdict or "default". */

@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/types.h>
 #include "dmaguard.h"
 
 /* A policy compiled to what the BPF maps hold. */
@@ -34,12 +35,49 @@ int policy_parse(const char *name, const char *buf, size_t len,
 		 struct policy *out, char *err, size_t errlen);
 
 /*
- * Read and parse a policy file. Also refuses a file that is writable by
- * anyone but root (or not a regular file). A caller that is not root may also
- * read a file it owns itself (a draft checked with `dmaguard check`).
- * Returns 0, or -1 with err set ("NAME: cause" or a parse error).
+ * Besides root, the one uid policy_load_trusted() trusts to own a policy
+ * file and its directories: root alone (unit tests pass their own uid).
+ */
+#define POLICY_OWNER 0
+
+/*
+ * Open the policy file path for reading if no one but root (or owner) could
+ * have written it or replaced it: the file and every directory traversed to
+ * reach it (symbolic links followed, each read from a directory already
+ * judged; a relative path from the working directory up) must be owned by
+ * root or owner and not be writable by group or others. A directory
+ * writable by others passes only if it is sticky (/tmp) and every entry
+ * taken from it is owned by root or owner. The file must also be regular
+ * and at most POLICY_MAX_BYTES long; opening never blocks.
+ * Returns the fd, or -errno with err set to "PATH: cause" naming the
+ * offending path, its owner and mode, and a fix: -EPERM (untrusted),
+ * -EINVAL (not a regular file), -EFBIG, or what open failed with.
+ */
+int policy_open_trusted(const char *path, uid_t owner, char *err, size_t errlen);
+
+/* Read (at most POLICY_MAX_BYTES) and parse the policy in fd, named name. */
+int policy_load_fd(int fd, const char *name, struct policy *out, char *err, size_t errlen);
+
+/* policy_open_trusted() then policy_load_fd(). Returns 0 or -errno, err set. */
+int policy_load_trusted(const char *path, uid_t owner, struct policy *out,
+			char *err, size_t errlen);
+
+/*
+ * The policy an enforcer may load (run, reload): policy_load_trusted() with
+ * POLICY_OWNER. Returns 0, or -errno with err set ("PATH: cause" or a parse
+ * error): -EINVAL for a parse error or a file that is not a regular one,
+ * -EPERM for a file someone else could have written.
  */
 int policy_load(const char *path, struct policy *out, char *err, size_t errlen);
+
+/*
+ * A policy checked offline by any user (check, status --policy): any owner,
+ * but still a regular file of at most POLICY_MAX_BYTES, never waited on.
+ * warn (may be NULL) gets why policy_load() would refuse the file, "" if it
+ * would not. Returns as policy_load().
+ */
+int policy_load_draft(const char *path, struct policy *out, char *warn, size_t warnlen,
+		      char *err, size_t errlen);
 
 /*
  * First-match evaluation with the shared matcher (include/match.h). *matched

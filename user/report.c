@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include "cli.h"
 #include "match.h"
 #include "report.h"
@@ -57,14 +58,19 @@ int report_scan(const char *root, struct topology *t)
 
 struct policy *report_load_policy(const char *path)
 {
-	char err[POLICY_ERR_LEN];
+	char err[POLICY_ERR_LEN], warn[POLICY_ERR_LEN] = "";
 	struct policy *p = calloc(1, sizeof(*p));
+	int ret;
 
 	if (!p) {
 		cli_err("%s: out of memory", path);
 		return NULL;
 	}
-	if (policy_load(path, p, err, sizeof(err))) {
+	/* any user's draft; root (who runs run) hears if run would refuse it */
+	ret = policy_load_draft(path, p, geteuid() ? NULL : warn, sizeof(warn), err, sizeof(err));
+	if (warn[0])
+		cli_err("warning: run and reload would refuse this file: %s", warn);
+	if (ret) {
 		cli_err("%s", err);
 		free(p);
 		return NULL;

@@ -14,7 +14,8 @@
  * Owners are decided in topology_owner.c (pinned map, else sysfs + procfs).
  *
  * No fixed limits: arrays grow as needed. Odd trees (missing or unreadable
- * files, dangling links, junk names) leave attributes unknown, never fail.
+ * files, dangling links, junk names, a FIFO or device where an attribute
+ * should be) leave attributes unknown, never fail, never block.
  */
 #include <ctype.h>
 #include <dirent.h>
@@ -28,6 +29,7 @@
 #include "match.h"
 #include "topology.h"
 #include "topology_int.h"
+#include "util.h"
 
 struct scan {
 	const struct topo_opts *o;
@@ -41,108 +43,17 @@ struct scan {
 	size_t errlen;
 };
 
-int topo_grow(void **arr, size_t *cap, size_t need, size_t elem)
-{
-	size_t n = *cap ? *cap : 16;
-	void *p;
-
-	if (need <= *cap)
-		return 0;
-	while (n < need)
-		n *= 2;
-	p = reallocarray(*arr, n, elem);
-	if (!p)
-		return -1;
-	*arr = p;
-	*cap = n;
-	return 0;
-}
-
-/* Copy src into dst[size]; true when it had to be cut. */
-bool topo_copy_name(char *dst, size_t size, const char *src)
-{
-	size_t n = strlen(src);
-	bool cut = n >= size;
-
-	if (cut)
-		n = size - 1;
-	memcpy(dst, src, n);
-	dst[n] = '\0';
-	return cut;
-}
-
-/* Read a small sysfs attribute, trailing whitespace removed. */
-int topo_read_attr(int dfd, const char *name, char *buf, size_t size)
-{
-	ssize_t n;
-	int fd;
-
-	fd = openat(dfd, name, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	n = read(fd, buf, size - 1);
-	close(fd);
-	if (n < 0)
-		return -1;
-	while (n > 0 && isspace((unsigned char)buf[n - 1]))
-		n--;
-	buf[n] = '\0';
-	return 0;
-}
-
 /* "0x8086" (the 0x is optional) as a number no larger than max */
 static int read_hex(int dfd, const char *name, unsigned long max, unsigned long *out)
 {
 	char buf[32], *end;
 
-	if (topo_read_attr(dfd, name, buf, sizeof(buf)) || !isxdigit((unsigned char)buf[0]))
+	if (attr_read_at(dfd, name, buf, sizeof(buf)) || !isxdigit((unsigned char)buf[0]))
 		return -1;
 	errno = 0;
 	*out = strtoul(buf, &end, 16);
 	if (errno || *end || *out > max)
 		return -1;
-	return 0;
-}
-
-/* Basename of the link dfd/name, cut to size (*cut says so). */
-static int link_basename(int dfd, const char *name, char *buf, size_t size, bool *cut)
-{
-	char target[PATH_MAX];
-	const char *base;
-	ssize_t n;
-	bool c;
-
-	n = readlinkat(dfd, name, target, sizeof(target) - 1);
-	if (n <= 0)
-		return -1;
-	target[n] = '\0';
-	while (n > 1 && target[n - 1] == '/')
-		target[--n] = '\0';
-	base = strrchr(target, '/');
-	base = base ? base + 1 : target;
-	if (!*base)
-		return -1;
-	c = topo_copy_name(buf, size, base);
-	if (cut)
-		*cut = c;
-	return 0;
-}
-
-/* A group directory name: decimal, no sign, fits an int. */
-int topo_parse_id(const char *s, int *id)
-{
-	long v = 0;
-
-	if (!*s)
-		return -1;
-	for (; *s; s++) {
-		if (!isdigit((unsigned char)*s))
-			return -1;
-		v = v * 10 + (*s - '0');
-		if (v > INT_MAX)
-			return -1;
-	}
-	*id = (int)v;
 	return 0;
 }
 
@@ -175,11 +86,11 @@ static void read_device(int dfd, struct topo_device *d)
 		return;
 	if (!strcmp(d->bus, "pci"))
 		read_pci(dfd, d);
-	if (!link_basename(dfd, "driver", d->driver, sizeof(d->driver),
+	if (!link_basename_at(dfd, "driver", d->driver, sizeof(d->driver),
 			   &d->driver_truncated))
 		d->dma = dg_driver_dma_mode(d->driver);
-	if (!link_basename(dfd, "iommu_group", buf, sizeof(buf), NULL) &&
-	    !topo_parse_id(buf, &id))
+	if (!link_basename_at(dfd, "iommu_group", buf, sizeof(buf), NULL) &&
+	    !parse_id(buf, &id))
 		d->group = id;
 }
 
@@ -190,15 +101,15 @@ static long add_device(struct scan *sc, const char *bus, int parentfd, const cha
 	struct topo_device *d;
 	int dfd;
 
-	if (topo_grow((void **)&t->devices, &sc->dev_cap, t->n_devices + 1, sizeof(*d))) {
+	if (array_grow((void **)&t->devices, &sc->dev_cap, t->n_devices + 1, sizeof(*d))) {
 		snprintf(sc->err, sc->errlen, "out of memory listing devices");
 		return -1;
 	}
 	d = &t->devices[t->n_devices];
 	memset(d, 0, sizeof(*d));
 	d->group = DG_NO_GROUP;
-	d->name_truncated = topo_copy_name(d->name, sizeof(d->name), name);
-	topo_copy_name(d->bus, sizeof(d->bus), bus);
+	d->name_truncated = name_copy(d->name, sizeof(d->name), name);
+	name_copy(d->bus, sizeof(d->bus), bus);
 	dfd = openat(parentfd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	read_device(dfd, d);
 	if (dfd >= 0)
@@ -211,20 +122,6 @@ static bool skip_entry(const struct dirent *e)
 	return e->d_name[0] == '.';
 }
 
-/* Open dirfd/path as a directory stream; NULL if it is not one. */
-DIR *topo_open_dir_at(int dirfd, const char *path)
-{
-	int fd = openat(dirfd, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	DIR *d;
-
-	if (fd < 0)
-		return NULL;
-	d = fdopendir(fd);
-	if (!d)
-		close(fd);
-	return d;
-}
-
 static int scan_bus(struct scan *sc, DIR *buses, const char *bus)
 {
 	char path[NAME_MAX + 16];
@@ -233,7 +130,7 @@ static int scan_bus(struct scan *sc, DIR *buses, const char *bus)
 	int rc = 0;
 
 	snprintf(path, sizeof(path), "%s/devices", bus);
-	devs = topo_open_dir_at(dirfd(buses), path);
+	devs = dir_open_at(dirfd(buses), path);
 	if (!devs)
 		return 0;	/* a bus without devices/ is odd, not fatal */
 	while ((e = readdir(devs))) {
@@ -254,7 +151,7 @@ static int scan_buses(struct scan *sc)
 	DIR *buses;
 	int rc = 0;
 
-	buses = topo_open_dir_at(sc->rootfd, "bus");
+	buses = dir_open_at(sc->rootfd, "bus");
 	if (!buses) {
 		snprintf(sc->err, sc->errlen, "%s/bus: %s", sc->o->sysfs, strerror(errno));
 		return -1;
@@ -287,8 +184,8 @@ static long find_device(struct scan *sc, const char *bus, const char *name)
 
 	if (*bus) {
 		memset(&key, 0, sizeof(key));
-		topo_copy_name(key.bus, sizeof(key.bus), bus);
-		topo_copy_name(key.name, sizeof(key.name), name);
+		name_copy(key.bus, sizeof(key.bus), bus);
+		name_copy(key.name, sizeof(key.name), name);
 		hit = bsearch(&key, t->devices, sc->n_sorted, sizeof(key), cmp_bus_name);
 		if (hit)
 			return hit - t->devices;
@@ -303,7 +200,7 @@ static long find_device(struct scan *sc, const char *bus, const char *name)
 
 static int add_group_id(struct scan *sc, int id)
 {
-	if (topo_grow((void **)&sc->ids, &sc->ids_cap, sc->n_ids + 1, sizeof(int))) {
+	if (array_grow((void **)&sc->ids, &sc->ids_cap, sc->n_ids + 1, sizeof(int))) {
 		snprintf(sc->err, sc->errlen, "out of memory listing IOMMU groups");
 		return -1;
 	}
@@ -321,14 +218,14 @@ static int scan_group_members(struct scan *sc, DIR *groups, const char *gname, i
 	int rc = 0;
 
 	snprintf(path, sizeof(path), "%s/devices", gname);
-	members = topo_open_dir_at(dirfd(groups), path);
+	members = dir_open_at(dirfd(groups), path);
 	if (!members)
 		return 0;
 	while ((e = readdir(members))) {
 		if (skip_entry(e))
 			continue;
 		snprintf(sub, sizeof(sub), "%s/subsystem", e->d_name);
-		if (link_basename(dirfd(members), sub, bus, sizeof(bus), NULL))
+		if (link_basename_at(dirfd(members), sub, bus, sizeof(bus), NULL))
 			bus[0] = '\0';
 		idx = find_device(sc, bus, e->d_name);
 		if (idx < 0)
@@ -350,11 +247,13 @@ static int scan_groups(struct scan *sc)
 	DIR *groups;
 	int id, rc = 0;
 
-	groups = topo_open_dir_at(sc->rootfd, "kernel/iommu_groups");
+	groups = dir_open_at(sc->rootfd, "kernel/iommu_groups");
 	if (!groups)
 		return 0;	/* no IOMMU: no groups */
 	while ((e = readdir(groups))) {
-		if (topo_parse_id(e->d_name, &id))
+		/* a group is a directory; a FIFO or file by that name is junk */
+		if (parse_id(e->d_name, &id) || (e->d_type != DT_DIR &&
+		    e->d_type != DT_UNKNOWN && e->d_type != DT_LNK))
 			continue;
 		rc = add_group_id(sc, id);
 		if (!rc)

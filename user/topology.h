@@ -71,8 +71,9 @@ void topology_default_opts(const char *root, struct topo_opts *o);
 
 /*
  * Scan into *t. Returns 0, or -1 with a message naming the path and cause in
- * err. Missing or unreadable attribute files and dangling links are not
- * errors: the attribute stays unknown. Only an unreadable ROOT/bus or an
+ * err. Missing or unreadable attribute files, dangling links, and what is
+ * not a regular file or too long where an attribute is expected (a FIFO is
+ * never waited on) are not errors: the attribute stays unknown. Only an unreadable ROOT/bus or an
  * allocation failure is.
  */
 int topology_scan_opts(const struct topo_opts *o, struct topology *t,

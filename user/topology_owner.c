@@ -28,6 +28,7 @@
 #include "match.h"
 #include "topology.h"
 #include "topology_int.h"
+#include "util.h"
 
 /* A process holding a /dev node open (only nodes under /dev are recorded). */
 struct holder {
@@ -60,13 +61,13 @@ static void add_holder(struct owner_scan *sc, int pid, const char *comm, int fdd
 	target[n] = '\0';
 	if (strncmp(target, "/dev/", 5) || (size_t)n >= sizeof(h->path))
 		return;
-	if (topo_grow((void **)&sc->holders, &sc->holders_cap, sc->n_holders + 1, sizeof(*h)))
+	if (array_grow((void **)&sc->holders, &sc->holders_cap, sc->n_holders + 1, sizeof(*h)))
 		return;	/* best effort: an owner we cannot record stays unknown */
 	h = &sc->holders[sc->n_holders++];
 	memset(h, 0, sizeof(*h));
 	h->pid = pid;
 	memcpy(h->path, target, n + 1);
-	topo_copy_name(h->comm, sizeof(h->comm), comm);
+	name_copy(h->comm, sizeof(h->comm), comm);
 	/* the node may sit at another path in the holder's mount namespace */
 	if (!fstatat(fddir, fdname, &st, 0) && S_ISCHR(st.st_mode))
 		h->rdev = st.st_rdev;
@@ -79,10 +80,10 @@ static void scan_process(struct owner_scan *sc, DIR *proc, const char *pidname, 
 	DIR *fds;
 
 	snprintf(path, sizeof(path), "%s/comm", pidname);
-	if (topo_read_attr(dirfd(proc), path, comm, sizeof(comm)))
+	if (attr_read_at(dirfd(proc), path, comm, sizeof(comm)))
 		comm[0] = '\0';
 	snprintf(path, sizeof(path), "%s/fd", pidname);
-	fds = topo_open_dir_at(dirfd(proc), path);
+	fds = dir_open_at(dirfd(proc), path);
 	if (!fds)
 		return;	/* gone, or another user's (not root): unknown */
 	while ((e = readdir(fds)))
@@ -105,7 +106,7 @@ static void scan_holders(struct owner_scan *sc)
 	if (!proc)
 		return;
 	while ((e = readdir(proc)))
-		if (!topo_parse_id(e->d_name, &pid) && pid > 0)
+		if (!parse_id(e->d_name, &pid) && pid > 0)
 			scan_process(sc, proc, e->d_name, pid);
 	closedir(proc);
 }
@@ -116,7 +117,7 @@ static dev_t read_devnum(int dfd, const char *path)
 	unsigned int maj, min;
 	char buf[32];
 
-	if (topo_read_attr(dfd, path, buf, sizeof(buf)) || sscanf(buf, "%u:%u", &maj, &min) != 2)
+	if (attr_read_at(dfd, path, buf, sizeof(buf)) || sscanf(buf, "%u:%u", &maj, &min) != 2)
 		return 0;
 	return makedev(maj, min);
 }
@@ -147,7 +148,7 @@ static const struct holder *cdev_holder(struct owner_scan *sc, const struct topo
 	DIR *vd;
 
 	snprintf(rel, sizeof(rel), "bus/%s/devices/%s/vfio-dev", d->bus, d->name);
-	vd = topo_open_dir_at(sc->rootfd, rel);
+	vd = dir_open_at(sc->rootfd, rel);
 	if (!vd)
 		return NULL;
 	while ((e = readdir(vd))) {

@@ -3,7 +3,10 @@
 #ifndef DMAGUARD_UTIL_H
 #define DMAGUARD_UTIL_H
 
+#include <dirent.h>
+#include <stdbool.h>
 #include <stddef.h>
+#include <sys/types.h>
 
 /*
  * snprintf for paths: a path that does not fit is an error (-ENAMETOOLONG,
@@ -17,5 +20,50 @@ char *path_trim(char *path);
 /* Format a message into err (len bytes) and return code: `return errf(...)`. */
 int errf(char *err, size_t len, int code, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
+
+/*
+ * Open path for writing as a file only this process's user can read: open
+ * it with O_WRONLY | O_NOFOLLOW | O_CLOEXEC | flags (e.g. O_APPEND or
+ * O_TRUNC), creating it mode 0600 whatever the umask. An existing file must
+ * be a regular file owned by the effective uid with no other hard link, and
+ * is truncated (O_TRUNC) only once that is checked. Anything else is refused
+ * without being opened for writing: a symbolic link -ELOOP; a FIFO, a
+ * device (/dev/null too) or a directory -EINVAL; another user's file or a
+ * hard link -EPERM. Returns the fd or -errno.
+ */
+int file_create_private(const char *path, int flags);
+
+/*
+ * Read the small regular file dfd/name (a sysfs or procfs attribute; dfd may
+ * be AT_FDCWD) into buf, NUL-terminated. Never blocks and never reads more
+ * than size - 1 bytes: a name that is not a regular file (a FIFO, a device,
+ * a directory) is -EINVAL, a symbolic link as its last component -ELOOP (an
+ * attribute is a file; links on the way are followed), a longer file
+ * -EFBIG. Returns the length read or -errno.
+ */
+ssize_t read_small_file_at(int dfd, const char *name, char *buf, size_t size);
+
+/* --- reading sysfs and procfs trees (topology, owners, VFIO nodes) --------- */
+
+/* Make room for need elements of elem bytes in *arr (capacity *cap): 0 or -ENOMEM. */
+int array_grow(void **arr, size_t *cap, size_t need, size_t elem);
+
+/* Copy src into dst[size]; true when it had to be cut. */
+bool name_copy(char *dst, size_t size, const char *src);
+
+/* read_small_file_at() with trailing whitespace removed: 0 or -errno. */
+int attr_read_at(int dfd, const char *name, char *buf, size_t size);
+
+/* Basename of the link dfd/name into buf, cut to size (*cut, if not NULL, says so). */
+int link_basename_at(int dfd, const char *name, char *buf, size_t size, bool *cut);
+
+/*
+ * The one parser of IOMMU group ids (directory and link names) and pids:
+ * decimal, no sign, fits an int. 0, or -EINVAL / -ERANGE.
+ */
+int parse_id(const char *s, int *id);
+
+/* Open dirfd/path as a directory stream; NULL (errno set) if it is not one. */
+DIR *dir_open_at(int dirfd, const char *path);
 
 #endif

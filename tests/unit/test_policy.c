@@ -2,7 +2,7 @@
 /*
  * The policy parser: every statement, how each attribute compiles into a
  * struct dg_rule, and the exact text of every error message (the man page
- * quotes them), plus policy_load()'s refusal of unsafe files.
+ * quotes them).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -325,13 +325,13 @@ ERR_TEST(err_unknown_attribute_contract_example,
 	 "allow bind vendor=8086\n",
 	 "policy.conf:7:12: unknown attribute 'vendor' (expected device, id, class, group, driver, dma)")
 ERR_TEST(err_unknown_open_attribute, "allow open pid=1\n",
-	 "policy.conf:1:12: unknown attribute 'pid' (expected group, device, uid, gid, comm)")
+	 "policy.conf:1:12: unknown attribute 'pid' (expected device, group, uid, gid, comm)")
 ERR_TEST(err_open_attribute_on_bind, "deny bind uid=0\n",
 	 "policy.conf:1:11: attribute 'uid' is for open rules, not bind rules "
 	 "(expected device, id, class, group, driver, dma)")
 ERR_TEST(err_bind_attribute_on_open, "allow open driver=vfio-pci\n",
 	 "policy.conf:1:12: attribute 'driver' is for bind rules, not open rules "
-	 "(expected group, device, uid, gid, comm)")
+	 "(expected device, group, uid, gid, comm)")
 ERR_TEST(err_missing_equals, "allow bind e1000\n",
 	 "policy.conf:1:12: missing '=' in 'e1000' (expected ATTR=VALUE, no spaces around '=')")
 ERR_TEST(err_spaces_around_equals, "allow bind driver = e1000\n",
@@ -459,167 +459,6 @@ TEST(err_message_fits_a_small_buffer)
 	ASSERT_EQ(policy_parse("policy.conf", "bogus\n", 6, &pol, NULL, 0), -1);
 }
 
-/* --- policy_load ----------------------------------------------------------- */
-
-static char dir[64], made_dir[64];
-
-/* Each test runs in its own child: remove what make_file made on its exit. */
-static void remove_files(void)
-{
-	static const char *const names[] = { "policy.conf", "fifo", "link.conf" };
-	char path[128];
-	size_t i;
-
-	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
-		snprintf(path, sizeof(path), "%s/%s", made_dir, names[i]);
-		unlink(path);
-	}
-	rmdir(made_dir);
-}
-
-/* A fresh directory holding policy.conf with the given text and mode. */
-static const char *make_file(const char *text, mode_t mode)
-{
-	static char path[128];
-	int fd;
-
-	strcpy(dir, "/tmp/dg-policy-XXXXXX");
-	if (!mkdtemp(dir))
-		UNIT_FAIL("mkdtemp: %s", strerror(errno));
-	strcpy(made_dir, dir);
-	atexit(remove_files);
-	snprintf(path, sizeof(path), "%s/policy.conf", dir);
-	fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0600);
-	if (fd < 0 || write(fd, text, strlen(text)) != (ssize_t)strlen(text))
-		UNIT_FAIL("write %s: %s", path, strerror(errno));
-	close(fd);
-	if (chmod(path, mode))
-		UNIT_FAIL("chmod: %s", strerror(errno));
-	return path;
-}
-
-static int load(const char *path)
-{
-	return policy_load(path, &pol, err, sizeof(err));
-}
-
-static void expect_load_err(const char *path, const char *cause)
-{
-	char expect[POLICY_ERR_LEN];
-
-	snprintf(expect, sizeof(expect), "%s: %s", path, cause);
-	ASSERT_EQ(load(path), -1);
-	ASSERT_STREQ(err, expect);
-}
-
-TEST(load_good_file)
-{
-	const char *path = make_file("mode audit\ndeny bind driver=e1000\n", 0644);
-
-	if (load(path))
-		UNIT_FAIL("load: %s", err);
-	ASSERT_EQ(pol.hdr.mode, DG_MODE_AUDIT);
-	ASSERT_EQ(pol.hdr.n_rules, 1);
-	ASSERT_STREQ(pol.hdr.source, path);
-}
-
-TEST(load_read_only_file)
-{
-	ASSERT_EQ(load(make_file("deny bind\n", 0400)), 0);
-}
-
-TEST(load_parse_error_names_the_path)
-{
-	const char *path = make_file("mode enforce\nallow bind vendor=8086\n", 0600);
-	char expect[POLICY_ERR_LEN];
-
-	snprintf(expect, sizeof(expect), "%s:2:12: unknown attribute 'vendor' "
-		 "(expected device, id, class, group, driver, dma)", path);
-	ASSERT_EQ(load(path), -1);
-	ASSERT_STREQ(err, expect);
-}
-
-TEST(load_refuses_group_writable)
-{
-	const char *path = make_file("", 0664);
-
-	expect_load_err(path, "refusing a policy file writable by group 0 "
-			      "(chmod go-w, chown root)");
-}
-
-TEST(load_refuses_world_writable)
-{
-	const char *path = make_file("", 0646);
-
-	expect_load_err(path, "refusing a policy file writable by every user "
-			      "(chmod go-w, chown root)");
-}
-
-/* The owner can always chmod, so a non-root owner is refused even at 0444. */
-TEST(load_refuses_file_owned_by_another_user)
-{
-	const char *path = make_file("", 0444);
-
-	if (geteuid() != 0) {
-		printf("    skipped: needs root to chown\n");
-		return;
-	}
-	if (chown(path, 65534, 0))
-		UNIT_FAIL("chown: %s", strerror(errno));
-	expect_load_err(path, "refusing a policy file writable by uid 65534 "
-			      "(chmod go-w, chown root)");
-}
-
-TEST(load_refuses_directory)
-{
-	make_file("", 0644);
-	expect_load_err(dir, "refusing a policy file that is a directory "
-			     "(expected a regular file)");
-}
-
-TEST(load_refuses_fifo_without_blocking)
-{
-	char path[128];
-
-	make_file("", 0644);
-	snprintf(path, sizeof(path), "%s/fifo", dir);
-	if (mkfifo(path, 0600))
-		UNIT_FAIL("mkfifo: %s", strerror(errno));
-	expect_load_err(path, "refusing a policy file that is a FIFO (expected a regular file)");
-}
-
-TEST(load_refuses_device_node)
-{
-	expect_load_err("/dev/null", "refusing a policy file that is a character device "
-				     "(expected a regular file)");
-}
-
-TEST(load_missing_file)
-{
-	make_file("", 0644);
-	strcat(dir, "/none.conf");
-	expect_load_err(dir, "cannot open: No such file or directory");
-}
-
-TEST(load_refuses_10_mib_file_without_reading_it)
-{
-	const char *path = make_file("deny bind\n", 0644);
-
-	if (truncate(path, 10 * 1024 * 1024))
-		UNIT_FAIL("truncate: %s", strerror(errno));
-	expect_load_err(path, "file is 10485760 bytes long (expected at most 1048576)");
-}
-
-TEST(load_follows_symlink_to_a_good_file)
-{
-	const char *path = make_file("deny open\n", 0644);
-	char link[128];
-
-	snprintf(link, sizeof(link), "%s/link.conf", dir);
-	if (symlink(path, link))
-		UNIT_FAIL("symlink: %s", strerror(errno));
-	ASSERT_EQ(load(link), 0);
-	ASSERT_EQ(pol.hdr.n_rules, 1);
-}
+/* policy_load() and the trust in policy files: tests/unit/test_trust.c */
 
 UNIT_MAIN()

@@ -1,0 +1,180 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Files dmaguard writes (run --output, ...): file_create_private() creates
+ * them 0600 whatever the umask, never follows a symbolic link, never opens
+ * a FIFO or a device for writing, and never truncates a file reached by
+ * another name. Runs as any user; cases that need another user's file are
+ * skipped unless root. alarm() turns a blocking open into a failed test.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <stdarg.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+#include <unistd.h>
+
+#include "unit.h"
+#include "util.h"
+
+static char base[64];
+static uid_t me;
+
+static int rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st;
+	(void)flag;
+	(void)ftw;
+	return remove(path);
+}
+
+static void cleanup(void)
+{
+	if (base[0])
+		nftw(base, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+static void setup(void)
+{
+	me = geteuid();
+	strcpy(base, "/tmp/dg-private-XXXXXX");
+	if (!mkdtemp(base))
+		UNIT_FAIL("mkdtemp: %s", strerror(errno));
+	atexit(cleanup);
+	alarm(10);
+}
+
+/* BASE/<name>, in one of four rotating buffers */
+static const char *at(const char *name)
+{
+	static char bufs[4][256];
+	static int next;
+	char *out = bufs[next++ % 4];
+
+	snprintf(out, 256, "%s/%s", base, name);
+	return out;
+}
+
+static void make_file(const char *path, const char *text, mode_t mode)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0600);
+
+	if (fd < 0 || write(fd, text, strlen(text)) != (ssize_t)strlen(text))
+		UNIT_FAIL("write %s: %s", path, strerror(errno));
+	close(fd);
+	if (chmod(path, mode))
+		UNIT_FAIL("chmod %s: %s", path, strerror(errno));
+}
+
+static void make_link(const char *target, const char *path)
+{
+	if (symlink(target, path))
+		UNIT_FAIL("symlink %s: %s", path, strerror(errno));
+}
+
+static mode_t mode_of_fd(int fd)
+{
+	struct stat st;
+
+	if (fstat(fd, &st))
+		UNIT_FAIL("fstat: %s", strerror(errno));
+	return st.st_mode;
+}
+
+TEST(private_file_is_0600_whatever_the_umask)
+{
+	int fd;
+
+	setup();
+	umask(0);
+	fd = file_create_private(at("out"), O_APPEND);
+	ASSERT_TRUE(fd >= 0);
+	ASSERT_EQ(mode_of_fd(fd), S_IFREG | 0600);
+	close(fd);
+	umask(0277);
+	fd = file_create_private(at("out2"), O_TRUNC);
+	ASSERT_TRUE(fd >= 0);
+	ASSERT_EQ(mode_of_fd(fd), S_IFREG | 0600);
+	ASSERT_EQ(write(fd, "x", 1), 1);
+	close(fd);
+}
+
+TEST(private_file_appends_or_truncates_an_existing_file)
+{
+	char buf[16] = "";
+	int fd;
+
+	setup();
+	make_file(at("out"), "a", 0600);
+	fd = file_create_private(at("out"), O_APPEND);
+	ASSERT_TRUE(fd >= 0);
+	ASSERT_EQ(write(fd, "b", 1), 1);
+	close(fd);
+	fd = open(at("out"), O_RDONLY);
+	ASSERT_EQ(read(fd, buf, sizeof(buf) - 1), 2);
+	ASSERT_STREQ(buf, "ab");
+	close(fd);
+	fd = file_create_private(at("out"), O_TRUNC);
+	ASSERT_TRUE(fd >= 0);
+	ASSERT_EQ(lseek(fd, 0, SEEK_END), 0);
+	close(fd);
+}
+
+TEST(private_file_refuses_a_symlink)
+{
+	struct stat st;
+
+	setup();
+	make_file(at("target"), "keep", 0600);
+	make_link(at("target"), at("out"));
+	make_link(at("nowhere"), at("dangling"));
+	ASSERT_EQ(file_create_private(at("out"), O_TRUNC), -ELOOP);
+	ASSERT_EQ(file_create_private(at("dangling"), O_APPEND), -ELOOP);
+	ASSERT_EQ(stat(at("target"), &st), 0);
+	ASSERT_EQ(st.st_size, 4);
+	ASSERT_EQ(stat(at("nowhere"), &st), -1);
+}
+
+TEST(private_file_refuses_a_fifo_without_blocking)
+{
+	setup();
+	if (mkfifo(at("fifo"), 0600))
+		UNIT_FAIL("mkfifo: %s", strerror(errno));
+	ASSERT_EQ(file_create_private(at("fifo"), O_APPEND), -EINVAL);
+}
+
+TEST(private_file_refuses_devices_and_directories)
+{
+	setup();
+	ASSERT_EQ(file_create_private("/dev/null", O_APPEND), -EINVAL);
+	ASSERT_EQ(file_create_private(base, O_APPEND), -EINVAL);
+}
+
+/* A hard link in a shared directory could point the daemon at any file. */
+TEST(private_file_refuses_a_hard_link)
+{
+	struct stat st;
+
+	setup();
+	make_file(at("precious"), "keep", 0600);
+	if (link(at("precious"), at("out")))
+		UNIT_FAIL("link: %s", strerror(errno));
+	ASSERT_EQ(file_create_private(at("out"), O_TRUNC), -EPERM);
+	ASSERT_EQ(stat(at("precious"), &st), 0);
+	ASSERT_EQ(st.st_size, 4);
+}
+
+TEST(private_file_refuses_a_file_of_another_user)
+{
+	setup();
+	make_file(at("out"), "", 0666);
+	if (me != 0) {
+		printf("    skipped: needs root to chown\n");
+		return;
+	}
+	if (chown(at("out"), 65534, 65534))
+		UNIT_FAIL("chown: %s", strerror(errno));
+	ASSERT_EQ(file_create_private(at("out"), O_APPEND), -EPERM);
+}
+
+UNIT_MAIN()
