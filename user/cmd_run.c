@@ -87,16 +87,17 @@ static int claim_stream(const struct pinned *p, const char *dir, int *fd)
 
 /*
  * The --output file: appended to, created 0600 whatever the umask, never
- * through a symlink. NULL after saying why.
+ * through a symlink, and only a regular file of ours (file_create_private).
+ * NULL after saying why.
  */
 static FILE *open_output(const char *path)
 {
 	FILE *f;
 	int fd;
 
-	fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+	fd = file_create_private(path, O_APPEND);
 	if (fd < 0) {
-		cli_err("cannot open %s: %s", path, strerror(errno));
+		cli_err("cannot open %s: %s", path, strerror(-fd));
 		return NULL;
 	}
 	f = fdopen(fd, "a");

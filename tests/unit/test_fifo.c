@@ -10,6 +10,7 @@
 #include <fcntl.h>
 #include <sys/stat.h>
 #include "cli.h"
+#include "cli_capture.h"
 #include "nodes.h"
 #include "sysfs_fixture.h"
 #include "topology.h"
@@ -84,31 +85,6 @@ TEST(scan_skips_fifo_attributes)
 	fx_cleanup(&fx);
 }
 
-/* Run a command handler with its output thrown away; its exit code. */
-static int run_quiet(int (*cmd)(int, char **), char **argv)
-{
-	int argc = 0, null_fd, saved_out, saved_err, rc;
-
-	while (argv[argc])
-		argc++;
-	fflush(stdout);
-	fflush(stderr);
-	null_fd = open("/dev/null", O_WRONLY);
-	saved_out = dup(1);
-	saved_err = dup(2);
-	dup2(null_fd, 1);
-	dup2(null_fd, 2);
-	rc = cmd(argc, argv);
-	fflush(stdout);
-	fflush(stderr);
-	dup2(saved_out, 1);
-	dup2(saved_err, 2);
-	close(saved_out);
-	close(saved_err);
-	close(null_fd);
-	return rc;
-}
-
 TEST(status_check_generate_finish_on_fifos)
 {
 	char policy[PATH_MAX], fifo[PATH_MAX];
@@ -120,15 +96,15 @@ TEST(status_check_generate_finish_on_fifos)
 	fx_write(&fx, "allow bind driver=nvme\n", "p.conf");
 	if (mkfifo(fifo, 0644))
 		UNIT_FAIL("mkfifo: %s", strerror(errno));
-	ASSERT_EQ(run_quiet(cmd_status, (char *[]){ "status", "--sysfs", fx.sys, NULL }), 0);
-	ASSERT_EQ(run_quiet(cmd_status, (char *[]){ "status", "--json", "--sysfs", fx.sys,
-						    "--policy", policy, NULL }), 0);
-	ASSERT_EQ(run_quiet(cmd_generate, (char *[]){ "generate", "--sysfs", fx.sys, NULL }), 0);
+	ASSERT_EQ(run(&cmd_status, "status", "--sysfs", fx.sys, NULL)->rc, 0);
+	ASSERT_EQ(run(&cmd_status, "status", "--json", "--sysfs", fx.sys,
+						    "--policy", policy, NULL)->rc, 0);
+	ASSERT_EQ(run(&cmd_generate, "generate", "--sysfs", fx.sys, NULL)->rc, 0);
 	/* bindings other than nvme's are denied by nothing: default allow */
-	ASSERT_EQ(run_quiet(cmd_check, (char *[]){ "check", policy, "--sysfs", fx.sys, NULL }),
+	ASSERT_EQ(run(&cmd_check, "check", policy, "--sysfs", fx.sys, NULL)->rc,
 		  0);
 	/* a FIFO as the policy itself: an invalid policy, at once */
-	ASSERT_EQ(run_quiet(cmd_check, (char *[]){ "check", fifo, "--sysfs", fx.sys, NULL }), 2);
+	ASSERT_EQ(run(&cmd_check, "check", fifo, "--sysfs", fx.sys, NULL)->rc, 2);
 	fx_cleanup(&fx);
 }
 
