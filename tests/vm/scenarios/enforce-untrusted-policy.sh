@@ -20,12 +20,7 @@ chmod 644 /run/shared/p.conf
 # (in the background: a run that took it would enforce until killed)
 dmaguard run --policy /run/shared/p.conf >/tmp/run.out 2>&1 &
 pid=$!
-n=300
-while kill -0 "$pid" 2>/dev/null && ! grep -q '^dmaguard: enforcing' /tmp/run.out; do
-	n=$((n - 1))
-	[ "$n" -gt 0 ] || break
-	usleep 100000
-done
+wait_until 30 sh -c "! kill -0 $pid 2>/dev/null || grep -q '^dmaguard run: enforcing' /tmp/run.out"
 if kill -0 "$pid" 2>/dev/null; then
 	kill -KILL "$pid"
 	wait "$pid"
@@ -36,7 +31,7 @@ wait "$pid"
 rc=$?
 sed 's/^/    | /' /tmp/run.out
 expect_eq "$rc" 2 "exit code of run with a policy in a world-writable directory"
-expect_out "/run/shared/p.conf: refusing the policy: directory /run/shared is writable by every user (owner root, mode 0777); fix: chmod go-w /run/shared" \
+expect_out "dmaguard run: /run/shared/p.conf: refusing the policy: directory /run/shared is writable by every user (owner root, mode 0777); fix: chmod go-w /run/shared" \
 	cat /tmp/run.out
 [ ! -e "$DG_PIN" ] || fail "run left $DG_PIN behind"
 
