@@ -10,6 +10,10 @@
 #include "dmaguard.bpf.h"
 #include "match.h"
 
+#ifndef EEXIST
+#define EEXIST 17
+#endif
+
 /* rules.bpf.c: index of the first rule of action in slot that matches the
  * subject of this task (probe frame depth for bind), or -1. */
 extern int first_matching_rule(__u32 slot, __u32 action, __u32 depth);
@@ -77,7 +81,8 @@ static __always_inline __u8 judge(const struct dg_policy *p, __u32 slot, __u8 ac
  * that emits: 256 tries made 6.1 verify 5x more); should it be reached the
  * number is taken unlocked (at worst a duplicate, never a false gap). An
  * event the ring has no room for still takes its number, so the gap shows,
- * and is counted.
+ * and is counted. reserved_next is stored before next_seq (dg_stats): the
+ * daemon finds the lost tail from the two.
  */
 #define SEQ_MUTEX_TRIES 32
 static __always_inline void seq_unlock(bool locked)
@@ -88,29 +93,42 @@ static __always_inline void seq_unlock(bool locked)
 		bpf_map_delete_elem(&seq_mutex, &zero);
 }
 
+static __always_inline struct dg_stats *get_stats(void)
+{
+	__u32 zero = 0;
+
+	return bpf_map_lookup_elem(&stats, &zero);
+}
+
 static __always_inline struct dg_event *event_start(__u32 type)
 {
 	__u32 zero = 0, one = 1;
 	struct dg_stats *st;
 	struct dg_event *e;
+	__u64 seq;
 	int i;
 
-	st = bpf_map_lookup_elem(&stats, &zero);
+	st = get_stats();
 	if (!st)
 		return NULL;
 	for (i = 0; i < SEQ_MUTEX_TRIES; i++)
 		if (!bpf_map_update_elem(&seq_mutex, &zero, &one, BPF_NOEXIST))
 			break;
+	seq = st->next_seq;
 	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+	if (e) {
+		st->reserved_next = seq + 1;
+		/* the order the daemon relies on; x86 keeps stores in order */
+		asm volatile("" ::: "memory");
+	}
+	st->next_seq = seq + 1;
+	seq_unlock(i < SEQ_MUTEX_TRIES);
 	if (!e) {
-		st->next_seq++;
-		seq_unlock(i < SEQ_MUTEX_TRIES);
 		__sync_fetch_and_add(&st->lost, 1);
 		return NULL;
 	}
 	__builtin_memset(e, 0, sizeof(*e));
-	e->seq = st->next_seq++;
-	seq_unlock(i < SEQ_MUTEX_TRIES);
+	e->seq = seq;
 	e->boot_ns = bpf_ktime_get_boot_ns();
 	e->type = type;
 	e->pid = bpf_get_current_pid_tgid() >> 32;
@@ -155,6 +173,39 @@ static __always_inline void event_set_result(struct dg_event *e, __s32 result)
 {
 	e->result = result;
 	e->flags |= DG_EF_RESULT;
+}
+
+/*
+ * A map had no room for an update: count it, and say so in a map-full event
+ * at most once a second per map, so a full map cannot flood the ring. s is
+ * the device concerned, if any. Emitted whatever the event selection: it is
+ * a failure, never silent.
+ */
+#define MAP_FULL_EVENT_NS 1000000000ull
+static __always_inline void map_full(__u32 map, const struct dg_bind_subject *s)
+{
+	struct dg_stats *st = get_stats();
+	struct dg_event *e;
+	__u64 now, last;
+
+	if (!st)
+		return;
+	map &= DG_MAP_SLOTS - 1;
+	__sync_fetch_and_add(&st->map_full[map], 1);
+	now = bpf_ktime_get_boot_ns();
+	last = st->map_full_ns[map];
+	if (last && now - last < MAP_FULL_EVENT_NS)
+		return;
+	st->map_full_ns[map] = now;
+	e = event_start(DG_EV_MAP_FULL);
+	if (!e)
+		return;
+	if (s)
+		event_set_subject(e, s);
+	e->map = map;
+	e->count = st->map_full[map];
+	e->flags |= DG_EF_MAP;
+	bpf_ringbuf_submit(e, 0);
 }
 
 static __always_inline int group_id(struct device *dev)
@@ -246,10 +297,13 @@ static __always_inline void group_account(__s32 gid, int dkernel, int duser, boo
 		return;
 	g = bpf_map_lookup_elem(&groups, &gid);
 	if (!g) {
+		/* EEXIST: another CPU made it meanwhile; the lookup finds it */
 		bpf_map_update_elem(&groups, &gid, &zero, BPF_NOEXIST);
 		g = bpf_map_lookup_elem(&groups, &gid);
-		if (!g)
+		if (!g) {
+			map_full(DG_MAP_GROUPS, NULL);
 			return;
+		}
 	}
 	if (dkernel > 0 || (dkernel < 0 && g->kernel_drivers))
 		__sync_fetch_and_add(&g->kernel_drivers, dkernel);

@@ -12,8 +12,19 @@
  */
 #include "common.bpf.h"
 
-/* Majors that have VFIO nodes (dev_t majors are 12 bits); a byte per major so
- * 5.10, without atomic OR, can set it with a plain store. */
+/*
+ * Majors that have VFIO nodes (dev_t majors are 12 bits), VFIO_MAJOR_*; a
+ * byte per major so 5.10, without atomic OR, can set it with a plain store.
+ * VFIO allocates its own majors for group and device nodes, so a character
+ * device of such a major missing from `nodes` is a VFIO node dmaguard could
+ * not track (map-full, or opened in the instant between its creation and
+ * device_add's return): judged as untracked, denied where the policy judges
+ * opens in enforce mode. /dev/iommu is a misc device: its major is shared.
+ */
+enum {
+	VFIO_MAJOR_OWN = 1,
+	VFIO_MAJOR_SHARED = 2,
+};
 __u8 vfio_major[4096];
 
 /*
@@ -22,14 +33,60 @@ __u8 vfio_major[4096];
  * already guards it from VFIO_GROUP_SET_CONTAINER on: so an allowed open of
  * a group node counts as a userspace claim until the file is freed.
  */
-static __always_inline void claim_on_open(struct file *file, struct dg_node *node)
+static __always_inline int claim_on_open(struct file *file, struct dg_node *node)
 {
 	__u64 key = (__u64)file;
+	int err;
 
 	if (kernel_has_ownership_api() || node->kind != DG_NODE_GROUP)
-		return;
-	if (!bpf_map_update_elem(&claimed_files, &key, &node->group, BPF_NOEXIST))
+		return 0;
+	err = bpf_map_update_elem(&claimed_files, &key, &node->group, BPF_NOEXIST);
+	if (!err)
 		group_account(node->group, 0, 1, false);
+	else if (err != -EEXIST)
+		map_full(DG_MAP_CLAIMED_FILES, NULL);
+	return err == -EEXIST ? 0 : err;
+}
+
+/*
+ * The verdict on an open dmaguard cannot judge (no room to record it, or an
+ * untracked node): deny where the policy judges opens in enforce mode, audit
+ * in audit mode, else allow.
+ */
+static __always_inline __u8 untracked_open_verdict(const struct dg_policy *p)
+{
+	struct dg_stats *st = get_stats();
+
+	if (st)
+		__sync_fetch_and_add(&st->untracked, 1);
+	if (!p || !(p->acts & DG_ACTS_JUDGE_OPEN))
+		return DG_ALLOW;
+	return p->mode == DG_MODE_ENFORCE ? DG_DENY : DG_AUDIT;
+}
+
+static __always_inline void report_open(const struct dg_open_subject *s, __u8 verdict,
+					__u8 reason, __u32 line, __u32 slot)
+{
+	struct dg_event *e;
+
+	if (!dg_is_violation(verdict) && !emit_all())
+		return;
+	e = event_start(DG_EV_OPEN);
+	if (!e)
+		return;
+	if (s->device[0]) {
+		__builtin_memcpy(e->device, s->device, sizeof(e->device));
+		e->flags |= DG_EF_DEVICE;
+	}
+	if (s->group != DG_NO_GROUP) {
+		e->group = s->group;
+		e->flags |= DG_EF_GROUP;
+	}
+	e->uid = s->uid;
+	event_set_verdict(e, verdict, reason, line, slot);
+	if (verdict == DG_DENY)
+		event_set_result(e, -EPERM);
+	bpf_ringbuf_submit(e, 0);
 }
 
 static __always_inline int judge_open(struct file *file, struct dg_node *node)
@@ -38,7 +95,6 @@ static __always_inline int judge_open(struct file *file, struct dg_node *node)
 	struct dg_open_subject s = {};
 	const struct cred *cred;
 	struct dg_policy *p;
-	struct dg_event *e;
 	__u8 verdict, reason = DG_REASON_DEFAULT;
 	__u32 slot, line = 0;
 
@@ -54,33 +110,40 @@ static __always_inline int judge_open(struct file *file, struct dg_node *node)
 	p = active_policy(&slot);
 	if (!p)
 		return 0;
-	if (bpf_map_update_elem(&opening, &id, &s, BPF_ANY))
-		return 0;
-	verdict = judge(p, slot, DG_ACT_OPEN, 0, &reason, &line);
-	bpf_map_delete_elem(&opening, &id);
-
-	if (dg_is_violation(verdict) || emit_all()) {
-		e = event_start(DG_EV_OPEN);
-		if (e) {
-			if (s.device[0]) {
-				__builtin_memcpy(e->device, s.device, sizeof(e->device));
-				e->flags |= DG_EF_DEVICE;
-			}
-			if (s.group != DG_NO_GROUP) {
-				e->group = s.group;
-				e->flags |= DG_EF_GROUP;
-			}
-			e->uid = s.uid;
-			event_set_verdict(e, verdict, reason, line, slot);
-			if (verdict == DG_DENY)
-				event_set_result(e, -EPERM);
-			bpf_ringbuf_submit(e, 0);
-		}
+	if (bpf_map_update_elem(&opening, &id, &s, BPF_ANY)) {
+		map_full(DG_MAP_OPENING, NULL);
+		verdict = untracked_open_verdict(p);
+		reason = DG_REASON_UNTRACKED;
+	} else {
+		verdict = judge(p, slot, DG_ACT_OPEN, 0, &reason, &line);
+		bpf_map_delete_elem(&opening, &id);
 	}
-	if (verdict == DG_DENY)
-		return -EPERM;
-	claim_on_open(file, node);
-	return 0;
+	/* before 5.19 the open is the claim: one that cannot be recorded is denied */
+	if (verdict != DG_DENY && claim_on_open(file, node) && p->mode == DG_MODE_ENFORCE) {
+		verdict = DG_DENY;
+		reason = DG_REASON_UNTRACKED;
+		line = 0;
+	}
+	report_open(&s, verdict, reason, line, slot);
+	return verdict == DG_DENY ? -EPERM : 0;
+}
+
+/* A node of a VFIO major that `nodes` does not hold. */
+static __always_inline int judge_untracked_node(struct file *file)
+{
+	struct dg_open_subject s = {};
+	const struct cred *cred;
+	struct dg_policy *p;
+	__u8 verdict;
+	__u32 slot;
+
+	p = active_policy(&slot);
+	verdict = untracked_open_verdict(p);
+	s.group = DG_NO_GROUP;
+	cred = BPF_CORE_READ(file, f_cred);
+	s.uid = BPF_CORE_READ(cred, fsuid.val);
+	report_open(&s, verdict, DG_REASON_UNTRACKED, 0, slot);
+	return verdict == DG_DENY ? -EPERM : 0;
 }
 
 static __always_inline int gate_open(struct file *file)
@@ -88,15 +151,17 @@ static __always_inline int gate_open(struct file *file)
 	struct inode *inode = file->f_inode;
 	struct dg_node *node;
 	dev_t rdev;
+	__u8 major;
 
 	if (!inode || !S_ISCHR(inode->i_mode))
 		return 0;
 	rdev = inode->i_rdev;
-	if (!vfio_major[(rdev >> 20) & 0xfff])
+	major = vfio_major[(rdev >> 20) & 0xfff];
+	if (!major)
 		return 0;
 	node = bpf_map_lookup_elem(&nodes, &rdev);
 	if (!node)
-		return 0;
+		return major == VFIO_MAJOR_OWN ? judge_untracked_node(file) : 0;
 	return judge_open(file, node);
 }
 
@@ -178,8 +243,11 @@ static __always_inline void track_node(struct device *dev)
 	} else if (node.kind != DG_NODE_IOMMU) {
 		return;
 	}
-	bpf_map_update_elem(&nodes, &devt, &node, BPF_ANY);
-	vfio_major[(devt >> 20) & 0xfff] = 1;
+	/* the major is marked even when the node finds no room: it is gated */
+	vfio_major[(devt >> 20) & 0xfff] =
+		node.kind == DG_NODE_IOMMU ? VFIO_MAJOR_SHARED : VFIO_MAJOR_OWN;
+	if (bpf_map_update_elem(&nodes, &devt, &node, BPF_ANY))
+		map_full(DG_MAP_NODES, NULL);
 }
 
 static __always_inline void report_hotplug(struct device *dev)

@@ -182,13 +182,14 @@ static __u64 boot_ns_now(void)
 	return (__u64)ts.tv_sec * 1000000000ull + ts.tv_nsec;
 }
 
+/* The lost tail (events.h): next_seq from one read, reserved_next from a later one. */
 static int sync_lost(struct pinned *p, struct event_stream *s)
 {
-	struct dg_stats st;
+	struct dg_stats first, second;
 
-	if (pinned_get_stats(p, &st))
+	if (pinned_get_stats(p, &first) || pinned_get_stats(p, &second))
 		return 0;
-	return event_stream_sync_lost(s, &st, boot_ns_now());
+	return event_stream_sync_tail(s, first.next_seq, second.reserved_next, boot_ns_now());
 }
 
 static void reload_from_signal(struct pinned *p, const struct run_opts *o)
