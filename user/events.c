@@ -115,6 +115,11 @@ static const char *const map_names[] = {
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
+const char *event_map_name(unsigned int map)
+{
+	return map < ARRAY_SIZE(map_names) ? map_names[map] : NULL;
+}
+
 /*
  * An enum value's name, or "unknown-N" for a value a newer BPF object may
  * send: written, never dropped, never a crash.

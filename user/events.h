@@ -85,6 +85,9 @@ struct event_stream {
 	__u64 late;		/* events that came after their seq was reported lost */
 };
 
+/* The name of map DG_MAP_* in map-full events ("inflight"), NULL past the last. */
+const char *event_map_name(unsigned int map);
+
 /* Measure CLOCK_REALTIME - CLOCK_BOOTTIME now. Returns 0 or -errno. */
 int event_realtime_offset(__s64 *offset_ns);
 

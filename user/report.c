@@ -32,6 +32,8 @@
  *     }
  *   ],
  *   "ungrouped": [ DEVICE, ... ]	devices with no IOMMU group, by name
+ *   "bpf": { ... }			live system with dmaguard loaded: the
+ *					BPF side's counters (stats.h)
  * }
  * DEVICE:
  * {
@@ -58,6 +60,7 @@
 #include "cli.h"
 #include "json.h"
 #include "match.h"
+#include "stats.h"
 #include "policy.h"
 #include "report.h"
 #include "topology.h"
@@ -293,7 +296,8 @@ static void json_group(struct json_writer *w, const struct topology *t,
 }
 
 static int status_json(FILE *f, const char *root, const struct topology *t,
-		       const struct policy *p, const char *policy_path)
+		       const struct policy *p, const char *policy_path,
+		       const struct dg_stats *bpf)
 {
 	struct json_writer w;
 	size_t i;
@@ -314,6 +318,8 @@ static int status_json(FILE *f, const char *root, const struct topology *t,
 		if (t->devices[i].group < 0)
 			json_device(&w, &t->devices[i], p);
 	json_array_end(&w);
+	if (bpf)
+		stats_json(&w, bpf);
 	json_object_end(&w);
 	fputc('\n', f);
 	return json_finish(&w);
@@ -438,6 +444,8 @@ static void status_text(FILE *f, const struct topology *t, const struct policy *
 
 int cmd_status(int argc, char **argv)
 {
+	struct dg_stats bpf;
+	bool have_bpf;
 	struct policy *p = NULL;
 	struct topology t;
 	struct opts o;
@@ -455,11 +463,16 @@ int cmd_status(int argc, char **argv)
 		return EXIT_VIOLATIONS;
 	}
 	rc = EXIT_OK;
+	/* the live system with dmaguard loaded: its BPF counters too */
+	have_bpf = !strcmp(o.sysfs, TOPO_SYSFS_DEFAULT) &&
+		   !stats_read_pinned("/sys/fs/bpf/dmaguard/stats", &bpf);
 	if (o.json) {
-		if (status_json(stdout, o.sysfs, &t, p, o.policy))
+		if (status_json(stdout, o.sysfs, &t, p, o.policy, have_bpf ? &bpf : NULL))
 			rc = EXIT_VIOLATIONS;
 	} else {
 		status_text(stdout, &t, p);
+		if (have_bpf)
+			stats_text(stdout, &bpf);
 	}
 	topology_free(&t);
 	free(p);
