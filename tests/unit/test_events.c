@@ -26,7 +26,7 @@ static const struct event_ctx ctx = {
 static const char validator[] =
 	"import sys, json\n"
 	"order = ['ts','seq','type','verdict','reason','rule','device','id','class',\n"
-	"         'group','driver','dma','result','pid','comm','uid']\n"
+	"         'group','driver','dma','map','count','result','pid','comm','uid']\n"
 	"objs = []\n"
 	"for raw in sys.stdin.buffer.read().split(b'\\n')[:-1]:\n"
 	"    o = json.loads(raw.decode('ascii'))\n"
@@ -194,6 +194,40 @@ TEST(json_open_deny_with_result)
 		"{\"ts\":\"" TS "\",\"seq\":44,\"type\":\"open\",\"verdict\":\"deny\",\"reason\":\"rule\","
 		"\"rule\":\"policy.conf:12\",\"group\":7,\"result\":-1,\"pid\":789,"
 		"\"comm\":\"qemu-system-x86\",\"uid\":107}");
+}
+
+TEST(json_map_full_names_the_map_and_its_failures)
+{
+	struct dg_event e = bind_deny_rule();
+
+	e.type = DG_EV_MAP_FULL;
+	e.flags &= ~(DG_EF_VERDICT | DG_EF_RESULT);
+	e.reason = DG_REASON_NONE;
+	e.rule_line = 0;
+	e.flags |= DG_EF_MAP;
+	e.map = DG_MAP_INFLIGHT;
+	e.count = 3;
+	assert_json_line(&e,
+		"{\"ts\":\"" TS "\",\"seq\":42,\"type\":\"map-full\",\"device\":\"0000:02:01.0\","
+		"\"id\":\"8086:100e\",\"class\":\"0x020000\",\"group\":5,\"driver\":\"e1000\","
+		"\"dma\":\"kernel\",\"map\":\"inflight\",\"count\":3,\"pid\":123,\"comm\":\"sh\",\"uid\":0}");
+	e.map = 7;	/* a map a newer BPF object knows */
+	ASSERT_CONTAINS(json_of(&e, &ctx), "\"map\":\"unknown-7\",\"count\":3,");
+	ASSERT_TRUE(event_map_name(DG_MAP_CLAIMED_FILES) != NULL);
+	ASSERT_TRUE(event_map_name(DG_MAP_CLAIMED_FILES + 1) == NULL);
+}
+
+TEST(json_untracked_deny_has_no_rule)
+{
+	struct dg_event e = bind_deny_rule();
+
+	e.reason = DG_REASON_UNTRACKED;
+	e.rule_line = 0;	/* as the BPF side sends it: no rule decided */
+	e.flags &= ~DG_EF_RESULT;
+	assert_json_line(&e,
+		"{\"ts\":\"" TS "\",\"seq\":42,\"type\":\"bind\",\"verdict\":\"deny\",\"reason\":\"untracked\","
+		"\"device\":\"0000:02:01.0\",\"id\":\"8086:100e\",\"class\":\"0x020000\","
+		"\"group\":5,\"driver\":\"e1000\",\"dma\":\"kernel\",\"pid\":123,\"comm\":\"sh\",\"uid\":0}");
 }
 
 TEST(json_unbind_has_no_verdict)
