@@ -2,9 +2,9 @@
 /*
  * The VFIO open gate. Opens are judged by the inode's device number, never by
  * path, so a node made with mknod under another name is judged the same. The
- * map of VFIO nodes is seeded by the loader from sysfs and kept current here
- * as nodes come and go (device_add/device_del), so nodes created while the
- * daemon is down are judged too.
+ * map of VFIO nodes is seeded by the loader from sysfs and kept current by
+ * nodes.bpf.c as nodes come and go, so nodes created while the daemon is
+ * down are judged too.
  *
  * file_open runs for every open in the system: anything that is not a
  * character device of a major with VFIO nodes leaves after a few loads,
@@ -12,20 +12,6 @@
  */
 #include "common.bpf.h"
 
-/*
- * Majors that have VFIO nodes (dev_t majors are 12 bits), VFIO_MAJOR_*; a
- * byte per major so 5.10, without atomic OR, can set it with a plain store.
- * VFIO allocates its own majors for group and device nodes, so a character
- * device of such a major missing from `nodes` is a VFIO node dmaguard could
- * not track (map-full, or opened in the instant between its creation and
- * device_add's return): judged as untracked, denied where the policy judges
- * opens in enforce mode. /dev/iommu is a misc device: its major is shared.
- */
-enum {
-	VFIO_MAJOR_OWN = 1,
-	VFIO_MAJOR_SHARED = 2,
-};
-__u8 vfio_major[4096];
 
 /*
  * Before 5.19 nothing tells dmaguard that VFIO took a group before the
@@ -180,109 +166,6 @@ int BPF_PROG(fmod_file_open, struct file *file, int ret)
 	if (ret)
 		return earlier_verdict(ret);
 	return gate_open(file);
-}
-
-/* "12" or "noiommu-12" -> 12 */
-static __always_inline __s32 parse_group_name(const char *name)
-{
-	__s32 v = 0;
-	int i = 0, start = 0, digits = 0;
-
-	if (dg_str_has_prefix(name, "noiommu-", 16))
-		start = 8;
-	for (i = start; i < 16; i++) {
-		char c = name[i];
-
-		if (c == '\0')
-			break;
-		if (c < '0' || c > '9')
-			return DG_NO_GROUP;
-		v = v * 10 + (c - '0');
-		digits++;
-	}
-	return digits ? v : DG_NO_GROUP;
-}
-
-/* Which kind of VFIO node this device is, if any. */
-static __always_inline __u32 node_kind(struct device *dev, char *devname)
-{
-	char cls[9] = {};
-
-	bpf_probe_read_kernel_str(cls, sizeof(cls), BPF_CORE_READ(dev, class, name));
-	if (dg_str_eq(cls, "vfio", sizeof(cls)))
-		return DG_NODE_GROUP;
-	if (dg_str_eq(cls, "vfio-dev", sizeof(cls)))
-		return DG_NODE_DEVICE;
-	if (dg_str_eq(cls, "misc", sizeof(cls)) && dg_str_eq(devname, "iommu", 16))
-		return DG_NODE_IOMMU;
-	return 0;
-}
-
-static __always_inline void track_node(struct device *dev)
-{
-	struct dg_node node = {};
-	char name[16] = {};
-	struct device *parent;
-	dev_t devt;
-
-	devt = BPF_CORE_READ(dev, devt);
-	if (!devt || !BPF_CORE_READ(dev, class))
-		return;
-	bpf_probe_read_kernel_str(name, sizeof(name), BPF_CORE_READ(dev, kobj.name));
-	node.kind = node_kind(dev, name);
-	node.group = DG_NO_GROUP;
-	if (node.kind == DG_NODE_GROUP) {
-		node.group = parse_group_name(name);
-	} else if (node.kind == DG_NODE_DEVICE) {
-		parent = BPF_CORE_READ(dev, parent);
-		if (parent) {
-			bpf_probe_read_kernel_str(node.device, sizeof(node.device),
-						  BPF_CORE_READ(parent, kobj.name));
-			node.group = group_id(parent);
-		}
-	} else if (node.kind != DG_NODE_IOMMU) {
-		return;
-	}
-	/* the major is marked even when the node finds no room: it is gated */
-	vfio_major[(devt >> 20) & 0xfff] =
-		node.kind == DG_NODE_IOMMU ? VFIO_MAJOR_SHARED : VFIO_MAJOR_OWN;
-	if (bpf_map_update_elem(&nodes, &devt, &node, BPF_ANY))
-		map_full(DG_MAP_NODES, NULL);
-}
-
-static __always_inline void report_hotplug(struct device *dev)
-{
-	struct dg_bind_subject s = {};
-	struct dg_event *e;
-
-	if (!BPF_CORE_READ(dev, bus) || !emit_all())
-		return;
-	read_device(dev, &s);
-	e = event_start(DG_EV_HOTPLUG);
-	if (!e)
-		return;
-	event_set_subject(e, &s);
-	bpf_ringbuf_submit(e, 0);
-}
-
-SEC("fexit/device_add")
-int BPF_PROG(device_add_exit, struct device *dev, int ret)
-{
-	if (ret)
-		return 0;
-	track_node(dev);
-	report_hotplug(dev);
-	return 0;
-}
-
-SEC("fentry/device_del")
-int BPF_PROG(device_del_enter, struct device *dev)
-{
-	dev_t devt = BPF_CORE_READ(dev, devt);
-
-	if (devt)
-		bpf_map_delete_elem(&nodes, &devt);
-	return 0;
 }
 
 /* Before 5.19: a group file counted by claim_on_open() goes away. */
