@@ -130,4 +130,20 @@ DG_MAP struct {
 	__uint(max_entries, 256 * 1024);
 } events SEC(".maps");
 
+/*
+ * Majors that have VFIO nodes (dev_t majors are 12 bits), VFIO_MAJOR_*; a
+ * byte per major so 5.10, without atomic OR, can set it with a plain store.
+ * VFIO allocates its own majors for group and device nodes, so a character
+ * device of such a major missing from `nodes` is a VFIO node dmaguard could
+ * not track (map-full, or opened in the instant between its creation and
+ * device_add's return): judged as untracked, denied where the policy judges
+ * opens in enforce mode. /dev/iommu is a misc device: its major is shared.
+ * Set by nodes.bpf.c and the loader, read by the open gate (vfio_open.bpf.c).
+ */
+enum {
+	VFIO_MAJOR_OWN = 1,
+	VFIO_MAJOR_SHARED = 2,
+};
+DG_MAP __u8 vfio_major[4096];
+
 #endif /* DMAGUARD_BPF_H */

@@ -15,6 +15,26 @@
  */
 __u32 denials_in_flight;
 
+/*
+ * Probes denied without a frame: this task's probe stack had no room in
+ * inflight (map-full), so the rules could not be walked. While the policy
+ * can deny a bind in enforce mode such a probe is denied (fail closed): the
+ * kernfs hook fails the device link any task without a frame creates in a
+ * driver's directory. Paired with the frameless fexit; an fexit without
+ * fentry (a probe in progress while the loader attached) may pair with one
+ * early: the bound is loose, never negative.
+ */
+__s32 untracked_denials;
+
+/* kernfs_node's parent, before and after 6.15 renamed it __parent */
+struct kernfs_node___parent {
+	struct kernfs_node *parent;
+} __attribute__((preserve_access_index));
+
+struct kernfs_node___rcu_parent {
+	struct kernfs_node *__parent;
+} __attribute__((preserve_access_index));
+
 /* Zeroed template for a new task's probe stack (too large for the BPF stack). */
 static const struct probe_stack empty_stack;
 
@@ -28,6 +48,59 @@ static __always_inline struct probe_stack *task_probes_create(void)
 		return st;
 	bpf_map_update_elem(&inflight, &id, &empty_stack, BPF_NOEXIST);
 	return bpf_map_lookup_elem(&inflight, &id);
+}
+
+/* The policy in force can deny a bind now (the kernfs hook is attached). */
+static __always_inline bool policy_denies_binds(const struct dg_policy *p)
+{
+	if (!p || p->mode != DG_MODE_ENFORCE)
+		return false;
+	/* before 5.19 mixed ownership is dmaguard's to deny, whatever the rules */
+	return (p->acts & DG_ACTS_DENY_BIND) || !kernel_has_ownership_api();
+}
+
+/*
+ * No room in inflight for this task's probe: it cannot be judged. Fail
+ * closed where the policy could deny it, else let it through; either way
+ * say so (map-full, and a bind event with reason untracked).
+ */
+static __always_inline void untracked_probe(struct device *dev, const struct device_driver *drv)
+{
+	struct dg_bind_subject s = {};
+	struct dg_stats *stats = get_stats();
+	struct dg_policy *p;
+	struct dg_event *e;
+	__u8 verdict;
+	__u32 slot;
+
+	read_device(dev, &s);
+	read_driver(drv, &s);
+	map_full(DG_MAP_INFLIGHT, &s);
+	if (stats)
+		__sync_fetch_and_add(&stats->untracked, 1);
+	p = active_policy(&slot);
+	verdict = DG_ALLOW;
+	if (policy_denies_binds(p)) {
+		verdict = DG_DENY;
+		__sync_fetch_and_add(&untracked_denials, 1);
+	} else if (p && p->mode == DG_MODE_AUDIT && (p->acts & DG_ACTS_DENY_BIND)) {
+		verdict = DG_AUDIT;
+	}
+	if (!dg_is_violation(verdict) && !emit_all())
+		return;
+	e = event_start(DG_EV_BIND);
+	if (!e)
+		return;
+	event_set_subject(e, &s);
+	event_set_verdict(e, verdict, DG_REASON_UNTRACKED, 0, slot);
+	bpf_ringbuf_submit(e, 0);
+}
+
+/* The fexit of a probe that had no frame: end a fail-closed denial. */
+static __always_inline void untracked_probe_done(void)
+{
+	if (untracked_denials > 0)
+		__sync_fetch_and_add(&untracked_denials, -1);
 }
 
 /* Userspace owns the device's group: the kernel's own owner (5.19+), or ours. */
@@ -76,8 +149,10 @@ int BPF_PROG(probe_enter, struct device *dev, const struct device_driver *drv)
 	struct probe_frame *f;
 	__u32 depth;
 
-	if (!st)
+	if (!st) {
+		untracked_probe(dev, (const struct device_driver *)drv);
 		return 0;
+	}
 	depth = st->depth;
 	if (depth >= DG_MAX_NEST)
 		return 0;	/* not judged; fexit will not find it on top either */
@@ -142,8 +217,10 @@ int BPF_PROG(probe_exit, struct device *dev, const struct device_driver *drv, in
 	struct probe_stack *st = task_probes();
 	struct probe_frame *f;
 
-	if (!st)
+	if (!st) {
+		untracked_probe_done();
 		return 0;
+	}
 	f = top_probe(st);
 	if (!f || f->dev != (__u64)dev)
 		return 0;
@@ -164,6 +241,37 @@ int BPF_PROG(probe_exit, struct device *dev, const struct device_driver *drv, in
  * this task's current probe is denied. Returns 0 (no opinion) or -EPERM;
  * kernfs turns any failure into -ENOMEM for the caller.
  */
+static __always_inline struct kernfs_node *kernfs_parent(struct kernfs_node *kn)
+{
+	struct kernfs_node___rcu_parent *rcu = (void *)kn;
+	struct kernfs_node___parent *old = (void *)kn;
+
+	if (bpf_core_field_exists(rcu->__parent))
+		return BPF_CORE_READ(rcu, __parent);
+	return BPF_CORE_READ(old, parent);
+}
+
+/*
+ * A task without a probe frame while untracked denials are pending: fail
+ * the link driver_sysfs_add() makes, a link in a driver's directory (whose
+ * parent is "drivers") other than the driver's "module" link.
+ */
+static __always_inline int judge_untracked_link(struct kernfs_node *dir, struct kernfs_node *kn)
+{
+	char name[8] = {};
+
+	if (untracked_denials <= 0 || !(BPF_CORE_READ(kn, flags) & KERNFS_LINK))
+		return 0;
+	bpf_probe_read_kernel_str(name, sizeof(name), BPF_CORE_READ(kn, name));
+	if (dg_str_eq(name, "module", sizeof(name)))
+		return 0;
+	__builtin_memset(name, 0, sizeof(name));
+	bpf_probe_read_kernel_str(name, sizeof(name), BPF_CORE_READ(kernfs_parent(dir), name));
+	if (!dg_str_eq(name, "drivers", sizeof(name)))
+		return 0;
+	return -EPERM;
+}
+
 static __always_inline int judge_kernfs(struct kernfs_node *dir, struct kernfs_node *kn)
 {
 	struct probe_stack *st = task_probes();
@@ -171,7 +279,7 @@ static __always_inline int judge_kernfs(struct kernfs_node *dir, struct kernfs_n
 	struct probe_frame *f;
 
 	if (!st)
-		return 0;
+		return judge_untracked_link(dir, kn);
 	f = top_probe(st);
 	if (!f || !f->deny || f->drv_dir != (__u64)dir)
 		return 0;
@@ -190,7 +298,7 @@ int BPF_PROG(lsm_kernfs, struct kernfs_node *kn_dir, struct kernfs_node *kn, int
 {
 	if (ret)
 		return earlier_verdict(ret);
-	if (!denials_in_flight)
+	if (!denials_in_flight && untracked_denials <= 0)
 		return 0;
 	return judge_kernfs(kn_dir, kn);
 }
@@ -201,7 +309,7 @@ int BPF_PROG(fmod_kernfs, struct kernfs_node *kn_dir, struct kernfs_node *kn, in
 {
 	if (ret)
 		return earlier_verdict(ret);
-	if (!denials_in_flight)
+	if (!denials_in_flight && untracked_denials <= 0)
 		return 0;
 	return judge_kernfs(kn_dir, kn);
 }

@@ -195,6 +195,7 @@ enum dg_event_type {
 	DG_EV_OPEN = 5,
 	DG_EV_HOTPLUG = 6,
 	DG_EV_LOST = 7,	/* made by userspace from the seq gaps, never by BPF */
+	DG_EV_MAP_FULL = 8,	/* a BPF map had no room for an update (map, count) */
 };
 
 enum dg_reason {
@@ -203,6 +204,20 @@ enum dg_reason {
 	DG_REASON_DEFAULT = 2,
 	DG_REASON_MIXED = 3,		/* mixed-ownership */
 	DG_REASON_KERNEL_REFUSED = 4,	/* kernel-refused */
+	DG_REASON_UNTRACKED = 5,	/* untracked: no map room to judge it */
+};
+
+/*
+ * The maps the BPF side updates, as dg_stats.map_full and map-full events
+ * name them. Append-only (the index is in the pinned stats map).
+ */
+enum dg_map_id {
+	DG_MAP_GROUPS = 0,
+	DG_MAP_NODES = 1,
+	DG_MAP_INFLIGHT = 2,
+	DG_MAP_OPENING = 3,
+	DG_MAP_CLAIMED_FILES = 4,
+	DG_MAP_SLOTS = 8,	/* room in dg_stats; a power of two */
 };
 
 /* Which optional fields of a dg_event are set. */
@@ -213,6 +228,7 @@ enum dg_event_flags {
 	DG_EF_DRIVER	= 1u << 3,	/* driver and dma */
 	DG_EF_DEVICE	= 1u << 4,
 	DG_EF_GROUP	= 1u << 5,
+	DG_EF_MAP	= 1u << 6,	/* map and count (map-full) */
 };
 
 struct dg_event {
@@ -235,8 +251,11 @@ struct dg_event {
 	char comm[DG_COMM_LEN];
 	char device[DG_DEVICE_LEN];
 	char driver[DG_DRIVER_LEN];
+	__u32 map;		/* DG_MAP_* (map-full) */
+	__u32 pad;
+	__u64 count;		/* failed updates of that map since load (map-full) */
 };
-_Static_assert(sizeof(struct dg_event) == 168, "dg_event layout");
+_Static_assert(sizeof(struct dg_event) == 184, "dg_event layout");
 
 /* Settings the daemon and reload keep in the pinned "config" map. */
 struct dg_config {
@@ -247,11 +266,24 @@ struct dg_config {
 };
 _Static_assert(sizeof(struct dg_config) == 16, "dg_config layout");
 
-/* Kernel-side counters (pinned "stats" map). */
+/*
+ * Kernel-side counters (pinned "stats" map).
+ *
+ * Every event takes a seq, even one the ring has no room for, and the ring
+ * takes events in seq order, so the seqs the daemon reads jump exactly over
+ * the lost ones. reserved_next is written before next_seq: a reader that
+ * reads next_seq first and reserved_next in a later lookup knows every seq
+ * in [reserved_next, next_seq) was lost (the tail after the last event the
+ * ring took; user/events.h).
+ */
 struct dg_stats {
 	__u64 next_seq;		/* seq of the next event */
 	__u64 lost;		/* events the ring buffer had no room for */
+	__u64 reserved_next;	/* seq after the last event the ring took */
+	__u64 untracked;	/* probes and opens judged without their record */
+	__u64 map_full[DG_MAP_SLOTS];	/* failed updates, by DG_MAP_* */
+	__u64 map_full_ns[DG_MAP_SLOTS];	/* last map-full event (rate limit) */
 };
-_Static_assert(sizeof(struct dg_stats) == 16, "dg_stats layout");
+_Static_assert(sizeof(struct dg_stats) == 160, "dg_stats layout");
 
 #endif /* DMAGUARD_H */

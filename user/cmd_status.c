@@ -24,6 +24,8 @@
  *     }
  *   ],
  *   "ungrouped": [ DEVICE, ... ]	devices with no IOMMU group, by name
+ *   "bpf": { ... }			live system with dmaguard loaded: the
+ *					BPF side's counters (stats.h)
  * }
  * DEVICE:
  * {
@@ -48,7 +50,9 @@
 #include <string.h>
 #include "cli.h"
 #include "json.h"
+#include "loader.h"
 #include "report.h"
+#include "stats.h"
 
 static void json_device(struct json_writer *w, const struct topo_device *d,
 			const struct policy *p)
@@ -115,7 +119,8 @@ static void json_group(struct json_writer *w, const struct topology *t,
 }
 
 static int status_json(FILE *f, const char *root, const struct topology *t,
-		       const struct policy *p, const char *policy_path)
+		       const struct policy *p, const char *policy_path,
+		       const struct dg_stats *bpf)
 {
 	struct json_writer w;
 	size_t i;
@@ -136,6 +141,8 @@ static int status_json(FILE *f, const char *root, const struct topology *t,
 		if (t->devices[i].group < 0)
 			json_device(&w, &t->devices[i], p);
 	json_array_end(&w);
+	if (bpf)
+		stats_json(&w, bpf);
 	json_object_end(&w);
 	fputc('\n', f);
 	return json_finish(&w);
@@ -271,8 +278,9 @@ static int run_status(int argc, char **argv)
 {
 	const char *sysfs = NULL, *policy = NULL;
 	struct policy *p = NULL;
+	struct dg_stats bpf;
 	struct topology t;
-	bool json = false;
+	bool json = false, have_bpf;
 	int c, rc;
 
 	while ((c = cli_next_opt(argc, argv, status_opts, &rc)) > 0) {
@@ -294,11 +302,17 @@ static int run_status(int argc, char **argv)
 		free(p);
 		return rc;
 	}
-	if (json)
-		rc = status_json(stdout, sysfs ? sysfs : TOPO_SYSFS_DEFAULT, &t, p, policy) ?
-			EXIT_VIOLATIONS : EXIT_OK;
-	else
+	/* the live system with dmaguard loaded: its BPF counters too */
+	have_bpf = !strcmp(sysfs ? sysfs : TOPO_SYSFS_DEFAULT, TOPO_SYSFS_DEFAULT) &&
+		   !stats_read_pinned(DG_DEFAULT_PIN_DIR "/stats", &bpf);
+	if (json) {
+		rc = status_json(stdout, sysfs ? sysfs : TOPO_SYSFS_DEFAULT, &t, p, policy,
+				 have_bpf ? &bpf : NULL) ? EXIT_VIOLATIONS : EXIT_OK;
+	} else {
 		status_text(stdout, &t, p);
+		if (have_bpf)
+			stats_text(stdout, &bpf);
+	}
 	topology_free(&t);
 	free(p);
 	return rc;

@@ -142,17 +142,21 @@ static __u64 boot_ns_now(void)
 	return (__u64)ts.tv_sec * 1000000000ull + ts.tv_nsec;
 }
 
+/*
+ * The lost tail (events.h): next_seq from one read, reserved_next from a
+ * later one. A lost record that cannot be written is tried again next time.
+ */
 static void sync_lost(struct stream_state *st)
 {
-	struct dg_stats stats;
+	struct dg_stats first, second;
 	__u64 lost;
 	int err;
 
-	if (pinned_get_stats(st->p, &stats))
+	if (pinned_get_stats(st->p, &first) || pinned_get_stats(st->p, &second))
 		return;
-	/* a lost record that cannot be written is tried again next time */
 	lost = st->s.lost;
-	err = event_stream_sync_lost(&st->s, &stats, boot_ns_now());
+	err = event_stream_sync_tail(&st->s, first.next_seq, second.reserved_next,
+				     boot_ns_now());
 	if (err || st->s.lost != lost)
 		output_result(st, err, 0);
 }

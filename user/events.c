@@ -102,9 +102,23 @@ static const char *const type_names[] = {
 	[DG_EV_OPEN] = "open",
 	[DG_EV_HOTPLUG] = "hotplug",
 	[DG_EV_LOST] = "lost",
+	[DG_EV_MAP_FULL] = "map-full",
+};
+
+static const char *const map_names[] = {
+	[DG_MAP_GROUPS] = "groups",
+	[DG_MAP_NODES] = "nodes",
+	[DG_MAP_INFLIGHT] = "inflight",
+	[DG_MAP_OPENING] = "opening",
+	[DG_MAP_CLAIMED_FILES] = "claimed_files",
 };
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+const char *event_map_name(unsigned int map)
+{
+	return map < ARRAY_SIZE(map_names) ? map_names[map] : NULL;
+}
 
 /*
  * An enum value's name, or "unknown-N" for a value a newer BPF object may
@@ -131,7 +145,13 @@ static const char *policy_name(const char *name, unsigned int v, char *tmp, size
 }
 
 #define VERDICT(v, tmp) policy_name(policy_verdict_name(v), v, tmp, sizeof(tmp))
-#define REASON(v, tmp) policy_name(policy_reason_name(v), v, tmp, sizeof(tmp))
+/* untracked is the BPF side's own reason, never a policy's */
+static const char *reason_name(unsigned int v)
+{
+	return v == DG_REASON_UNTRACKED ? "untracked" : policy_reason_name(v);
+}
+
+#define REASON(v, tmp) policy_name(reason_name(v), v, tmp, sizeof(tmp))
 #define DMA(v, tmp) policy_name(policy_dma_name(v), v, tmp, sizeof(tmp))
 
 int event_realtime_offset(__s64 *offset_ns)
@@ -273,6 +293,12 @@ int event_format_json(const struct dg_event *e, const struct event_ctx *c,
 	line_printf(&l, "\"%s\"", NAME_OF(type_names, e->type, tmp));
 	line_json_decision(&l, e, c);
 	line_json_subject(&l, e);
+	if (e->flags & DG_EF_MAP) {
+		line_json_key(&l, "map");
+		line_printf(&l, "\"%s\"", NAME_OF(map_names, e->map, tmp));
+		line_json_key(&l, "count");
+		line_printf(&l, "%llu", (unsigned long long)e->count);
+	}
 	if (e->flags & DG_EF_RESULT) {
 		line_json_key(&l, "result");
 		line_printf(&l, "%d", e->result);
@@ -354,6 +380,9 @@ int event_format_text(const struct dg_event *e, const struct event_ctx *c,
 	line_printf(&l, "#%llu %-7s", (unsigned long long)e->seq,
 		    NAME_OF(type_names, e->type, tmp));
 	text_decision(&l, e, c);
+	if (e->flags & DG_EF_MAP)
+		line_printf(&l, " map %s full, %llu failed updates",
+			    NAME_OF(map_names, e->map, tmp), (unsigned long long)e->count);
 	text_subject(&l, e);
 	if (e->flags & DG_EF_RESULT)
 		line_printf(&l, " result %d", e->result);
@@ -458,32 +487,6 @@ static int stream_put_lost(struct event_stream *s, __u64 count, __u64 boot_ns)
 	return n;
 }
 
-/*
- * The gap [s->next_seq, seq) is lost. The part at or above the counter base
- * is in the kernel counter; the drops of it that sync_lost() already reported
- * (unplaced) are not reported again.
- */
-static int stream_gap(struct event_stream *s, __u64 seq, __u64 boot_ns)
-{
-	__u64 gap = seq - s->next_seq, counted = 0, absorbed, report;
-	int err;
-
-	if (s->have_base && seq > s->base_next_seq)
-		counted = seq - (s->next_seq > s->base_next_seq ? s->next_seq :
-				 s->base_next_seq);
-	absorbed = counted < s->unplaced ? counted : s->unplaced;
-	report = gap - absorbed;
-	if (report) {
-		err = stream_put_lost(s, report, boot_ns);
-		if (err)
-			return err;
-	}
-	s->unplaced -= absorbed;
-	s->counted_reported += counted - absorbed;
-	s->next_seq = seq;
-	return 0;
-}
-
 static struct event_ctx stream_ctx(const struct event_stream *s, const struct dg_event *e)
 {
 	return (struct event_ctx){
@@ -502,10 +505,12 @@ int event_stream_write(struct event_stream *s, const struct dg_event *e)
 		s->have_seq = true;
 		s->next_seq = e->seq;
 	}
+	/* the lost record stands in the gap, just before the event after it */
 	if (e->seq > s->next_seq) {
-		err = stream_gap(s, e->seq, e->boot_ns);
+		err = stream_put_lost(s, e->seq - s->next_seq, e->boot_ns);
 		if (err)
 			return err;
+		s->next_seq = e->seq;
 	}
 	if (s->json)
 		n = event_format_json(e, &c, buf, sizeof(buf) - 1);
@@ -515,58 +520,24 @@ int event_stream_write(struct event_stream *s, const struct dg_event *e)
 	if (err)
 		return err;
 	s->events++;
-	if (e->seq >= s->next_seq) {
+	if (e->seq >= s->next_seq)
 		s->next_seq = e->seq + 1;
-		/*
-		 * Every seq below the bound is now seen or shown by a gap, so
-		 * the counter's drops are all placed; any left were below the
-		 * first event (a new base) and no gap will ever show them.
-		 */
-		if (s->next_seq >= s->unplaced_bound)
-			s->unplaced = 0;
-		return 0;
-	}
-	/*
-	 * Late: its seq was in a gap already reported lost. If the counter
-	 * covers it, take it back from what the counter has had reported, so
-	 * a real drop later is not hidden behind it.
-	 */
-	s->late++;
-	if (s->have_base && e->seq >= s->base_next_seq && s->counted_reported)
-		s->counted_reported--;
+	else
+		s->late++;	/* its seq was reported lost already */
 	return 0;
 }
 
-static void stream_set_base(struct event_stream *s, const struct dg_stats *st)
-{
-	s->have_base = true;
-	s->base_next_seq = st->next_seq;
-	s->base_lost = st->lost;
-	s->counted_reported = 0;
-	s->unplaced = 0;
-	s->unplaced_bound = 0;
-}
-
-int event_stream_sync_lost(struct event_stream *s, const struct dg_stats *st,
+int event_stream_sync_tail(struct event_stream *s, __u64 next_seq, __u64 reserved_next,
 			   __u64 now_boot_ns)
 {
-	__u64 dropped, report;
 	int err;
 
-	if (!s->have_base || st->lost < s->base_lost ||
-	    st->next_seq < s->base_next_seq) {
-		stream_set_base(s, st);
+	/* an event the ring took after the last one read is still to come */
+	if (!s->have_seq || s->next_seq < reserved_next || next_seq <= s->next_seq)
 		return 0;
-	}
-	dropped = st->lost - s->base_lost;
-	if (dropped <= s->counted_reported)
-		return 0;
-	report = dropped - s->counted_reported;
-	err = stream_put_lost(s, report, now_boot_ns);
+	err = stream_put_lost(s, next_seq - s->next_seq, now_boot_ns);
 	if (err)
 		return err;
-	s->counted_reported += report;
-	s->unplaced += report;
-	s->unplaced_bound = st->next_seq;
+	s->next_seq = next_seq;
 	return 0;
 }

@@ -5,34 +5,36 @@
  * buffer dropped.
  *
  * Loss accounting. The BPF side numbers every event it emits with a
- * consecutive seq, taken before the ring reservation, so a dropped event
- * leaves a gap in the seqs the daemon reads, and the kernel also counts the
- * drop in dg_stats.lost. Two ways to learn of a loss:
- *  - a gap: the event after it shows the loss; the lost record is written
- *    just before that event, so the output reads in seq order;
- *  - the kernel counter: a loss at the tail has no later event to show it.
- *    event_stream_sync_lost() reports what the counter knows and the gaps
- *    have not shown yet. A later gap that uncovers those same drops is not
- *    reported again.
- * Why the counter and not dg_stats.next_seq for the tail: seqs between the
- * last event read and next_seq may be events still in the ring (or being
- * written by another CPU), not losses; only the counter tells them apart.
+ * consecutive seq, also one the ring buffer has no room for, and the ring
+ * takes events in seq order (dg_stats), so the seqs the daemon reads jump
+ * exactly over the lost ones. A lost record stands exactly where the seqs
+ * jump, and its count is the jump:
+ *  - a gap between two events read: the lost record is written just before
+ *    the event after the gap (event_stream_write());
+ *  - the tail, events lost after the last event read: no later event shows
+ *    it yet. event_stream_sync_tail() reports it, right after the last event
+ *    read, once the kernel's counters prove that every seq from there to the
+ *    next one it will give was lost: next_seq (read first) and reserved_next
+ *    (the seq after the last event the ring took, read in a later lookup;
+ *    the BPF side writes it before next_seq). While an event the ring took
+ *    is still unread (the daemon was stopped, or is behind), nothing is
+ *    reported: that event comes first, and the gap before it, if any, is
+ *    reported in front of it.
+ * So lost records never come before events older than the loss, and the
+ * counts add up to the seqs skipped. The kernel's dg_stats.lost counts the
+ * same drops, for `status`.
  *
  * Restarts: a new daemon attaching to a pinned ring reads what is pending
- * there. The first event it reads sets the seq base; gaps after it are
- * losses. The first event_stream_sync_lost() call sets the counter base; the
- * counter only reports drops after it, and gaps at seqs below the kernel's
- * next_seq at that moment (older drops, shown by pending events) are reported
- * from the gap alone, so nothing is counted twice. Drops older than the base
- * that no pending event follows were never this stream's to see.
+ * there. The first event it reads sets the seq base; gaps after it and the
+ * tail are reported. Drops before the first pending event happened while no
+ * stream read the ring (dg_stats.lost still counts them).
  *
  * Usage by the daemon:
  *	event_stream_init(&s, out, json, offset);
  *	event_stream_set_policy_source(&s, path);
- *	read dg_stats; event_stream_sync_lost(&s, &stats, now);   (the base)
  *	ring buffer callback: event_stream_write(&s, e);
- *	every few seconds, and at exit after draining the ring:
- *		read dg_stats; event_stream_sync_lost(&s, &stats, now);
+ *	every second, and at exit after draining the ring: read dg_stats twice,
+ *		event_stream_sync_tail(&s, first.next_seq, second.reserved_next, now);
  *
  * Strings from the kernel (device, driver, comm) may hold any byte. JSON
  * strings are escaped by json_escape_byte() (json.h), exactly as in
@@ -75,20 +77,16 @@ struct event_stream {
 	char policy_source[2][DG_SOURCE_LEN];	/* by policy slot */
 
 	bool have_seq;
-	__u64 next_seq;		/* seq expected next */
-
-	bool have_base;		/* the counter base is set */
-	__u64 base_next_seq;	/* kernel next_seq at the base */
-	__u64 base_lost;	/* kernel lost counter at the base */
-	__u64 counted_reported;	/* reported drops that the counter counts */
-	__u64 unplaced;		/* reported from the counter, no gap shown yet */
-	__u64 unplaced_bound;	/* ... all at seqs below this (kernel next_seq) */
+	__u64 next_seq;		/* seq expected next: every seq below is written or lost */
 
 	/* totals, for the daemon's exit summary */
 	__u64 events;		/* events written */
 	__u64 lost;		/* sum of the lost counts written */
 	__u64 late;		/* events that came after their seq was reported lost */
 };
+
+/* The name of map DG_MAP_* in map-full events ("inflight"), NULL past the last. */
+const char *event_map_name(unsigned int map);
 
 /* Measure CLOCK_REALTIME - CLOCK_BOOTTIME now. Returns 0 or -errno. */
 int event_realtime_offset(__s64 *offset_ns);
@@ -139,20 +137,23 @@ int event_stream_set_policy_source(struct event_stream *s, const char *source);
 
 /*
  * Write e as one line (one fwrite, then fflush), preceded by a lost record
- * when its seq shows a gap. An event whose seq is below the expected one
- * (reordered between CPUs: seqs are taken before the reservation) is written
- * as it is and counted in s->late. Returns 0, or -errno when a write failed;
- * then nothing of the failed line is accounted, and writing e again is safe.
+ * when its seq shows a gap (count: the gap). An event whose seq is below the
+ * expected one (only possible when the BPF side took a seq without its
+ * mutex) is written as it is and counted in s->late. Returns 0, or -errno
+ * when a write failed; then nothing of the failed line is accounted, and
+ * writing e again is safe.
  */
 int event_stream_write(struct event_stream *s, const struct dg_event *e);
 
 /*
- * Report drops the kernel counted that no gap has shown yet. The first call
- * (and a call after the counters went backwards: maps recreated) sets the
- * base and reports nothing. now_boot_ns is for the text line's TS (0: none).
- * Returns 0 or -errno of a failed write.
+ * Report the lost tail: the seqs from the one expected next up to next_seq,
+ * when all of them were lost, i.e. when no event the ring took is unread
+ * (the expected seq is at or above reserved_next). next_seq must come from
+ * a dg_stats read before the one reserved_next comes from. Nothing is
+ * reported before the first event. now_boot_ns is for the text line's TS
+ * (0: none). Returns 0 or -errno of a failed write.
  */
-int event_stream_sync_lost(struct event_stream *s, const struct dg_stats *st,
+int event_stream_sync_tail(struct event_stream *s, __u64 next_seq, __u64 reserved_next,
 			   __u64 now_boot_ns);
 
 #endif

@@ -23,6 +23,7 @@
 #include "dmaguard.skel.h"
 #include "gates.h"
 #include "loader.h"
+#include "mapsize.h"
 #include "match.h"
 #include "nodes.h"
 #include "pindir.h"
@@ -213,7 +214,8 @@ static int seed_nodes(struct dmaguard_bpf *skel)
 	for (i = 0; i < n; i++) {
 		bpf_map_update_elem(bpf_map__fd(skel->maps.nodes), &nodes[i].rdev,
 				    &nodes[i].node, BPF_NOEXIST);
-		skel->bss->vfio_major[(nodes[i].rdev >> 20) & 0xfff] = 1;
+		/* 1: VFIO's own major; 2: the misc major /dev/iommu shares (vfio_open.bpf.c) */
+		skel->bss->vfio_major[(nodes[i].rdev >> 20) & 0xfff] = nodes[i].node.kind == DG_NODE_IOMMU ? 2 : 1;
 	}
 	free(nodes);
 	return 0;
@@ -353,6 +355,8 @@ static int load_and_pin(const char *dir, const struct policy *pol, struct load_r
 		return errf(err, len, EXIT_VIOLATIONS, "cannot open the BPF object: %s",
 			    strerror(errno));
 	code = select_programs(skel, rep, err, len);
+	if (!code && (r = mapsize_apply(skel->obj, "/sys")))
+		code = errf(err, len, EXIT_VIOLATIONS, "cannot size the BPF maps: %s", strerror(-r));
 	if (code)
 		goto out;
 	r = dmaguard_bpf__load(skel);

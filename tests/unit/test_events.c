@@ -26,7 +26,7 @@ static const struct event_ctx ctx = {
 static const char validator[] =
 	"import sys, json\n"
 	"order = ['ts','seq','type','verdict','reason','rule','device','id','class',\n"
-	"         'group','driver','dma','result','pid','comm','uid']\n"
+	"         'group','driver','dma','map','count','result','pid','comm','uid']\n"
 	"objs = []\n"
 	"for raw in sys.stdin.buffer.read().split(b'\\n')[:-1]:\n"
 	"    o = json.loads(raw.decode('ascii'))\n"
@@ -194,6 +194,40 @@ TEST(json_open_deny_with_result)
 		"{\"ts\":\"" TS "\",\"seq\":44,\"type\":\"open\",\"verdict\":\"deny\",\"reason\":\"rule\","
 		"\"rule\":\"policy.conf:12\",\"group\":7,\"result\":-1,\"pid\":789,"
 		"\"comm\":\"qemu-system-x86\",\"uid\":107}");
+}
+
+TEST(json_map_full_names_the_map_and_its_failures)
+{
+	struct dg_event e = bind_deny_rule();
+
+	e.type = DG_EV_MAP_FULL;
+	e.flags &= ~(DG_EF_VERDICT | DG_EF_RESULT);
+	e.reason = DG_REASON_NONE;
+	e.rule_line = 0;
+	e.flags |= DG_EF_MAP;
+	e.map = DG_MAP_INFLIGHT;
+	e.count = 3;
+	assert_json_line(&e,
+		"{\"ts\":\"" TS "\",\"seq\":42,\"type\":\"map-full\",\"device\":\"0000:02:01.0\","
+		"\"id\":\"8086:100e\",\"class\":\"0x020000\",\"group\":5,\"driver\":\"e1000\","
+		"\"dma\":\"kernel\",\"map\":\"inflight\",\"count\":3,\"pid\":123,\"comm\":\"sh\",\"uid\":0}");
+	e.map = 7;	/* a map a newer BPF object knows */
+	ASSERT_CONTAINS(json_of(&e, &ctx), "\"map\":\"unknown-7\",\"count\":3,");
+	ASSERT_TRUE(event_map_name(DG_MAP_CLAIMED_FILES) != NULL);
+	ASSERT_TRUE(event_map_name(DG_MAP_CLAIMED_FILES + 1) == NULL);
+}
+
+TEST(json_untracked_deny_has_no_rule)
+{
+	struct dg_event e = bind_deny_rule();
+
+	e.reason = DG_REASON_UNTRACKED;
+	e.rule_line = 0;	/* as the BPF side sends it: no rule decided */
+	e.flags &= ~DG_EF_RESULT;
+	assert_json_line(&e,
+		"{\"ts\":\"" TS "\",\"seq\":42,\"type\":\"bind\",\"verdict\":\"deny\",\"reason\":\"untracked\","
+		"\"device\":\"0000:02:01.0\",\"id\":\"8086:100e\",\"class\":\"0x020000\","
+		"\"group\":5,\"driver\":\"e1000\",\"dma\":\"kernel\",\"pid\":123,\"comm\":\"sh\",\"uid\":0}");
 }
 
 TEST(json_unbind_has_no_verdict)
@@ -529,11 +563,9 @@ static void write_ok(struct event_stream *s, __u64 seq)
 		UNIT_FAIL("event_stream_write(seq %llu) = %d", (unsigned long long)seq, err);
 }
 
-static void sync_ok(struct event_stream *s, __u64 next_seq, __u64 lost)
+static void sync_ok(struct event_stream *s, __u64 next_seq, __u64 reserved_next)
 {
-	struct dg_stats st = { .next_seq = next_seq, .lost = lost };
-
-	ASSERT_EQ(event_stream_sync_lost(s, &st, BOOT_NS(123456)), 0);
+	ASSERT_EQ(event_stream_sync_tail(s, next_seq, reserved_next, BOOT_NS(123456)), 0);
 }
 
 #define LINE(seq) "{\"ts\":\"" TS "\",\"seq\":" #seq ",\"type\":\"release\",\"group\":3}\n"
@@ -592,55 +624,77 @@ TEST(stream_text_lost_line)
 			    TS " #24 release [group 3]\n");
 }
 
-TEST(stream_tail_losses_from_the_counter_are_not_counted_twice)
+TEST(stream_tail_stands_after_the_last_event_read)
 {
 	struct event_stream s;
 	struct capture *c;
 
 	c = capture_open();
 	event_stream_init(&s, c->f, true, OFFSET_NS);
-	sync_ok(&s, 0, 0);		/* the base */
 	write_ok(&s, 0);
 	write_ok(&s, 1);
 	write_ok(&s, 2);
-	sync_ok(&s, 5, 2);		/* 3 and 4 dropped, no event after */
-	sync_ok(&s, 5, 2);		/* nothing new */
-	write_ok(&s, 5);		/* shows the gap 3..4: already reported */
-	sync_ok(&s, 6, 2);
-	write_ok(&s, 7);		/* a new drop, shown by its gap first */
-	sync_ok(&s, 8, 3);		/* the counter agrees: nothing more */
+	sync_ok(&s, 5, 3);		/* 3 and 4 dropped, the ring took nothing after */
+	sync_ok(&s, 5, 3);		/* nothing new */
+	write_ok(&s, 5);		/* no gap left to show */
+	sync_ok(&s, 6, 6);
+	write_ok(&s, 7);		/* a new drop, shown by its gap */
+	sync_ok(&s, 8, 8);
 	assert_stream(c, LINE(0) LINE(1) LINE(2) LOST(2) LINE(5) LOST(1) LINE(7));
 	ASSERT_EQ(s.lost, 3);
 }
 
-TEST(stream_gap_partly_reported_by_the_counter)
+/* The daemon was stopped while the ring overflowed (issue 9, item 3). */
+TEST(stream_unread_events_come_before_the_loss)
 {
 	struct event_stream s;
 	struct capture *c;
+	__u64 seq;
 
 	c = capture_open();
 	event_stream_init(&s, c->f, true, OFFSET_NS);
-	sync_ok(&s, 0, 0);
-	write_ok(&s, 0);
-	sync_ok(&s, 3, 2);		/* 1, 2 dropped */
-	write_ok(&s, 6);		/* 1..5 missing: 3, 4, 5 are new */
-	sync_ok(&s, 7, 5);
-	assert_stream(c, LINE(0) LOST(2) LOST(3) LINE(6));
-	ASSERT_EQ(s.lost, 5);
+	write_ok(&s, 9);
+	/* 10..1498 wait in the ring, 1499..4009 were dropped */
+	sync_ok(&s, 4010, 1499);
+	ASSERT_EQ(s.lost, 0);
+	for (seq = 10; seq < 1499; seq++)
+		write_ok(&s, seq);
+	ASSERT_EQ(s.lost, 0);
+	sync_ok(&s, 4010, 1499);
+	write_ok(&s, 4010);
+	ASSERT_CONTAINS(c->buf, LINE(1498) LOST(2511) LINE(4010));
+	ASSERT_EQ(s.lost, 2511);
+	ASSERT_EQ(s.events, 1491);
+	assert_json_lines(c->buf, "");
 }
 
-TEST(stream_pending_events_are_not_losses)
+TEST(stream_event_after_the_overflow_shows_the_gap_first)
 {
 	struct event_stream s;
 	struct capture *c;
 
 	c = capture_open();
 	event_stream_init(&s, c->f, true, OFFSET_NS);
-	sync_ok(&s, 0, 0);
+	write_ok(&s, 9);
+	write_ok(&s, 10);
+	write_ok(&s, 20);		/* read before any sync: 11..19 lost */
+	sync_ok(&s, 21, 21);
+	assert_stream(c, LINE(9) LINE(10) LOST(9) LINE(20));
+	ASSERT_EQ(s.lost, 9);
+}
+
+TEST(stream_event_still_being_written_is_not_lost)
+{
+	struct event_stream s;
+	struct capture *c;
+
+	c = capture_open();
+	event_stream_init(&s, c->f, true, OFFSET_NS);
 	write_ok(&s, 0);
-	sync_ok(&s, 3, 0);		/* 1, 2 still in the ring */
+	sync_ok(&s, 3, 3);		/* 1, 2 taken by the ring, not yet readable */
 	write_ok(&s, 1);
 	write_ok(&s, 2);
+	sync_ok(&s, 3, 3);
 	assert_stream(c, LINE(0) LINE(1) LINE(2));
 	ASSERT_EQ(s.lost, 0);
 }
@@ -651,27 +705,23 @@ TEST(stream_restart_on_a_pinned_ring)
 	struct capture *c;
 
 	/*
-	 * The old daemon died; the ring holds 80, 84 and 86, the other seqs
-	 * up to 89 were dropped while nobody read, and the kernel's counter
-	 * says 7 (and more, from before).
+	 * The old daemon died; the ring holds 80, 84 and 86, and 87..89 were
+	 * dropped while nobody read: the first event read is the base, the
+	 * gaps and the tail after it are reported where they are.
 	 */
 	c = capture_open();
 	event_stream_init(&s, c->f, true, OFFSET_NS);
-	sync_ok(&s, 90, 10);
+	sync_ok(&s, 90, 87);		/* nothing read yet: nothing to place */
 	write_ok(&s, 80);
-	write_ok(&s, 84);		/* 81..83: old drops, seen as a gap */
+	write_ok(&s, 84);
 	write_ok(&s, 86);
-	sync_ok(&s, 90, 10);		/* none of those is the counter's */
-	write_ok(&s, 92);		/* 87..89 were old, 90..91 are new */
-	sync_ok(&s, 93, 12);
-	assert_stream(c, LINE(80) LOST(3) LINE(84) LOST(1) LINE(86) LOST(5) LINE(92));
+	sync_ok(&s, 90, 87);
+	write_ok(&s, 92);		/* 90, 91 are new */
+	assert_stream(c, LINE(80) LOST(3) LINE(84) LOST(1) LINE(86) LOST(3) LOST(2) LINE(92));
 	ASSERT_EQ(s.lost, 9);
-	/* a new tail drop is still seen */
-	sync_ok(&s, 94, 13);
-	ASSERT_CONTAINS(c->buf, LINE(92) LOST(1));
 }
 
-TEST(stream_without_events_reports_counter_drops)
+TEST(stream_nothing_before_the_first_event)
 {
 	struct event_stream s;
 	struct capture *c;
@@ -679,47 +729,31 @@ TEST(stream_without_events_reports_counter_drops)
 	c = capture_open();
 	event_stream_init(&s, c->f, false, OFFSET_NS);
 	sync_ok(&s, 10, 3);
-	sync_ok(&s, 14, 7);
-	ASSERT_STREQ(c->buf, TS " lost 4 events\n");
-	write_ok(&s, 14);		/* the first event sets the base, no gap */
-	ASSERT_EQ(s.lost, 4);
-	ASSERT_EQ(s.events, 1);
-	/* the 4 lie below the base: a later gap is new, shown at once */
-	write_ok(&s, 16);
-	sync_ok(&s, 17, 8);
-	ASSERT_STREQ(c->buf, TS " lost 4 events\n"
-			    TS " #14 release [group 3]\n"
-			    TS " lost 1 event\n"
-			    TS " #16 release [group 3]\n");
-	ASSERT_EQ(s.lost, 5);
+	sync_ok(&s, 14, 3);
+	write_ok(&s, 14);
+	ASSERT_STREQ(c->buf, TS " #14 release [group 3]\n");
+	ASSERT_EQ(s.lost, 0);
+	sync_ok(&s, 17, 16);		/* 15 unread: nothing yet */
+	write_ok(&s, 15);
+	sync_ok(&s, 17, 16);
+	ASSERT_STREQ(c->buf, TS " #14 release [group 3]\n"
+			    TS " #15 release [group 3]\n"
+			    TS " lost 1 event\n");
+	ASSERT_EQ(s.lost, 1);
 }
 
-TEST(stream_counters_going_back_set_a_new_base)
+TEST(stream_late_event_is_written_and_counted)
 {
 	struct event_stream s;
 	struct capture *c;
 
 	c = capture_open();
 	event_stream_init(&s, c->f, true, OFFSET_NS);
-	sync_ok(&s, 100, 50);
-	sync_ok(&s, 2, 0);		/* maps recreated: unload + run */
-	sync_ok(&s, 3, 1);
-	assert_stream(c, LOST(1));
-}
-
-TEST(stream_late_event_does_not_hide_a_later_drop)
-{
-	struct event_stream s;
-	struct capture *c;
-
-	c = capture_open();
-	event_stream_init(&s, c->f, true, OFFSET_NS);
-	sync_ok(&s, 0, 0);
 	write_ok(&s, 0);
 	write_ok(&s, 2);		/* 1 looks lost */
-	write_ok(&s, 1);		/* ... but came after 2 (another CPU) */
+	write_ok(&s, 1);		/* ... but came after 2 (a seq taken unlocked) */
 	write_ok(&s, 3);
-	sync_ok(&s, 5, 1);		/* 4 really dropped */
+	sync_ok(&s, 5, 4);		/* 4 really dropped */
 	assert_stream(c, LINE(0) LOST(1) LINE(2) LINE(1) LINE(3) LOST(1));
 	ASSERT_EQ(s.late, 1);
 	ASSERT_EQ(s.events, 4);
@@ -831,23 +865,22 @@ TEST(stream_write_errors_are_returned_and_retry_is_safe)
 	ASSERT_EQ(event_stream_write(&s, &e), 0);
 	assert_stream(c, LINE(0) LINE(3));
 
-	/* a full disk, for an event and for a counter report */
+	/* a full disk, for an event and for a tail report */
 	full = fopen("/dev/full", "w");
 	ASSERT_TRUE(full != NULL);
 	s.out = full;
 	e = ev(4);
 	ASSERT_EQ(event_stream_write(&s, &e), -ENOSPC);
 	ASSERT_EQ(s.events, 2);
-	sync_ok(&s, 5, 0);
-	{
-		struct dg_stats st = { .next_seq = 6, .lost = 1 };
-
-		ASSERT_EQ(event_stream_sync_lost(&s, &st, 0), -ENOSPC);
-		ASSERT_EQ(s.lost, 2);
-		s.out = c->f;
-		ASSERT_EQ(event_stream_sync_lost(&s, &st, 0), 0);
-		ASSERT_EQ(s.lost, 3);
-	}
+	s.out = c->f;
+	ASSERT_EQ(event_stream_write(&s, &e), 0);
+	s.out = full;
+	ASSERT_EQ(event_stream_sync_tail(&s, 6, 5, 0), -ENOSPC);
+	ASSERT_EQ(s.lost, 2);
+	s.out = c->f;
+	ASSERT_EQ(event_stream_sync_tail(&s, 6, 5, 0), 0);
+	ASSERT_EQ(s.lost, 3);
+	ASSERT_EQ(s.next_seq, 6);
 	fclose(full);
 }
 

@@ -5,8 +5,18 @@
  * (RFC 8259, strict: no trailing commas, no duplicate keys, valid escapes);
  * with -r, events of each type must carry the contract's fields.
  *
- * Usage: json-check [-r] < events.jsonl
- * Prints "N lines valid" and exits 0, or names the first bad line and exits 1.
+ * With -s, the seq numbers must account for every event (docs/dmaguard.8,
+ * "lost"): they increase by one from event to event, except across a gap,
+ * and exactly one lost record stands in each gap, right between the two
+ * events around it, with count equal to the gap. A lost record after the
+ * last event is checked against -n NEXT (the seq the kernel gives its next
+ * event, from `dmaguard status`): the tail from the last event to NEXT must
+ * be one lost record of that count, or empty. Without -n a trailing lost
+ * record is an error.
+ *
+ * Usage: json-check [-r] [-s [-n NEXT]] < events.jsonl
+ * Prints "N lines valid" (with -s also the events, lost records and lost
+ * count) and exits 0, or names the first bad line and exits 1.
  */
 #include <ctype.h>
 #include <stdio.h>
@@ -16,11 +26,24 @@
 
 #define MAX_KEYS 64
 
+/* What -s follows from line to line. */
+struct seq_state {
+	int have_event;		/* an event was seen: prev is its seq */
+	unsigned long long prev;
+	int lost_pending;	/* a lost record since the last event */
+	unsigned long long lost_count;
+	long lost_line;
+	long events, records;
+	unsigned long long lost_total;
+};
+
 struct parser {
 	const char *s;
 	const char *err;
 	char keys[MAX_KEYS][32];
 	char type[16];
+	unsigned long long seq, count;	/* top-level "seq" and "count" */
+	int has_seq, has_count;
 	int n_keys;
 	int depth;
 };
@@ -128,6 +151,14 @@ static int parse_object(struct parser *p)
 		if (*p->s++ != ':')
 			return p->err = "expected ':'", -1;
 		skip_ws(p);
+		if (top && !strcmp(key, "seq") && isdigit((unsigned char)*p->s)) {
+			p->seq = strtoull(p->s, NULL, 10);
+			p->has_seq = 1;
+		}
+		if (top && !strcmp(key, "count") && isdigit((unsigned char)*p->s)) {
+			p->count = strtoull(p->s, NULL, 10);
+			p->has_count = 1;
+		}
 		if (top && !strcmp(key, "type") && *p->s == '"') {
 			const char *save = p->s;
 
@@ -224,12 +255,85 @@ static const char *missing_field(const struct parser *p)
 	return NULL;
 }
 
+/* -s on one line: NULL if it fits the seq rule, else why not. */
+static const char *check_seq(struct seq_state *q, const struct parser *p, long n)
+{
+	unsigned long long gap;
+
+	if (!strcmp(p->type, "lost")) {
+		if (!p->has_count || !p->count)
+			return "lost record without a count > 0";
+		if (!q->have_event)
+			return "lost record before the first event (no gap to stand in)";
+		if (q->lost_pending)
+			return "two lost records in one gap";
+		q->lost_pending = 1;
+		q->lost_count = p->count;
+		q->lost_line = n;
+		q->records++;
+		q->lost_total += p->count;
+		return NULL;
+	}
+	if (!p->has_seq)
+		return "event without a seq";
+	q->events++;
+	if (!q->have_event) {
+		q->have_event = 1;
+		q->prev = p->seq;
+		return NULL;
+	}
+	if (p->seq <= q->prev)
+		return "seq does not increase";
+	gap = p->seq - q->prev - 1;
+	if (gap && !q->lost_pending)
+		return "seq gap without a lost record";
+	if (q->lost_pending && q->lost_count != gap)
+		return "lost record whose count is not the gap it stands in";
+	q->prev = p->seq;
+	q->lost_pending = 0;
+	return NULL;
+}
+
+/* -s at the end: the tail after the last event, against -n NEXT. */
+static int check_tail(const struct seq_state *q, int have_next, unsigned long long next)
+{
+	unsigned long long tail;
+
+	if (!q->lost_pending && !have_next)
+		return 0;
+	if (!have_next) {
+		fprintf(stderr, "line %ld: trailing lost record (count %llu) and no -n NEXT to check it\n",
+			q->lost_line, q->lost_count);
+		return 1;
+	}
+	tail = q->have_event && next > q->prev ? next - q->prev - 1 : 0;
+	if (tail != (q->lost_pending ? q->lost_count : 0)) {
+		fprintf(stderr, "end: %llu events lost after seq %llu (next is %llu), but the stream reports %llu there\n",
+			tail, q->prev, next, q->lost_pending ? q->lost_count : 0);
+		return 1;
+	}
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
-	int require = argc > 1 && !strcmp(argv[1], "-r");
+	int require = 0, seqs = 0, have_next = 0, c;
+	unsigned long long next = 0;
+	struct seq_state q = { 0 };
 	char *line = NULL;
 	size_t cap = 0;
 	long n = 0;
+
+	while ((c = getopt(argc, argv, "rsn:")) != -1) {
+		switch (c) {
+		case 'r': require = 1; break;
+		case 's': seqs = 1; break;
+		case 'n': next = strtoull(optarg, NULL, 10); have_next = 1; break;
+		default:
+			fprintf(stderr, "usage: json-check [-r] [-s [-n NEXT]] < events.jsonl\n");
+			return 2;
+		}
+	}
 
 	while (getline(&line, &cap, stdin) > 0) {
 		struct parser p = { .s = line };
@@ -253,8 +357,17 @@ int main(int argc, char **argv)
 				line);
 			return 1;
 		}
+		if (seqs && (miss = check_seq(&q, &p, n))) {
+			fprintf(stderr, "line %ld: %s: %s\n", n, miss, line);
+			return 1;
+		}
 	}
 	free(line);
+	if (seqs && check_tail(&q, have_next, next))
+		return 1;
 	printf("%ld lines valid\n", n);
+	if (seqs)
+		printf("%ld events, %ld lost records, %llu lost\n", q.events, q.records,
+		       q.lost_total);
 	return 0;
 }

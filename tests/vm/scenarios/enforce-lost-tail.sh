@@ -1,0 +1,27 @@
+# Events lost after the last one in the ring, with no event after them:
+# the lost record stands right after the last event read, its count is
+# exactly the seqs up to the kernel's next one (status), and the events
+# still in the ring come first.
+# vm: timeout=300
+. /vm/dmaguard.sh
+expect_ok vfio_bind "$ISOLATED"
+node=$(vfio_group_node "$ISOLATED")
+expect_ok wait_for_path "$node" 5
+policy "allow bind"
+dg_start --all
+expect_ok open-loop "$node" 10
+expect_event '"type":"open"' "open event"
+
+kill -STOP "$DG_PID"
+expect_ok open-loop "$node" 4000
+kill -CONT "$DG_PID"
+# no event follows: the kernel's counters must place the loss
+expect_event '"type":"lost"' "lost record"
+last=$(tail -n 1 "$DG_EVENTS")
+expect_match "$last" '{"type":"lost","count":*}' "last line of the stream"
+next=$(dmaguard status --json | sed -n 's/.*"bpf":{"next_seq":\([0-9]*\),.*/\1/p')
+expect_ne "$next" "" "next_seq in status --json"
+dg_stop
+expect_ok json-check -r -s -n "$next" <"$DG_EVENTS"
+expect_line '* 1 lost records, *'
+log "$(grep -n -B1 '"type":"lost"' "$DG_EVENTS")"
