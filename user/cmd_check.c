@@ -19,8 +19,8 @@ static void print_violation(FILE *f, const struct topo_device *d, const struct p
 		report_text(name, sizeof(name), d->name, sizeof(d->name)),
 		report_text(drv, sizeof(drv), d->driver, sizeof(d->driver)));
 	if (d->is_pci)
-		fprintf(f, " id=%s class=%s", report_pci_id(id, d->vendor, d->devid),
-			report_pci_class(class, d->class));
+		fprintf(f, " id=%s class=%s", pci_id_str(id, d->vendor, d->devid),
+			pci_class_str(class, d->class));
 	if (d->group >= 0)
 		fprintf(f, " group=%d", d->group);
 	if (j->line)

@@ -50,8 +50,8 @@ static void generate_rule(FILE *f, const struct topo_device *d)
 		fputs("no IOMMU group", f);
 	fprintf(f, ", %s", report_text(comment, sizeof(comment), d->bus, sizeof(d->bus)));
 	if (d->is_pci)
-		fprintf(f, " %s class %s", report_pci_id(id, d->vendor, d->devid),
-			report_pci_class(class, d->class));
+		fprintf(f, " %s class %s", pci_id_str(id, d->vendor, d->devid),
+			pci_class_str(class, d->class));
 	fprintf(f, ", dma %s\n", policy_dma_name(d->dma));
 	exact = policy_value(dev, sizeof(dev), d->name, sizeof(d->name), d->name_truncated);
 	exact &= policy_value(drv, sizeof(drv), d->driver, sizeof(d->driver),

@@ -64,9 +64,9 @@ static void json_device(struct json_writer *w, const struct topo_device *d,
 	json_kv_string_n(w, "device", d->name, sizeof(d->name));
 	json_kv_string_n(w, "bus", d->bus, sizeof(d->bus));
 	if (d->is_pci) {
-		json_kv_string(w, "id", report_pci_id(buf, d->vendor, d->devid));
-		json_kv_string(w, "subsystem_id", report_pci_id(buf, d->subvendor, d->subdevice));
-		json_kv_string(w, "class", report_pci_class(buf, d->class));
+		json_kv_string(w, "id", pci_id_str(buf, d->vendor, d->devid));
+		json_kv_string(w, "subsystem_id", pci_id_str(buf, d->subvendor, d->subdevice));
+		json_kv_string(w, "class", pci_class_str(buf, d->class));
 	}
 	if (d->driver[0]) {
 		json_kv_string_n(w, "driver", d->driver, sizeof(d->driver));
@@ -171,8 +171,8 @@ static void make_row(const struct topo_device *d, const struct policy *p, struct
 		strcat(r->cell[COL_DEVICE], "...");
 	report_text(r->cell[COL_BUS], TEXT_MAX, d->bus, sizeof(d->bus));
 	if (d->is_pci) {
-		report_pci_id(r->cell[COL_ID], d->vendor, d->devid);
-		report_pci_class(r->cell[COL_CLASS], d->class);
+		pci_id_str(r->cell[COL_ID], d->vendor, d->devid);
+		pci_class_str(r->cell[COL_CLASS], d->class);
 	}
 	if (d->driver[0]) {
 		report_text(r->cell[COL_DRIVER], TEXT_MAX, d->driver, sizeof(d->driver));

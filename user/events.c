@@ -7,6 +7,7 @@
 #include <time.h>
 #include "events.h"
 #include "json.h"
+#include "pci_id.h"
 #include "policy.h"
 
 /* Appends to a fixed buffer; remembers overflow instead of failing each call. */
@@ -254,15 +255,15 @@ static void line_json_decision(struct line *l, const struct dg_event *e,
 
 static void line_json_subject(struct line *l, const struct dg_event *e)
 {
-	char tmp[24];
+	char tmp[24], id[PCI_ID_LEN], class[PCI_CLASS_LEN];
 
 	if (e->flags & DG_EF_DEVICE)
 		line_json_str_field(l, "device", e->device, sizeof(e->device));
 	if (e->flags & DG_EF_PCI) {
 		line_json_key(l, "id");
-		line_printf(l, "\"%04x:%04x\"", e->vendor, e->devid);
+		line_printf(l, "\"%s\"", pci_id_str(id, e->vendor, e->devid));
 		line_json_key(l, "class");
-		line_printf(l, "\"0x%06x\"", e->class);
+		line_printf(l, "\"%s\"", pci_class_str(class, e->class));
 	}
 	if (has_group(e)) {
 		line_json_key(l, "group");
@@ -346,14 +347,15 @@ static void text_decision(struct line *l, const struct dg_event *e,
 static void text_subject(struct line *l, const struct dg_event *e)
 {
 	bool pci = e->flags & DG_EF_PCI;
-	char tmp[24];
+	char tmp[24], id[PCI_ID_LEN], class[PCI_CLASS_LEN];
 
 	if ((e->flags & DG_EF_DEVICE) && e->device[0]) {
 		line_putc(l, ' ');
 		line_text_string(l, e->device, sizeof(e->device));
 	}
 	if (pci)
-		line_printf(l, " [%04x:%04x class 0x%06x", e->vendor, e->devid, e->class);
+		line_printf(l, " [%s class %s", pci_id_str(id, e->vendor, e->devid),
+			    pci_class_str(class, e->class));
 	if (has_group(e))
 		line_printf(l, "%sgroup %d", pci ? " " : " [", e->group);
 	if (pci || has_group(e))

@@ -16,18 +16,6 @@
 #include "match.h"
 #include "report.h"
 
-const char *report_pci_id(char buf[PCI_ID_LEN], unsigned int vendor, unsigned int device)
-{
-	snprintf(buf, PCI_ID_LEN, "%04x:%04x", vendor & 0xffff, device & 0xffff);
-	return buf;
-}
-
-const char *report_pci_class(char buf[PCI_CLASS_LEN], unsigned int class)
-{
-	snprintf(buf, PCI_CLASS_LEN, "0x%06x", class & 0xffffff);
-	return buf;
-}
-
 const char *report_text(char *dst, size_t size, const char *src, size_t max)
 {
 	size_t i, n = strnlen(src, max), pos = 0;

@@ -9,16 +9,11 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include "dmaguard.h"
+#include "pci_id.h"
 #include "policy.h"
 #include "topology.h"
 
 #define TEXT_MAX	(DG_SOURCE_LEN * 4 + 16)	/* an escaped name */
-
-/* A PCI identity as every output writes it: "8086:10d3", "0x020000". */
-#define PCI_ID_LEN	10
-#define PCI_CLASS_LEN	9
-const char *report_pci_id(char buf[PCI_ID_LEN], unsigned int vendor, unsigned int device);
-const char *report_pci_class(char buf[PCI_CLASS_LEN], unsigned int class);
 
 /* src for a terminal: \xNN for blanks and non-printable bytes, \\ for '\'. */
 const char *report_text(char *dst, size_t size, const char *src, size_t max);
