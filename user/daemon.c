@@ -321,8 +321,13 @@ int cmd_run(int argc, char **argv)
 	install_signals();
 	libbpf_set_print(libbpf_print);
 	code = loader_ensure(o.pin_dir, pol, &rep, err, sizeof(err));
+	if (rep.warning[0])
+		cli_err("warning: %s", rep.warning);
 	if (code) {
 		cli_err("run: %s", err);
+		/* -EPERM (no privilege) is 1: the kernel lacks nothing then */
+		code = code == -EOPNOTSUPP ? EXIT_KERNEL :
+		       code == -ENAMETOOLONG ? EXIT_USAGE : EXIT_VIOLATIONS;
 		goto out;
 	}
 	if (pinned_open(&p, o.pin_dir, err, sizeof(err))) {
@@ -443,10 +448,18 @@ int cmd_unload(int argc, char **argv)
 	code = parse_pin_only(argc, argv, usage, NULL, &dir);
 	if (code)
 		return code < 0 ? EXIT_OK : code;
-	if (pindir_unload(dir, err, sizeof(err))) {
+	code = pindir_unload(dir, err, sizeof(err));
+	/* idempotent, for a service manager's stop action */
+	if (code == -ENOENT) {
+		printf("dmaguard: %s\n", err);
+		return EXIT_OK;
+	}
+	if (code) {
 		cli_err("unload: %s", err);
 		return EXIT_VIOLATIONS;
 	}
+	if (err[0])
+		cli_err("unload: warning: %s", err);
 	printf("dmaguard: unloaded %s\n", dir);
 	return EXIT_OK;
 }
