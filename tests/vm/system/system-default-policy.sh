@@ -1,0 +1,28 @@
+# The package's shipped /etc/dmaguard/policy.conf, unchanged: the service is
+# active from boot, status works, and every device binds as without
+# dmaguard (the topology's drivers: e1000 on the shared pair, e1000e on the
+# isolated device and both functions of the multi-function card).
+expect_ok dpkg-query -W dmaguard
+expect_ok systemctl is-active dmaguard.service
+expect_ok systemctl is-enabled dmaguard.service
+# the conffile as shipped (dpkg's own checksum of it)
+sum=$(dpkg-query -W -f='${Conffiles}' dmaguard | awk '$1 == "/etc/dmaguard/policy.conf" {print $2}')
+expect_eq "$(md5sum /etc/dmaguard/policy.conf | cut -d' ' -f1)" "$sum" "policy.conf checksum (as shipped)"
+# the release version, from the package build (never git's or "unknown")
+ver=$(dpkg-query -W -f='${Version}' dmaguard)
+expect_eq "$(dmaguard version)" "dmaguard ${ver%-*}" "dmaguard version"
+expect_ok dmaguard status
+expect_ok dmaguard check /etc/dmaguard/policy.conf
+expect_ready_before_trigger
+expect_bound "$SHARED_A" e1000
+expect_bound "$SHARED_B" e1000
+expect_bound "$ISOLATED" e1000e
+expect_bound "$MF_A" e1000e
+expect_bound "$MF_B" e1000e
+# systemd's record of the start: READY=1 came with the STATUS line
+expect_out "*enforcing /etc/dmaguard/policy.conf: mode enforce, 0 rules, hooks *" \
+	systemctl show -P StatusText dmaguard.service
+if has_event '"verdict":"deny"'; then
+	fail "the default policy denied something: $(dg_journal | grep deny | head -3)"
+fi
+log "ok: no deny event"
