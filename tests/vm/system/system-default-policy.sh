@@ -26,3 +26,12 @@ if has_event '"verdict":"deny"'; then
 	fail "the default policy denied something: $(dg_journal | grep deny | head -3)"
 fi
 log "ok: no deny event"
+# the unit as installed passes systemd's own check, and its hardening is
+# in force on the running daemon
+expect_ok systemd-analyze verify --man=no /lib/systemd/system/dmaguard.service
+pid=$(systemctl show -P MainPID dmaguard.service)
+# CAP_SYS_RESOURCE (24), CAP_PERFMON (38), CAP_BPF (39) and nothing else
+expect_eq "$(sed -n 's/^CapBnd:[[:space:]]*//p' /proc/$pid/status)" 000000c001000000 "daemon's CapBnd"
+expect_eq "$(sed -n 's/^NoNewPrivs:[[:space:]]*//p' /proc/$pid/status)" 1 "daemon's NoNewPrivs"
+expect_out "*/sys/fs/bpf * rw,*" sh -c "cat /proc/$pid/mounts | grep ' /sys/fs/bpf '"
+expect_out "* / * ro,*" sh -c "cat /proc/$pid/mounts"
