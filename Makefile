@@ -142,10 +142,13 @@ install: $(O)/dmaguard
 deb:
 	$(Q)tests/deps.sh
 	$(Q)rm -rf $(O)/deb && mkdir -p $(O)/deb/src
-	$(Q)git ls-files -co --exclude-standard -z | xargs -0 cp --parents -a -t $(O)/deb/src
+	$(Q)git ls-files -co --exclude-standard | while read -r f; do \
+		[ -e "$$f" ] && cp --parents -a "$$f" $(O)/deb/src; done; true
 	$(Q)cd $(O)/deb/src && dpkg-buildpackage -b -us -uc >../build.log 2>&1 || \
 		{ tail -30 ../build.log; echo "deb: failed (log: $(O)/deb/build.log)"; exit 1; }
 	$(Q)lintian --fail-on error $(O)/deb/*.changes
+	$(Q)dpkg-deb -x $(O)/deb/dmaguard_*_*.deb $(O)/deb/root
+	$(Q)systemd-analyze verify --man=no --root=$(O)/deb/root /lib/systemd/system/dmaguard.service
 	$(Q)ls $(O)/deb/*.deb
 
 # The system lane: a Debian userspace with the package installed (tests/vm/system.sh).

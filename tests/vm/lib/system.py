@@ -160,8 +160,12 @@ def _populate(root, tar, deb, kernel, helpers, tests, lib):
     # the package as an admin installs it: dpkg runs its maintainer
     # scripts in the tree (the unit gets enabled; nothing starts)
     shutil.copy(deb, os.path.join(root, "tmp", "dmaguard.deb"))
-    subprocess.run(["chroot", root, "dpkg", "-i", "/tmp/dmaguard.deb"],
-                   check=True, stdout=subprocess.DEVNULL)
+    p = subprocess.run(["chroot", root, "dpkg", "-i", "/tmp/dmaguard.deb"],
+                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                       text=True)
+    if p.returncode:
+        raise initramfs.BuildError("dpkg -i %s in the tree failed: %s" %
+                                   (os.path.basename(deb), p.stdout.strip()))
     os.unlink(os.path.join(root, "tmp", "dmaguard.deb"))
     modtmp, _ = initramfs.stage_modules(kernel, scenarios.DEFAULT_MODULES)
     try:
