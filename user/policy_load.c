@@ -354,38 +354,19 @@ int policy_open_trusted(const char *path, uid_t owner, char *err, size_t errlen)
 
 /* --- loading -------------------------------------------------------------- */
 
-/* Read at most max bytes; *len > max - 1 means the file grew past the limit. */
-static int read_all(int fd, char *buf, size_t max, size_t *len)
-{
-	ssize_t n;
-
-	*len = 0;
-	while (*len < max) {
-		n = read(fd, buf + *len, max - *len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -errno;
-		if (n == 0)
-			break;
-		*len += (size_t)n;
-	}
-	return 0;
-}
-
 int policy_load_fd(int fd, const char *name, struct policy *out, char *err, size_t errlen)
 {
 	char *buf;
-	size_t len;
-	int ret;
+	ssize_t len;
+	int ret = 0;
 
 	/* One byte more than the limit, to see a file that grew meanwhile. */
 	buf = malloc(POLICY_MAX_BYTES + 1);
 	if (!buf)
 		return errf(err, errlen, -ENOMEM, "%s: out of memory", name);
-	ret = read_all(fd, buf, POLICY_MAX_BYTES + 1, &len);
-	if (ret)
-		errf(err, errlen, ret, "%s: cannot read: %s", name, strerror(-ret));
+	len = read_full(fd, buf, POLICY_MAX_BYTES + 1);
+	if (len < 0)
+		ret = errf(err, errlen, (int)len, "%s: cannot read: %s", name, strerror((int)-len));
 	else if (policy_parse(name, buf, len, out, err, errlen))
 		ret = -EINVAL;
 	free(buf);

@@ -142,8 +142,7 @@ int file_create_private(const char *path, int flags)
 	return ret;
 }
 
-/* Read up to size bytes; fewer only at end of file. */
-static ssize_t read_full(int fd, char *buf, size_t size)
+ssize_t read_full(int fd, char *buf, size_t size)
 {
 	size_t len = 0;
 	ssize_t n;

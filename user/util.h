@@ -33,6 +33,9 @@ int errf(char *err, size_t len, int code, const char *fmt, ...)
  */
 int file_create_private(const char *path, int flags);
 
+/* Read up to size bytes from fd, retrying EINTR; fewer only at end of file. */
+ssize_t read_full(int fd, char *buf, size_t size);
+
 /*
  * Read the small regular file dfd/name (a sysfs or procfs attribute; dfd may
  * be AT_FDCWD) into buf, NUL-terminated. Never blocks and never reads more
