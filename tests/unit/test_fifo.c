@@ -13,6 +13,7 @@
 #include "cli_capture.h"
 #include "nodes.h"
 #include "sysfs_fixture.h"
+#include "topology_lookup.h"
 #include "topology.h"
 #include "unit.h"
 #include "util.h"
@@ -41,16 +42,6 @@ static void fifo_server(struct fixture *fx)
 	/* a FIFO where a group directory and a member link are expected */
 	fx_fifo(fx, "sys/kernel/iommu_groups/9");
 	fx_fifo(fx, "sys/kernel/iommu_groups/6/devices/0000:06:09.0");
-}
-
-static const struct topo_device *device(const struct topology *t, const char *name)
-{
-	size_t i;
-
-	for (i = 0; i < t->n_devices; i++)
-		if (!strcmp(t->devices[i].name, name))
-			return &t->devices[i];
-	UNIT_FAIL("no device %s", name);
 }
 
 TEST(scan_skips_fifo_attributes)

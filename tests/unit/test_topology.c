@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include "sysfs_fixture.h"
+#include "topology_lookup.h"
 #include "topology.h"
 #include "unit.h"
 
@@ -14,26 +15,6 @@ static void scan_fx(const struct fixture *fx, bool with_proc, struct topology *t
 
 	if (topology_scan_opts(&o, t, err, sizeof(err)))
 		UNIT_FAIL("scan failed: %s", err);
-}
-
-static const struct topo_group *group(const struct topology *t, int id)
-{
-	size_t i;
-
-	for (i = 0; i < t->n_groups; i++)
-		if (t->groups[i].id == id)
-			return &t->groups[i];
-	UNIT_FAIL("no group %d", id);
-}
-
-static const struct topo_device *device(const struct topology *t, const char *name)
-{
-	size_t i;
-
-	for (i = 0; i < t->n_devices; i++)
-		if (!strcmp(t->devices[i].name, name))
-			return &t->devices[i];
-	UNIT_FAIL("no device %s", name);
 }
 
 static const char *member(const struct topology *t, const struct topo_group *g, size_t i)
