@@ -74,7 +74,7 @@ $(O)/san/user/%.o: user/%.c $(O)/dmaguard.skel.h | $(O)/san/user
 	$(call msg,CC-SAN,$@)
 	$(Q)$(CC) $(ALL_CFLAGS) $(SAN_CFLAGS) -DDMAGUARD_VERSION='"$(VERSION)"' -c $< -o $@
 
-$(O)/tests/unit/%: tests/unit/%.c tests/unit/unit.h tests/unit/cli_capture.h tests/unit/topology_lookup.h $(SAN_OBJS) | $(O)/tests/unit
+$(O)/tests/unit/%: tests/unit/%.c tests/unit/unit.h tests/unit/cli_capture.h tests/unit/topology_lookup.h tests/unit/tmp_tree.h $(SAN_OBJS) | $(O)/tests/unit
 	$(call msg,CC-TEST,$@)
 	$(Q)$(CC) $(ALL_CFLAGS) $(SAN_CFLAGS) -Itests/unit -Iuser $< $(SAN_OBJS) $(LDLIBS) -o $@
 

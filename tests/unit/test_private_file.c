@@ -14,63 +14,9 @@
 #include <sys/types.h>
 #include <unistd.h>
 
+#include "tmp_tree.h"
 #include "unit.h"
 #include "util.h"
-
-static char base[64];
-static uid_t me;
-
-static int rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
-
-static void cleanup(void)
-{
-	if (base[0])
-		nftw(base, rm_one, 16, FTW_DEPTH | FTW_PHYS);
-}
-
-static void setup(void)
-{
-	me = geteuid();
-	strcpy(base, "/tmp/dg-private-XXXXXX");
-	if (!mkdtemp(base))
-		UNIT_FAIL("mkdtemp: %s", strerror(errno));
-	atexit(cleanup);
-	alarm(10);
-}
-
-/* BASE/<name>, in one of four rotating buffers */
-static const char *at(const char *name)
-{
-	static char bufs[4][256];
-	static int next;
-	char *out = bufs[next++ % 4];
-
-	snprintf(out, 256, "%s/%s", base, name);
-	return out;
-}
-
-static void make_file(const char *path, const char *text, mode_t mode)
-{
-	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0600);
-
-	if (fd < 0 || write(fd, text, strlen(text)) != (ssize_t)strlen(text))
-		UNIT_FAIL("write %s: %s", path, strerror(errno));
-	close(fd);
-	if (chmod(path, mode))
-		UNIT_FAIL("chmod %s: %s", path, strerror(errno));
-}
-
-static void make_link(const char *target, const char *path)
-{
-	if (symlink(target, path))
-		UNIT_FAIL("symlink %s: %s", path, strerror(errno));
-}
 
 static mode_t mode_of_fd(int fd)
 {
@@ -85,7 +31,7 @@ TEST(private_file_is_0600_whatever_the_umask)
 {
 	int fd;
 
-	setup();
+	tree_setup("dg-private");
 	umask(0);
 	fd = file_create_private(at("out"), O_APPEND);
 	ASSERT_TRUE(fd >= 0);
@@ -104,7 +50,7 @@ TEST(private_file_appends_or_truncates_an_existing_file)
 	char buf[16] = "";
 	int fd;
 
-	setup();
+	tree_setup("dg-private");
 	make_file(at("out"), "a", 0600);
 	fd = file_create_private(at("out"), O_APPEND);
 	ASSERT_TRUE(fd >= 0);
@@ -124,7 +70,7 @@ TEST(private_file_refuses_a_symlink)
 {
 	struct stat st;
 
-	setup();
+	tree_setup("dg-private");
 	make_file(at("target"), "keep", 0600);
 	make_link(at("target"), at("out"));
 	make_link(at("nowhere"), at("dangling"));
@@ -137,7 +83,7 @@ TEST(private_file_refuses_a_symlink)
 
 TEST(private_file_refuses_a_fifo_without_blocking)
 {
-	setup();
+	tree_setup("dg-private");
 	if (mkfifo(at("fifo"), 0600))
 		UNIT_FAIL("mkfifo: %s", strerror(errno));
 	ASSERT_EQ(file_create_private(at("fifo"), O_APPEND), -EINVAL);
@@ -145,9 +91,9 @@ TEST(private_file_refuses_a_fifo_without_blocking)
 
 TEST(private_file_refuses_devices_and_directories)
 {
-	setup();
+	tree_setup("dg-private");
 	ASSERT_EQ(file_create_private("/dev/null", O_APPEND), -EINVAL);
-	ASSERT_EQ(file_create_private(base, O_APPEND), -EINVAL);
+	ASSERT_EQ(file_create_private(tree_base, O_APPEND), -EINVAL);
 }
 
 /* A hard link in a shared directory could point the daemon at any file. */
@@ -155,7 +101,7 @@ TEST(private_file_refuses_a_hard_link)
 {
 	struct stat st;
 
-	setup();
+	tree_setup("dg-private");
 	make_file(at("precious"), "keep", 0600);
 	if (link(at("precious"), at("out")))
 		UNIT_FAIL("link: %s", strerror(errno));
@@ -166,7 +112,7 @@ TEST(private_file_refuses_a_hard_link)
 
 TEST(private_file_refuses_a_file_of_another_user)
 {
-	setup();
+	tree_setup("dg-private");
 	make_file(at("out"), "", 0666);
 	if (me != 0) {
 		printf("    skipped: needs root to chown\n");

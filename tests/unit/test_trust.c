@@ -17,82 +17,13 @@
 #include <sys/types.h>
 #include <unistd.h>
 
+#include "tmp_tree.h"
 #include "unit.h"
 #include "policy.h"
 #include "util.h"
 
-static char base[64];
-static char tmp_link[64];
-static uid_t me;
 static struct policy pol;
 static char err[POLICY_ERR_LEN];
-
-static int rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	return remove(path);
-}
-
-static void cleanup(void)
-{
-	if (tmp_link[0])
-		unlink(tmp_link);
-	if (base[0])
-		nftw(base, rm_one, 16, FTW_DEPTH | FTW_PHYS);
-}
-
-/* A fresh tree of the test's own; a hang becomes SIGALRM, a failed test. */
-static void setup(void)
-{
-	me = geteuid();
-	strcpy(base, "/tmp/dg-trust-XXXXXX");
-	if (!mkdtemp(base))
-		UNIT_FAIL("mkdtemp: %s", strerror(errno));
-	atexit(cleanup);
-	alarm(10);
-}
-
-/* BASE/<fmt>, in one of four rotating buffers */
-__attribute__((format(printf, 1, 2)))
-static const char *at(const char *fmt, ...)
-{
-	static char bufs[4][256];
-	static int next;
-	char rel[160], *out = bufs[next++ % 4];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(rel, sizeof(rel), fmt, ap);
-	va_end(ap);
-	snprintf(out, 256, "%s/%s", base, rel);
-	return out;
-}
-
-/* chmod after creation: the umask must not decide the mode under test */
-static void make_dir(const char *path, mode_t mode)
-{
-	if (mkdir(path, 0700) || chmod(path, mode))
-		UNIT_FAIL("mkdir %s: %s", path, strerror(errno));
-}
-
-static void make_file(const char *path, const char *text, mode_t mode)
-{
-	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL, 0600);
-
-	if (fd < 0 || write(fd, text, strlen(text)) != (ssize_t)strlen(text))
-		UNIT_FAIL("write %s: %s", path, strerror(errno));
-	close(fd);
-	if (chmod(path, mode))
-		UNIT_FAIL("chmod %s: %s", path, strerror(errno));
-}
-
-static void make_link(const char *target, const char *path)
-{
-	if (symlink(target, path))
-		UNIT_FAIL("symlink %s: %s", path, strerror(errno));
-}
 
 static int load_as(const char *path, uid_t owner)
 {
@@ -125,7 +56,7 @@ TEST(trusted_file_in_trusted_directories_loads)
 {
 	const char *path;
 
-	setup();
+	tree_setup("dg-trust");
 	path = good_policy();
 	if (load_as(path, me))
 		UNIT_FAIL("load: %s", err);
@@ -135,14 +66,14 @@ TEST(trusted_file_in_trusted_directories_loads)
 
 TEST(read_only_file_loads)
 {
-	setup();
+	tree_setup("dg-trust");
 	make_file(at("p.conf"), "deny bind\n", 0400);
 	ASSERT_EQ(load_as(at("p.conf"), me), 0);
 }
 
 TEST(link_to_a_trusted_file_loads_under_the_name_given)
 {
-	setup();
+	tree_setup("dg-trust");
 	good_policy();
 	make_link("good/p.conf", at("link.conf"));
 	if (load_as(at("link.conf"), me))
@@ -152,7 +83,7 @@ TEST(link_to_a_trusted_file_loads_under_the_name_given)
 
 TEST(relative_path_and_dot_dot_load)
 {
-	setup();
+	tree_setup("dg-trust");
 	good_policy();
 	make_dir(at("good/sub"), 0755);
 	if (chdir(at("good/sub")))
@@ -166,7 +97,7 @@ TEST(relative_path_and_dot_dot_load)
 /* Only root (or the one other owner) can remove root's entries in a sticky directory. */
 TEST(sticky_directory_with_trusted_entries_loads)
 {
-	setup();
+	tree_setup("dg-trust");
 	make_dir(at("sticky"), 01777);
 	make_file(at("sticky/p.conf"), "deny bind\n", 0644);
 	if (load_as(at("sticky/p.conf"), me))
@@ -179,7 +110,7 @@ TEST(group_writable_file_is_refused)
 {
 	const char *path;
 
-	setup();
+	tree_setup("dg-trust");
 	path = at("p.conf");
 	make_file(path, "deny bind\n", 0664);
 	expect_refused(path, -EPERM, "is writable by group", "mode 0664");
@@ -189,7 +120,7 @@ TEST(group_writable_file_is_refused)
 
 TEST(world_writable_file_is_refused)
 {
-	setup();
+	tree_setup("dg-trust");
 	make_file(at("p.conf"), "deny bind\n", 0646);
 	expect_refused(at("p.conf"), -EPERM, "is writable by every user", "mode 0646");
 }
@@ -199,7 +130,7 @@ TEST(file_of_another_user_is_refused)
 {
 	const char *path;
 
-	setup();
+	tree_setup("dg-trust");
 	path = at("p.conf");
 	make_file(path, "deny bind\n", 0444);
 	if (me != 0) {
@@ -224,7 +155,7 @@ TEST(trusted_file_in_a_writable_directory_is_refused)
 {
 	char frag[300];
 
-	setup();
+	tree_setup("dg-trust");
 	make_dir(at("d"), 0777);
 	make_file(at("d/p.conf"), "deny bind\n", 0644);
 	snprintf(frag, sizeof(frag), "directory %s is writable by every user", at("d"));
@@ -236,7 +167,7 @@ TEST(group_writable_directory_is_refused)
 {
 	char frag[300];
 
-	setup();
+	tree_setup("dg-trust");
 	make_dir(at("d"), 0775);
 	make_file(at("d/p.conf"), "deny bind\n", 0644);
 	snprintf(frag, sizeof(frag), "directory %s is writable by group", at("d"));
@@ -248,7 +179,7 @@ TEST(link_swapped_into_a_writable_directory_is_refused)
 {
 	char frag[300];
 
-	setup();
+	tree_setup("dg-trust");
 	make_dir(at("d"), 0777);
 	make_file(at("empty"), "", 0644);
 	make_link(at("empty"), at("d/p.conf"));
@@ -261,7 +192,7 @@ TEST(link_held_by_a_writable_directory_is_refused)
 {
 	char frag[300];
 
-	setup();
+	tree_setup("dg-trust");
 	good_policy();
 	make_dir(at("d"), 0777);
 	make_link(at("good/p.conf"), at("d/link.conf"));
@@ -273,7 +204,7 @@ TEST(link_into_a_writable_directory_is_refused)
 {
 	char frag[300];
 
-	setup();
+	tree_setup("dg-trust");
 	make_dir(at("d"), 0777);
 	make_file(at("d/p.conf"), "deny bind\n", 0644);
 	make_link("d/p.conf", at("file-link"));
@@ -287,7 +218,7 @@ TEST(relative_path_from_a_writable_directory_is_refused)
 {
 	char frag[300];
 
-	setup();
+	tree_setup("dg-trust");
 	make_dir(at("d"), 0777);
 	make_file(at("d/p.conf"), "deny bind\n", 0644);
 	if (chdir(at("d")))
@@ -298,7 +229,7 @@ TEST(relative_path_from_a_writable_directory_is_refused)
 
 TEST(dot_dot_through_a_writable_directory_is_refused)
 {
-	setup();
+	tree_setup("dg-trust");
 	good_policy();
 	make_dir(at("d"), 0777);
 	expect_refused(at("d/../good/p.conf"), -EPERM, "is writable by every user", NULL);
@@ -310,28 +241,28 @@ TEST(untrusted_link_in_a_sticky_directory_is_refused)
 	struct stat st;
 	uid_t owner = me + 1;	/* not the link's owner */
 
-	setup();
+	tree_setup("dg-trust");
 	if (stat("/tmp", &st) || st.st_uid != 0 || !(st.st_mode & S_ISVTX)) {
 		printf("    skipped: /tmp is not root's sticky directory\n");
 		return;
 	}
 	good_policy();
-	snprintf(tmp_link, sizeof(tmp_link), "/tmp/dg-trust-link-%d", (int)getpid());
-	make_link(at("good/p.conf"), tmp_link);
+	snprintf(tree_extra, sizeof(tree_extra), "/tmp/dg-trust-link-%d", (int)getpid());
+	make_link(at("good/p.conf"), tree_extra);
 	if (me == 0) {
-		if (lchown(tmp_link, 65534, 65534))
+		if (lchown(tree_extra, 65534, 65534))
 			UNIT_FAIL("lchown: %s", strerror(errno));
 		owner = 0;
 	}
-	ASSERT_EQ(load_as(tmp_link, owner), -EPERM);
+	ASSERT_EQ(load_as(tree_extra, owner), -EPERM);
 	ASSERT_CONTAINS(err, "who may replace it in the sticky directory /tmp");
-	ASSERT_CONTAINS(err, tmp_link);
+	ASSERT_CONTAINS(err, tree_extra);
 }
 
 /* A sticky directory of someone untrusted: its owner may replace anything. */
 TEST(sticky_directory_of_another_user_is_refused)
 {
-	setup();
+	tree_setup("dg-trust");
 	make_dir(at("sticky"), 01777);
 	make_file(at("sticky/p.conf"), "deny bind\n", 0644);
 	if (me != 0) {
@@ -348,7 +279,7 @@ TEST(sticky_directory_of_another_user_is_refused)
 
 TEST(fifo_is_refused_without_blocking)
 {
-	setup();
+	tree_setup("dg-trust");
 	if (mkfifo(at("fifo"), 0644))
 		UNIT_FAIL("mkfifo: %s", strerror(errno));
 	expect_refused(at("fifo"), -EINVAL, "is a FIFO (expected a regular file)", NULL);
@@ -356,14 +287,14 @@ TEST(fifo_is_refused_without_blocking)
 
 TEST(directory_is_refused)
 {
-	setup();
-	expect_refused(base, -EINVAL, "is a directory (expected a regular file)", NULL);
+	tree_setup("dg-trust");
+	expect_refused(tree_base, -EINVAL, "is a directory (expected a regular file)", NULL);
 	expect_refused("/", -EINVAL, "is a directory", NULL);
 }
 
 TEST(device_node_is_refused)
 {
-	setup();
+	tree_setup("dg-trust");
 	ASSERT_EQ(load_as("/dev/null", me), -EINVAL);
 	ASSERT_STREQ(err, "/dev/null: refusing the policy: /dev/null is a character device "
 			  "(expected a regular file)");
@@ -371,14 +302,14 @@ TEST(device_node_is_refused)
 
 TEST(missing_file)
 {
-	setup();
+	tree_setup("dg-trust");
 	expect_refused(at("none.conf"), -ENOENT, "cannot open: No such file or directory", NULL);
 	expect_refused(at("no/p.conf"), -ENOENT, "cannot open ", "/no: No such file");
 }
 
 TEST(link_loop_is_refused)
 {
-	setup();
+	tree_setup("dg-trust");
 	make_link("b", at("a"));
 	make_link("a", at("b"));
 	expect_refused(at("a"), -ELOOP, "too many symbolic links", NULL);
@@ -388,7 +319,7 @@ TEST(ten_mib_file_is_refused_without_reading_it)
 {
 	char expect[POLICY_ERR_LEN];
 
-	setup();
+	tree_setup("dg-trust");
 	make_file(at("p.conf"), "deny bind\n", 0644);
 	if (truncate(at("p.conf"), 10 * 1024 * 1024))
 		UNIT_FAIL("truncate: %s", strerror(errno));
@@ -402,7 +333,7 @@ TEST(parse_error_names_the_path)
 {
 	char expect[POLICY_ERR_LEN];
 
-	setup();
+	tree_setup("dg-trust");
 	make_file(at("p.conf"), "mode enforce\nallow bind vendor=8086\n", 0600);
 	snprintf(expect, sizeof(expect), "%s:2:12: unknown attribute 'vendor' "
 		 "(expected device, id, class, group, driver, dma)", at("p.conf"));
@@ -417,7 +348,7 @@ TEST(draft_of_any_owner_loads_with_a_warning)
 {
 	char warn[POLICY_ERR_LEN];
 
-	setup();
+	tree_setup("dg-trust");
 	make_dir(at("d"), 0777);
 	make_file(at("d/p.conf"), "deny bind\n", 0666);
 	ASSERT_EQ(policy_load_draft(at("d/p.conf"), &pol, warn, sizeof(warn), err,
@@ -431,7 +362,7 @@ TEST(draft_fifo_is_refused_without_blocking)
 {
 	char warn[POLICY_ERR_LEN];
 
-	setup();
+	tree_setup("dg-trust");
 	if (mkfifo(at("fifo"), 0644))
 		UNIT_FAIL("mkfifo: %s", strerror(errno));
 	ASSERT_EQ(policy_load_draft(at("fifo"), &pol, warn, sizeof(warn), err, sizeof(err)),
@@ -443,7 +374,7 @@ TEST(draft_trusted_by_root_has_no_warning)
 {
 	char warn[POLICY_ERR_LEN] = "x";
 
-	setup();
+	tree_setup("dg-trust");
 	if (me != 0) {
 		printf("    skipped: the tree is root's only when run as root\n");
 		return;
