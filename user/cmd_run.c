@@ -117,9 +117,12 @@ static int enforce_and_stream(const struct run_opts *o, const struct policy *pol
 	struct pinned p;
 
 	code = loader_ensure(o->pin_dir, pol, &rep, err, sizeof(err));
+	if (rep.warning[0])
+		cli_err("warning: %s", rep.warning);
 	if (code) {
 		cli_err("%s", err);
-		return code;
+		/* -EPERM (no privilege) is 1: the kernel lacks nothing then */
+		return cli_exit_code(code);
 	}
 	if (pinned_open(&p, o->pin_dir, err, sizeof(err))) {
 		cli_err("%s", err);

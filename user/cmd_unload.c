@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* `dmaguard unload`: detach and unpin everything dmaguard pinned. */
+#include <errno.h>
 #include <stdio.h>
 #include "cli.h"
 #include "loader.h"
@@ -25,10 +26,18 @@ static int run_unload(int argc, char **argv)
 		return code;
 	if (cli_positional(argc, argv, 0, 0, ""))
 		return EXIT_USAGE;
-	if (pindir_unload(dir, err, sizeof(err))) {
+	code = pindir_unload(dir, err, sizeof(err));
+	/* idempotent, so that it can serve as a service manager's stop action */
+	if (code == -ENOENT) {
+		printf("dmaguard: %s\n", err);
+		return EXIT_OK;
+	}
+	if (code) {
 		cli_err("%s", err);
 		return EXIT_VIOLATIONS;
 	}
+	if (err[0])
+		cli_err("warning: %s", err);
 	printf("dmaguard: unloaded %s\n", dir);
 	return EXIT_OK;
 }
@@ -37,6 +46,6 @@ const struct command cmd_unload = {
 	"unload", "[--pin-dir DIR]",
 	"Detach and unpin everything dmaguard pinned: the kernel's normal behaviour is back",
 	"  --pin-dir DIR   the enforcement pinned under DIR (default " DG_DEFAULT_PIN_DIR ")\n"
-	"\nExit status: 0 unloaded; 1 a runtime failure.\n",
+	"\nExit status: 0 unloaded, or nothing was pinned; 1 a runtime failure.\n",
 	run_unload,
 };

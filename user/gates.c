@@ -136,25 +136,25 @@ static int attach_gate(const char *dir, const struct gate_def *g, char *err, siz
 		if (pindir_has(dir, "progs", g->progs[f]))
 			name = g->progs[f];
 	if (!name)
-		return errf(err, len, -1, "no program for the %s is pinned in %s/progs "
+		return errf(err, len, -ENOENT, "no program for the %s is pinned in %s/progs "
 			    "(an interrupted load?): run 'dmaguard unload' and start again",
 			    g->what, dir);
 	pathf(prog_path, sizeof(prog_path), "%s/progs/%s", dir, name);
 	pathf(link_path, sizeof(link_path), "%s/links/%s", dir, name);
 	prog_fd = bpf_obj_get(prog_path);
 	if (prog_fd < 0) {
-		r = errf(err, len, -1, "cannot open pinned program %s: %s", prog_path,
+		r = errf(err, len, -errno, "cannot open pinned program %s: %s", prog_path,
 			 strerror(errno));
 		goto out;
 	}
 	link_fd = attach_prog(prog_fd);
 	if (link_fd < 0) {
-		r = errf(err, len, -1, "cannot attach the %s (%s): %s", g->what, name,
+		r = errf(err, len, -errno, "cannot attach the %s (%s): %s", g->what, name,
 			 strerror(errno));
 		goto out;
 	}
 	if (bpf_obj_pin(link_fd, link_path))
-		r = errf(err, len, -1, "cannot pin link %s: %s", link_path, strerror(errno));
+		r = errf(err, len, -errno, "cannot pin link %s: %s", link_path, strerror(errno));
 out:
 	if (link_fd >= 0)
 		close(link_fd);	/* the pin holds the attachment */
@@ -193,15 +193,17 @@ int gates_attach(const char *dir, unsigned int wanted, char *err, size_t len)
 {
 	unsigned int before = gates_attached(dir);
 	size_t i;
+	int r;
 
 	for (i = 0; i < N_GATES; i++) {
 		const struct gate_def *g = &gate_defs[i];
 
 		if (!(wanted & g->gate) || (before & g->gate))
 			continue;
-		if (attach_gate(dir, g, err, len)) {
+		r = attach_gate(dir, g, err, len);
+		if (r) {
 			gates_detach(dir, before);
-			return -1;
+			return r;
 		}
 	}
 	return 0;

@@ -49,7 +49,7 @@ unsigned int gates_attached(const char *dir);
 
 /*
  * Attach the gates in `wanted` that are not attached, from the programs
- * pinned in DIR/progs, and pin their links. Returns 0, or -1 with err set
+ * pinned in DIR/progs, and pin their links. Returns 0, or -errno with err set
  * (what this call attached is detached again).
  */
 int gates_attach(const char *dir, unsigned int wanted, char *err, size_t len);

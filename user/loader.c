@@ -53,23 +53,34 @@ static int bpf_lsm_active(bool *active)
 	return 0;
 }
 
-static int check_kernel(const char *dir, struct load_report *rep, char *err, size_t len)
+/*
+ * DIR's parent must be on bpffs (checked by name, before anything is made
+ * there; pindir_open() then checks who may change it).
+ */
+static int check_bpffs(const char *dir, char *err, size_t len)
 {
 	char parent[PATH_MAX];
 	struct statfs sfs;
+
+	pindir_parent(dir, parent, sizeof(parent));
+	if (statfs(parent, &sfs) || sfs.f_type != BPF_FS_MAGIC)
+		return errf(err, len, -EOPNOTSUPP,
+			    "%s is not on a BPF filesystem (mount -t bpf -o mode=0700 bpf /sys/fs/bpf)",
+			    parent);
+	return 0;
+}
+
+static int check_kernel(struct load_report *rep, char *err, size_t len)
+{
 	bool lsm = false;
 	int r;
 
 	if (access("/sys/kernel/btf/vmlinux", R_OK))
-		return errf(err, len, EXIT_KERNEL,
+		return errf(err, len, -EOPNOTSUPP,
 			    "the kernel has no BTF (/sys/kernel/btf/vmlinux): it needs CONFIG_DEBUG_INFO_BTF=y");
-	pindir_parent(dir, parent, sizeof(parent));
-	if (statfs(parent, &sfs) || sfs.f_type != BPF_FS_MAGIC)
-		return errf(err, len, EXIT_KERNEL,
-			    "%s is not on a BPF filesystem (mount -t bpf bpf /sys/fs/bpf)", parent);
 	r = bpf_lsm_active(&lsm);
 	if (r)
-		return errf(err, len, EXIT_KERNEL,
+		return errf(err, len, -EOPNOTSUPP,
 			    "cannot read the active LSM list /sys/kernel/security/lsm: %s (mount -t securityfs securityfs /sys/kernel/security)",
 			    strerror(-r));
 	rep->hooks = lsm ? HOOK_LSM : HOOK_FMOD_RET;
@@ -119,7 +130,7 @@ static int select_programs(struct dmaguard_bpf *skel, struct load_report *rep,
 	int code = 0;
 
 	if (!vmlinux)
-		return errf(err, len, EXIT_KERNEL,
+		return errf(err, len, -EOPNOTSUPP,
 			    "cannot use the kernel's BTF (/sys/kernel/btf/vmlinux): %s; "
 			    "it needs CONFIG_DEBUG_INFO_BTF=y", strerror(errno));
 	rep->ownership_api = btf__find_by_name_kind(vmlinux, "iommu_device_use_default_domain",
@@ -141,7 +152,7 @@ static int select_programs(struct dmaguard_bpf *skel, struct load_report *rep,
 			wanted = !rep->ownership_api;
 		if (wanted && !present && (is_required(name) || !strncmp(sec, "lsm/", 4) ||
 					   !strncmp(sec, "fmod_ret/", 9))) {
-			code = errf(err, len, EXIT_KERNEL,
+			code = errf(err, len, -EOPNOTSUPP,
 				    "the kernel has no %s() in its BTF, which dmaguard attaches to",
 				    target);
 			break;
@@ -221,13 +232,6 @@ static int seed_nodes(struct dmaguard_bpf *skel)
 	return 0;
 }
 
-static int mkdir_p(const char *path)
-{
-	if (mkdir(path, 0700) && errno != EEXIST)
-		return -errno;
-	return 0;
-}
-
 /* Attach one program and pin its link under TMP/links. */
 static int attach_one(struct bpf_program *prog, const char *tmp, char *err, size_t len)
 {
@@ -238,7 +242,7 @@ static int attach_one(struct bpf_program *prog, const char *tmp, char *err, size
 
 	link = bpf_program__attach(prog);
 	if (!link)
-		return errf(err, len, errno == EPERM ? EXIT_KERNEL : EXIT_VIOLATIONS,
+		return errf(err, len, errno == EPERM ? -EOPNOTSUPP : -errno,
 			    "cannot attach %s (%s): %s", name,
 			    bpf_program__section_name(prog), strerror(errno));
 	pathf(path, sizeof(path), "%s/links/%s", tmp, name);
@@ -250,8 +254,7 @@ static int attach_one(struct bpf_program *prog, const char *tmp, char *err, size
 	 */
 	bpf_link__destroy(link);
 	if (r)
-		return errf(err, len, EXIT_VIOLATIONS, "cannot pin link %s: %s", path,
-			    strerror(-r));
+		return errf(err, len, r, "cannot pin link %s: %s", path, strerror(-r));
 	return 0;
 }
 
@@ -268,8 +271,8 @@ static int pin_gate_programs(struct dmaguard_bpf *skel, const char *tmp, char *e
 			continue;
 		pathf(path, sizeof(path), "%s/progs/%s", tmp, name);
 		if (bpf_program__pin(prog, path))
-			return errf(err, len, EXIT_VIOLATIONS, "cannot pin program %s: %s",
-				    path, strerror(errno));
+			return errf(err, len, -errno, "cannot pin program %s: %s", path,
+				    strerror(errno));
 	}
 	return 0;
 }
@@ -296,15 +299,10 @@ static int attach_pass(struct dmaguard_bpf *skel, const char *tmp, bool fentry_p
 static int attach_and_pin(struct dmaguard_bpf *skel, const char *tmp, unsigned int gates,
 			  char *err, size_t len)
 {
-	char path[PATH_MAX], progs[PATH_MAX];
+	char path[PATH_MAX];
 	struct bpf_map *map;
 	int code;
 
-	pathf(path, sizeof(path), "%s/links", tmp);
-	pathf(progs, sizeof(progs), "%s/progs", tmp);
-	if (mkdir_p(tmp) || mkdir_p(path) || mkdir_p(progs))
-		return errf(err, len, EXIT_VIOLATIONS, "cannot create %s: %s", path,
-			    strerror(errno));
 	bpf_object__for_each_map(map, skel->obj) {
 		size_t i;
 
@@ -313,35 +311,53 @@ static int attach_and_pin(struct dmaguard_bpf *skel, const char *tmp, unsigned i
 				continue;
 			pathf(path, sizeof(path), "%s/%s", tmp, pindir_maps[i]);
 			if (bpf_map__pin(map, path))
-				return errf(err, len, EXIT_VIOLATIONS, "cannot pin map %s: %s",
-					    path, strerror(errno));
+				return errf(err, len, -errno, "cannot pin map %s: %s", path,
+					    strerror(errno));
 		}
 	}
 	code = pin_gate_programs(skel, tmp, err, len);
 	/* fentry last: a probe that starts while attaching finds its fexit and gate */
 	if (!code)
 		code = attach_pass(skel, tmp, false, err, len);
-	if (!code && gates_attach(tmp, gates, err, len))
-		code = EXIT_VIOLATIONS;
+	if (!code)
+		code = gates_attach(tmp, gates, err, len);
 	if (!code)
 		code = attach_pass(skel, tmp, true, err, len);
 	return code;
 }
 
+/*
+ * The privilege was checked before (pindir_privileged): a refusal now is
+ * the kernel's (lockdown, a sysctl, no trampolines).
+ */
 static int load_error(int r, char *err, size_t len)
 {
 	if (r == -EPERM || r == -EACCES)
-		return errf(err, len, EXIT_KERNEL,
+		return errf(err, len, -EOPNOTSUPP,
 			    "the kernel refused to load dmaguard's fentry/LSM programs (%s): "
-			    "it needs root (CAP_BPF and CAP_PERFMON or CAP_SYS_ADMIN), BPF trampolines, "
-			    "and no lockdown or sysctl forbidding them",
+			    "it needs BPF trampolines, and no lockdown or sysctl forbidding them",
 			    strerror(-r));
-	return errf(err, len, EXIT_VIOLATIONS, "cannot load the BPF programs: %s (the verifier log is above)",
+	return errf(err, len, r, "cannot load the BPF programs: %s (the verifier log is above)",
 		    strerror(-r));
 }
 
-static int load_and_pin(const char *dir, const struct policy *pol, struct load_report *rep,
-			char *err, size_t len)
+/* Rename DIR-new to DIR: a DIR made meanwhile (by whom?) is not replaced unless empty. */
+static int rename_into_place(const struct pindir *pd, const char *tmp, char *err, size_t len)
+{
+	char new_name[NAME_MAX + 1];
+	int owner;
+
+	pathf(new_name, sizeof(new_name), "%s-new", pd->name);
+	if (!renameat(pd->parent_fd, new_name, pd->parent_fd, pd->name))
+		return 0;
+	owner = pindir_owner_of(pd, pd->name);
+	return errf(err, len, -errno, "cannot rename %s to %s: %s%s%d%s", tmp, pd->path,
+		    strerror(errno), owner >= 0 ? " (made meanwhile by uid " : "",
+		    owner >= 0 ? owner : 0, owner >= 0 ? ")" : "");
+}
+
+static int load_and_pin(const struct pindir *pd, const struct policy *pol,
+			struct load_report *rep, char *err, size_t len)
 {
 	struct dg_policy hdr = pol->hdr;
 	struct dmaguard_bpf *skel;
@@ -352,8 +368,7 @@ static int load_and_pin(const char *dir, const struct policy *pol, struct load_r
 	hdr.acts = gates_policy_acts(pol);
 	skel = dmaguard_bpf__open();
 	if (!skel)
-		return errf(err, len, EXIT_VIOLATIONS, "cannot open the BPF object: %s",
-			    strerror(errno));
+		return errf(err, len, -errno, "cannot open the BPF object: %s", strerror(errno));
 	code = select_programs(skel, rep, err, len);
 	if (!code && (r = mapsize_apply(skel->obj, "/sys")))
 		code = errf(err, len, EXIT_VIOLATIONS, "cannot size the BPF maps: %s", strerror(-r));
@@ -365,24 +380,23 @@ static int load_and_pin(const char *dir, const struct policy *pol, struct load_r
 		goto out;
 	}
 	if (write_initial_state(skel, pol, &hdr)) {
-		code = errf(err, len, EXIT_VIOLATIONS, "cannot fill the BPF maps: %s",
-			    strerror(errno));
+		code = errf(err, len, -errno, "cannot fill the BPF maps: %s", strerror(errno));
 		goto out;
 	}
 	/* bpffs refuses names with a dot */
-	pathf(tmp, sizeof(tmp), "%s-new", dir);
-	pindir_remove(tmp);	/* left over by a crash while loading */
+	code = pindir_make_new(pd, tmp, sizeof(tmp), err, len);
+	if (code)
+		goto out;
 	code = attach_and_pin(skel, tmp, gates_wanted(&hdr, false, rep->ownership_api), err, len);
 	/*
 	 * Seed what sysfs shows only now that the hooks run: an entry they made
 	 * meanwhile is newer than the scan and is kept (BPF_NOEXIST).
 	 */
 	if (!code && (seed_groups(skel) || seed_nodes(skel)))
-		code = errf(err, len, EXIT_VIOLATIONS, "cannot seed the BPF maps from sysfs: %s",
+		code = errf(err, len, -errno, "cannot seed the BPF maps from sysfs: %s",
 			    strerror(errno));
-	if (!code && rename(tmp, dir))
-		code = errf(err, len, EXIT_VIOLATIONS, "cannot rename %s to %s: %s", tmp, dir,
-			    strerror(errno));
+	if (!code)
+		code = rename_into_place(pd, tmp, err, len);
 	if (code)
 		pindir_remove(tmp);
 out:
@@ -390,29 +404,50 @@ out:
 	return code;
 }
 
+/* With the lock held: reuse DIR when it is ours and complete, else load. */
+static int ensure_locked(const struct pindir *pd, const struct policy *pol,
+			 struct load_report *rep, char *err, size_t len)
+{
+	bool has_links;
+	int r;
+
+	/* a DIR someone else made is refused: its pins could be unpinned by them */
+	r = pindir_check_tree(pd, pd->name, &has_links, err, len);
+	if (r && r != -ENOENT)
+		return r;
+	if (!r && has_links) {
+		rep->reused = true;
+		return pindir_check_links(pd->path, err, len);
+	}
+	r = check_kernel(rep, err, len);
+	if (!r)
+		r = load_and_pin(pd, pol, rep, err, len);
+	return r;
+}
+
 int loader_ensure(const char *dir, const struct policy *pol, struct load_report *rep,
 		  char *err, size_t len)
 {
-	char links[PATH_MAX];
-	int code, lock;
+	struct pindir pd;
+	int r;
 
 	memset(rep, 0, sizeof(*rep));
 	/* every path below is DIR or DIR-new plus a short name */
 	if (strlen(dir) > PATH_MAX - 128)
-		return errf(err, len, EXIT_USAGE, "pin directory name too long: %s", dir);
-	pathf(links, sizeof(links), "%s/links", dir);
-	lock = pindir_lock(dir);
-	if (!access(links, F_OK)) {
-		rep->reused = true;
-		code = pindir_check_links(dir, err, len);
-	} else {
-		code = check_kernel(dir, rep, err, len);
-		if (!code)
-			code = load_and_pin(dir, pol, rep, err, len);
-	}
-	if (!code)
-		pindir_list_links(dir, rep);
-	pindir_unlock(lock);
-	return code;
+		return errf(err, len, -ENAMETOOLONG, "pin directory name too long: %s", dir);
+	r = pindir_privileged(err, len);
+	if (!r)
+		r = check_bpffs(dir, err, len);
+	if (!r)
+		r = pindir_open(&pd, dir, err, len);
+	if (r)
+		return r;
+	pindir_shared_warning(&pd, rep->warning, sizeof(rep->warning));
+	r = pindir_lock(&pd, PINDIR_LOCK_WAIT_MS, err, len);
+	if (!r)
+		r = ensure_locked(&pd, pol, rep, err, len);
+	if (!r)
+		pindir_list_links(pd.path, rep);
+	pindir_close(&pd);
+	return r;
 }
-

@@ -39,13 +39,16 @@ struct load_report {
 	bool ownership_api;	/* the kernel tracks DMA ownership (5.19+) */
 	bool device_claims;	/* iommu_device_claim_dma_owner (6.2+) */
 	char programs[1024];	/* names of the attached programs */
+	char warning[512];	/* for the administrator, even when loading failed, or "" */
 };
 
 /*
  * Make sure enforcement is pinned in dir: reuse what is pinned, or load,
  * attach and pin everything with pol in force from the first moment. Either
- * all of it is pinned or nothing is. Returns 0, or an exit code (EXIT_KERNEL
- * when the kernel lacks something, else EXIT_VIOLATIONS) with err set.
+ * all of it is pinned or nothing is. Pins go only where nobody but root can
+ * take them away (pindir_guard.c). Returns 0, or -errno with err set:
+ * -EOPNOTSUPP when the kernel lacks something, -EPERM without privilege,
+ * -ENAMETOOLONG for a pin directory name too long.
  */
 int loader_ensure(const char *dir, const struct policy *pol, struct load_report *rep,
 		  char *err, size_t errlen);

@@ -11,12 +11,20 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/syscall.h>
 #include <unistd.h>
+#include <linux/capability.h>
 #include <bpf/bpf.h>
-#include "cli.h"
 #include "gates.h"
 #include "pindir.h"
 #include "util.h"
+
+#ifndef CAP_PERFMON
+#define CAP_PERFMON 38
+#endif
+#ifndef CAP_BPF
+#define CAP_BPF 39
+#endif
 
 /* Maps userspace uses; the rest is private to the programs. */
 const char *const pindir_maps[PINDIR_N_MAPS] = {
@@ -129,32 +137,6 @@ int pindir_parent(const char *dir, char *buf, size_t len)
 }
 
 /*
- * Loads and unloads of a pin directory are serialised by a lock on its
- * parent (two `run`s starting together would share DIR-new). Best effort:
- * without the parent, the kernel checks report what is missing.
- */
-int pindir_lock(const char *dir)
-{
-	char parent[PATH_MAX];
-	int fd;
-
-	if (pindir_parent(dir, parent, sizeof(parent)))
-		return -1;
-	fd = open(parent, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd >= 0 && flock(fd, LOCK_EX)) {
-		close(fd);
-		fd = -1;
-	}
-	return fd;
-}
-
-void pindir_unlock(int fd)
-{
-	if (fd >= 0)
-		close(fd);
-}
-
-/*
  * One streaming daemon per pin directory: it holds a lock on DIR/links for
  * as long as it runs (and the kernel drops it when the daemon dies).
  */
@@ -209,7 +191,7 @@ int pindir_check_links(const char *dir, char *err, size_t len)
 		kind = "program";
 	if (!missing)
 		return 0;
-	return errf(err, len, EXIT_VIOLATIONS,
+	return errf(err, len, -EUCLEAN,
 		    "the enforcement pinned in %s is incomplete (no %s %s; an interrupted "
 		    "unload, or an older dmaguard?): remove it with 'dmaguard unload' and start again",
 		    dir, kind, missing);
@@ -297,49 +279,156 @@ int pindir_wait_gone(int (*fd_by_id)(__u32 id), const __u32 *ids, size_t n, int 
 	return left;
 }
 
+/* Capabilities in the effective set (two 32-bit words). */
+static int effective_caps(__u64 *caps)
+{
+	struct __user_cap_header_struct hdr = { .version = _LINUX_CAPABILITY_VERSION_3 };
+	struct __user_cap_data_struct data[2] = { { 0 } };
+
+	if (syscall(SYS_capget, &hdr, data))
+		return -errno;
+	*caps = data[0].effective | (__u64)data[1].effective << 32;
+	return 0;
+}
+
+/* The highest capability the kernel knows (CAP_BPF and CAP_PERFMON came in 5.8). */
+static int last_cap(void)
+{
+	FILE *f = fopen("/proc/sys/kernel/cap_last_cap", "re");
+	int last = CAP_SYS_ADMIN;
+
+	if (f) {
+		if (fscanf(f, "%d", &last) != 1)
+			last = CAP_SYS_ADMIN;
+		fclose(f);
+	}
+	return last;
+}
+
+int pindir_privileged(char *err, size_t len)
+{
+	static const struct { int cap; const char *name; } needed[] = {
+		{ CAP_SYS_ADMIN, "CAP_SYS_ADMIN" },	/* program ids, to see them go */
+		{ CAP_PERFMON, "CAP_PERFMON" },		/* fentry/fexit and LSM programs */
+		{ CAP_BPF, "CAP_BPF" },
+	};
+	char missing[64] = "";
+	int last = last_cap();
+	__u64 caps = 0;
+	size_t i;
+
+	if (effective_caps(&caps))
+		return 0;	/* the kernel will say */
+	for (i = 0; i < sizeof(needed) / sizeof(needed[0]); i++)
+		if (needed[i].cap <= last && !(caps & (1ull << needed[i].cap)))
+			snprintf(missing + strlen(missing), sizeof(missing) - strlen(missing),
+				 "%s%s", missing[0] ? ", " : "", needed[i].name);
+	if (!missing[0])
+		return 0;
+	return errf(err, len, -EPERM, "needs root (CAP_BPF, CAP_PERFMON and CAP_SYS_ADMIN); "
+		    "this process lacks %s", missing);
+}
+
+/* Append "; " + message to a warning. */
+static void add_warning(char *buf, size_t len, const char *msg)
+{
+	size_t used = strlen(buf);
+
+	if (used < len)
+		snprintf(buf + used, len - used, "%s%s", used ? "; " : "", msg);
+}
+
 /*
- * Detach and unpin. DIR is first renamed to DIR-old, so an unload that is
- * killed half-way leaves no half-pinned DIR for `run` to reuse; the next
- * unload finishes DIR-old.
+ * Unpin target (DIR, DIR-old), collecting its programs' ids first to see
+ * them go.
  */
+static int remove_collecting(const char *target, __u32 *ids, size_t *n)
+{
+	*n = pinned_prog_ids(target, "links", ids, *n, MAX_LINKS);
+	*n = pinned_prog_ids(target, "progs", ids, *n, MAX_LINKS);
+	return pindir_remove(target);
+}
+
+/*
+ * With the lock held. DIR is first renamed to DIR-old, so an unload that is
+ * killed half-way leaves no half-pinned DIR for `run` to reuse; the next
+ * unload finishes a DIR-old of ours. A DIR-old someone else made is left
+ * alone: DIR is then unpinned where it is (links first; `run` refuses an
+ * incomplete DIR), with a warning naming the owner.
+ */
+static int unload_locked(struct pindir *pd, __u32 *ids, size_t *n, char *warn, size_t wlen,
+			 char *err, size_t len)
+{
+	char old_name[NAME_MAX + 1], old[PATH_MAX], msg[LOADER_ERR_LEN / 2];
+	const char *target = pd->path;
+	bool finished_old = false;
+	int r, old_state, dir_fd;
+
+	if (pathf(old_name, sizeof(old_name), "%s-old", pd->name) ||
+	    pathf(old, sizeof(old), "%s-old", pd->path))
+		return errf(err, len, -ENAMETOOLONG, "pin directory name too long: %s", pd->path);
+	r = pindir_check_tree(pd, pd->name, NULL, err, len);
+	if (r && r != -ENOENT)
+		return r;	/* not ours: neither unpinned nor removed */
+	old_state = pindir_check_tree(pd, old_name, NULL, msg, sizeof(msg));
+	if (old_state && old_state != -ENOENT)
+		add_warning(warn, wlen, msg);
+	if (!old_state) {
+		old_state = remove_collecting(old, ids, n);
+		if (old_state)
+			return errf(err, len, old_state, "cannot remove %s: %s", old,
+				    strerror(-old_state));
+		old_state = -ENOENT;
+		finished_old = true;
+	}
+	if (r == -ENOENT)
+		return finished_old ? 0 : errf(err, len, -ENOENT, "nothing is pinned at %s", pd->path);
+	/* wait for a reload in progress: it holds DIR's own lock (DIR is ours, 0700) */
+	dir_fd = openat(pd->parent_fd, pd->name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (dir_fd >= 0)
+		flock(dir_fd, LOCK_EX);
+	if (old_state == -ENOENT &&
+	    !renameat2(pd->parent_fd, pd->name, pd->parent_fd, old_name, RENAME_NOREPLACE))
+		target = old;
+	else if (old_state == -ENOENT)
+		add_warning(warn, wlen, "could not rename it aside; unpinned it in place");
+	if (dir_fd >= 0)
+		close(dir_fd);
+	r = remove_collecting(target, ids, n);
+	if (r)
+		return errf(err, len, r, "cannot remove %s: %s", target, strerror(-r));
+	return 0;
+}
+
 int pindir_unload(const char *dir, char *err, size_t len)
 {
-	char old[PATH_MAX];
+	char warn[LOADER_ERR_LEN] = "";
 	__u32 ids[MAX_LINKS];
-	int r = 0, lock, dir_fd;
+	struct pindir pd;
 	size_t n = 0;
+	int r;
 
-	if (pathf(old, sizeof(old), "%s-old", dir))
-		return errf(err, len, -1, "pin directory name too long: %s", dir);
-	lock = pindir_lock(dir);
-	if (!access(dir, F_OK)) {
-		/* wait for a reload in progress: it holds DIR's own lock */
-		dir_fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-		if (dir_fd >= 0)
-			flock(dir_fd, LOCK_EX);
-		pindir_remove(old);
-		if (rename(dir, old))
-			r = -errno;
-		if (dir_fd >= 0)
-			close(dir_fd);
-	} else if (access(old, F_OK)) {
-		pindir_unlock(lock);
-		return errf(err, len, -1, "nothing is pinned at %s", dir);
-	}
-	if (!r) {
-		n = pinned_prog_ids(old, "links", ids, 0, MAX_LINKS);
-		n = pinned_prog_ids(old, "progs", ids, n, MAX_LINKS);
-		r = pindir_remove(old);
-	}
-	pindir_unlock(lock);
+	r = pindir_privileged(err, len);
 	if (r)
-		return errf(err, len, -1, "cannot remove %s: %s", dir, strerror(-r));
+		return r;
+	r = pindir_open(&pd, dir, err, len);
+	if (r == -ENOENT)
+		return errf(err, len, -ENOENT, "nothing is pinned at %s", dir);
+	if (r)
+		return r;
+	r = pindir_lock(&pd, PINDIR_LOCK_WAIT_MS, err, len);
+	if (!r)
+		r = unload_locked(&pd, ids, &n, warn, sizeof(warn), err, len);
+	pindir_close(&pd);
+	if (r)
+		return r;
 	/* detaching completes after the last reference goes, which the kernel
 	 * may defer past our unlink */
 	r = pindir_wait_gone(bpf_prog_get_fd_by_id, ids, n, 5000);
 	if (r)
-		return errf(err, len, -1,
+		return errf(err, len, -EBUSY,
 			    "unpinned %s, but %d of dmaguard's programs are still loaded after 5 s "
 			    "(another process holds them)", dir, r);
+	snprintf(err, len, "%s", warn);
 	return 0;
 }

@@ -4,6 +4,7 @@
 #define DMAGUARD_PINDIR_H
 
 #include <stdbool.h>
+#include <limits.h>
 #include <stddef.h>
 #include <linux/bpf.h>
 #include "loader.h"
@@ -22,15 +23,66 @@ extern const char *const pindir_required[PINDIR_N_REQUIRED];
 /* Remove DIR's pins (links/ and the maps) and DIR itself; 0 or -errno. */
 int pindir_remove(const char *dir);
 
-/* The directory DIR lives in (where bpffs must be, and the lock is taken). */
+/* The directory DIR lives in (where bpffs must be). */
 int pindir_parent(const char *dir, char *buf, size_t len);
 
 /*
- * Serialise loads and unloads of DIR by a lock on its parent; returns the
- * lock's descriptor, or -1 (best effort) for pindir_unlock().
+ * A pin directory's surroundings, checked (pindir_guard.c): DIR's parent,
+ * every directory above it owned by root and changeable by nobody else (a
+ * sticky one aside), held open as parent_fd.
  */
-int pindir_lock(const char *dir);
-void pindir_unlock(int fd);
+struct pindir {
+	char parent[PATH_MAX];	/* DIR's parent, symlinks resolved */
+	char path[PATH_MAX];	/* parent/name: DIR as every step names it */
+	const char *name;	/* DIR's last component, in path */
+	int parent_fd;		/* O_PATH */
+	int lock_fd;		/* DIR-lock, flock()ed (pindir_lock), or -1 */
+	bool shared_parent;	/* the parent is writable by others (sticky) */
+};
+
+/* How long a load or unload waits for another one to finish, in ms. */
+#define PINDIR_LOCK_WAIT_MS 60000
+
+/* Resolve and check DIR's parent. 0, or -errno with err set. */
+int pindir_open(struct pindir *pd, const char *dir, char *err, size_t len);
+
+/*
+ * Serialise loads and unloads: flock() DIR-lock, a 0700 directory of ours
+ * that nobody else can open. Waits up to timeout_ms, then -EBUSY naming the
+ * holder. 0, or -errno with err set.
+ */
+int pindir_lock(struct pindir *pd, int timeout_ms, char *err, size_t len);
+
+/* Unlock (removing DIR-lock when nothing is pinned) and close. */
+void pindir_close(struct pindir *pd);
+
+/* A warning for the administrator when others can write to the parent, or "". */
+void pindir_shared_warning(const struct pindir *pd, char *buf, size_t len);
+
+/*
+ * Whether NAME in the parent (DIR, DIR-new, DIR-old), its links/ and progs/
+ * are ours and writable by nobody else: 0 (*has_links: links/ exists),
+ * -ENOENT when NAME does not exist, else -errno with err naming the owner
+ * or the mode.
+ */
+int pindir_check_tree(const struct pindir *pd, const char *name, bool *has_links, char *err,
+		      size_t len);
+
+/*
+ * Make DIR-new with links/ and progs/, 0700, exclusively; a stale DIR-new of
+ * ours is removed first, anyone else's refused. Its path goes to tmp.
+ */
+int pindir_make_new(const struct pindir *pd, char *tmp, size_t tmplen, char *err, size_t len);
+
+/* The uid owning NAME in the parent, or -1 when it does not exist. */
+int pindir_owner_of(const struct pindir *pd, const char *name);
+
+/*
+ * Whether this process may load or unload (CAP_BPF, CAP_PERFMON and
+ * CAP_SYS_ADMIN, as far as the kernel knows them): 0, or -EPERM with err
+ * saying root is needed.
+ */
+int pindir_privileged(char *err, size_t len);
 
 /*
  * Take the lock of the one daemon streaming from the pin directory open as
@@ -58,13 +110,16 @@ bool pindir_ownership_api(const char *dir);
 /* Whether DIR/SUB/NAME is pinned (SUB: "links" or "progs"). */
 bool pindir_has(const char *dir, const char *sub, const char *name);
 
-/* Pinned enforcement is reused only whole: 0, or an exit code with err set. */
+/* Pinned enforcement is reused only whole: 0, or -EUCLEAN with err set. */
 int pindir_check_links(const char *dir, char *err, size_t len);
 
 /* What a reused pin directory has in force, from its link names. */
 void pindir_list_links(const char *dir, struct load_report *rep);
 
-/* Detach and unpin everything under DIR. Returns 0, or -1 with err set. */
+/*
+ * Detach and unpin everything under DIR. Returns 0 (err then holds a
+ * warning, or ""), -ENOENT when nothing is pinned, or -errno with err set.
+ */
 int pindir_unload(const char *dir, char *err, size_t len);
 
 #endif

@@ -67,6 +67,31 @@ static int check_layouts(struct pinned *p, char *err, size_t len)
 			    err, len);
 }
 
+/*
+ * Only a pin directory of ours is used (pindir_guard.c): in one made by
+ * another user, the maps could be anyone's, and its pins theirs to remove.
+ */
+static int check_owner(struct pinned *p, char *err, size_t len)
+{
+	struct stat st;
+
+	if (fstat(p->lock_fd, &st)) {
+		snprintf(err, len, "cannot inspect %s: %s", p->dir, strerror(errno));
+		return -1;
+	}
+	if (st.st_uid != 0 && st.st_uid != geteuid()) {
+		snprintf(err, len, "%s belongs to uid %u, not to root: it is not dmaguard's "
+			 "(remove it, and find out who made it)", p->dir, (unsigned int)st.st_uid);
+		return -1;
+	}
+	if (st.st_mode & (S_IWGRP | S_IWOTH)) {
+		snprintf(err, len, "%s is writable by others (mode %04o): it is not dmaguard's",
+			 p->dir, (unsigned int)(st.st_mode & 07777));
+		return -1;
+	}
+	return 0;
+}
+
 int pinned_open(struct pinned *p, const char *dir, char *err, size_t len)
 {
 	memset(p, 0, sizeof(*p));
@@ -80,6 +105,8 @@ int pinned_open(struct pinned *p, const char *dir, char *err, size_t len)
 			 errno == ENOENT ? " (is dmaguard loaded? see 'dmaguard run')" : "");
 		goto fail;
 	}
+	if (check_owner(p, err, len))
+		goto fail;
 	if (open_map(dir, "policy", &p->policy_fd, err, len) ||
 	    open_map(dir, "rules", &p->rules_fd, err, len) ||
 	    open_map(dir, "config", &p->config_fd, err, len) ||

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The loader on this host's own kernel: where a piece enforcement needs is
- * missing, loader_ensure() must answer EXIT_KERNEL with a message naming it,
+ * missing, loader_ensure() must answer -EOPNOTSUPP with a message naming it,
  * and leave nothing pinned. The build machines' kernel refuses fentry and
  * LSM programs, so a full load attempt there is such a case too; on a kernel
  * that accepts them the load test unloads again and says so.
@@ -35,8 +35,8 @@ TEST(no_bpffs_is_a_missing_kernel_piece)
 	char *dir = tmpdir();
 
 	snprintf(pin, sizeof(pin), "%s/dmaguard", dir);
-	ASSERT_EQ(loader_ensure(pin, &pol, &rep, err, sizeof(err)), EXIT_KERNEL);
-	ASSERT_CONTAINS(err, "is not on a BPF filesystem (mount -t bpf bpf /sys/fs/bpf)");
+	ASSERT_EQ(loader_ensure(pin, &pol, &rep, err, sizeof(err)), -EOPNOTSUPP);
+	ASSERT_CONTAINS(err, "is not on a BPF filesystem (mount -t bpf -o mode=0700 bpf /sys/fs/bpf)");
 	ASSERT_EQ(access(pin, F_OK), -1);
 	rmdir(dir);
 }
@@ -49,7 +49,7 @@ TEST(pin_dir_name_too_long_is_a_usage_error)
 
 	memset(pin, 'a', sizeof(pin) - 1);
 	pin[0] = '/';
-	ASSERT_EQ(loader_ensure(pin, &pol, &rep, err, sizeof(err)), EXIT_USAGE);
+	ASSERT_EQ(loader_ensure(pin, &pol, &rep, err, sizeof(err)), -ENAMETOOLONG);
 	ASSERT_CONTAINS(err, "pin directory name too long");
 }
 
@@ -67,17 +67,19 @@ TEST(refused_programs_leave_nothing_pinned)
 	}
 	snprintf(pin, sizeof(pin), "%s/dmaguard", dir);
 	code = loader_ensure(pin, &pol, &rep, err, sizeof(err));
-	if (code == EXIT_OK) {
+	if (code == 0) {
 		printf("    this kernel accepts dmaguard's programs: nothing refused to test\n");
 		ASSERT_EQ(pindir_unload(pin, err, sizeof(err)), 0);
 	} else {
 		printf("    %s\n", err);
-		ASSERT_EQ(code, EXIT_KERNEL);
+		ASSERT_EQ(code, -EOPNOTSUPP);
 		ASSERT_TRUE(strstr(err, "refused") || strstr(err, "BTF") ||
 			    strstr(err, "LSM list"));
 	}
 	ASSERT_EQ(access(pin, F_OK), -1);
 	snprintf(pin, sizeof(pin), "%s/dmaguard-new", dir);
+	ASSERT_EQ(access(pin, F_OK), -1);
+	snprintf(pin, sizeof(pin), "%s/dmaguard-lock", dir);
 	ASSERT_EQ(access(pin, F_OK), -1);
 	umount(dir);
 	rmdir(dir);

@@ -13,11 +13,12 @@ run_expect_3() {
 	expect_out "$1" cat /tmp/out
 	expect_fail test -e /sys/fs/bpf/dmaguard
 	expect_fail test -e /sys/fs/bpf/dmaguard-new
+	expect_fail test -e /sys/fs/bpf/dmaguard-lock
 }
 
 expect_ok umount /sys/fs/bpf
-run_expect_3 '*/sys/fs/bpf is not on a BPF filesystem (mount -t bpf bpf /sys/fs/bpf)*'
-expect_ok mount -t bpf bpf /sys/fs/bpf
+run_expect_3 '*/sys/fs/bpf is not on a BPF filesystem (mount -t bpf -o mode=0700 bpf /sys/fs/bpf)*'
+expect_ok mount -t bpf -o mode=0700 bpf /sys/fs/bpf
 
 expect_ok umount /sys/kernel/security
 run_expect_3 '*cannot read the active LSM list /sys/kernel/security/lsm*mount -t securityfs*'
