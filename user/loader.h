@@ -53,6 +53,26 @@ struct load_report {
 int loader_ensure(const char *dir, const struct policy *pol, struct load_report *rep,
 		  char *err, size_t errlen);
 
+/*
+ * The steps of a load, for a takeover (upgrade.c): check the kernel, open
+ * the BPF object with the programs this kernel takes and sized maps; load
+ * it; attach it and pin everything under dir (gates: gates.h); seed the
+ * VFIO nodes and majors from sysfs. Each returns 0 or -errno with err set.
+ */
+struct dmaguard_bpf;
+int loader_open_programs(struct dmaguard_bpf **skel, struct load_report *rep, char *err,
+			 size_t errlen);
+int loader_load(struct dmaguard_bpf *skel, char *err, size_t errlen);
+int loader_attach_and_pin(struct dmaguard_bpf *skel, const char *dir, unsigned int gates,
+			  char *err, size_t errlen);
+int loader_seed_nodes(struct dmaguard_bpf *skel);
+
+/*
+ * Wait for an RCU grace period: every BPF program running now has
+ * returned. 0 or -errno.
+ */
+int pinned_grace_period(void);
+
 /* Open the pinned maps. Returns 0, or -1 with err set. */
 int pinned_open(struct pinned *p, const char *dir, char *err, size_t errlen);
 void pinned_close(struct pinned *p);

@@ -15,6 +15,7 @@
 #include "gates.h"
 #include "loader.h"
 #include "pindir.h"
+#include "upgrade.h"
 
 static int open_map(const char *dir, const char *name, int *fd, char *err, size_t len)
 {
@@ -92,6 +93,18 @@ static int check_owner(struct pinned *p, char *err, size_t len)
 	return 0;
 }
 
+/* Pins of another format are refused before anything is read from them. */
+static int check_format(const char *dir, char *err, size_t len)
+{
+	int r = upgrade_check(dir, err, len);
+
+	if (r == 1)
+		snprintf(err, len, "the enforcement pinned in %s is of an older format than this "
+			 "dmaguard's (%u): 'dmaguard run' of this dmaguard takes it over in place",
+			 dir, DG_FORMAT);
+	return r;
+}
+
 int pinned_open(struct pinned *p, const char *dir, char *err, size_t len)
 {
 	memset(p, 0, sizeof(*p));
@@ -105,7 +118,7 @@ int pinned_open(struct pinned *p, const char *dir, char *err, size_t len)
 			 errno == ENOENT ? " (is dmaguard loaded? see 'dmaguard run')" : "");
 		goto fail;
 	}
-	if (check_owner(p, err, len))
+	if (check_owner(p, err, len) || check_format(dir, err, len))
 		goto fail;
 	if (open_map(dir, "policy", &p->policy_fd, err, len) ||
 	    open_map(dir, "rules", &p->rules_fd, err, len) ||
@@ -184,7 +197,7 @@ static int set_config(struct pinned *p, const struct dg_config *cfg)
  * program before an update of a map-in-map returns (maybe_wait_bpf_programs).
  * Programs that read the old policy slot have then finished.
  */
-static int wait_for_bpf_programs(void)
+int pinned_grace_period(void)
 {
 	int inner, outer, r = 0;
 	__u32 zero = 0;
@@ -267,7 +280,7 @@ int pinned_set_policy(struct pinned *p, const struct policy *pol, char *err, siz
 	 * the old policy needed go after it; one that stays costs time, not
 	 * correctness.
 	 */
-	wait_for_bpf_programs();
+	pinned_grace_period();
 	gates_detach(p->dir, gates);
 out:
 	flock(p->lock_fd, LOCK_UN);
