@@ -30,11 +30,16 @@ enum call_role {
 
 /*
  * A token older than this is a leftover of an earlier call with the same
- * key (single-shot hooks leave theirs to the LRU): the two sets' programs of
- * one call run microseconds apart. Taking over a stale token can only make
- * a duplicate report, never a missing one.
+ * key, not the other half of this one: the two sets' programs of one call
+ * run one after the other in one trampoline, microseconds apart on real
+ * hardware, but a vCPU of an emulated machine may stand still for
+ * milliseconds between them (1 ms made the VM tests report a probe twice).
+ * Taking over a stale token can only make a duplicate report, never a
+ * missing one; leftovers are rare anyway: the second set of a call removes
+ * the token it finds, a probe's owner removes its own at fexit, and the
+ * takeover switches tokens off one grace period after only one set judges.
  */
-#define CALL_TOKEN_STALE_NS 1000000ull
+#define CALL_TOKEN_STALE_NS 1000000000ull
 
 static __always_inline int call_token_take(__u32 kind, __u64 object)
 {
@@ -53,6 +58,8 @@ static __always_inline int call_token_take(__u32 kind, __u64 object)
 		bpf_map_update_elem(&call_token, &key, &me, BPF_ANY);
 		return CALL_OWN_TOKEN;
 	}
+	/* the other set ran first in this call and owns it; no one runs after us */
+	bpf_map_delete_elem(&call_token, &key);
 	return CALL_SILENT;
 }
 

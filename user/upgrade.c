@@ -397,6 +397,28 @@ out:
 	return r;
 }
 
+/* No call needs a token any more: only one set judges. */
+static int end_tokens(struct takeover *t)
+{
+	struct dg_call_key key;
+	char path[PATH_MAX];
+	int fd, r;
+
+	t->f.tokens = 0;
+	r = put_format(t);
+	if (r)
+		return r;
+	pathf(path, sizeof(path), "%s/call_token", t->pd->path);
+	fd = bpf_obj_get(path);
+	if (fd < 0)
+		return -errno;
+	while (!bpf_map_get_next_key(fd, NULL, &key))
+		if (bpf_map_delete_elem(fd, &key))
+			break;
+	close(fd);
+	return 0;
+}
+
 /* The gate, one bit per write: {old} -> {old,new} -> {new}. */
 static int flip(struct takeover *t)
 {
@@ -413,7 +435,9 @@ static int flip(struct takeover *t)
 		return r;
 	t->f.enforce = new_bit;
 	t->f.generation++;
-	return set_phase(t, DG_PH_FLIPPED);
+	r = set_phase(t, DG_PH_FLIPPED);
+	/* one set judges: a token could only silence it now */
+	return r ? r : end_tokens(t);
 }
 
 /* Wait until a set's per-call state (probe frames) is gone: none of its calls is in flight. */
@@ -473,28 +497,6 @@ static int release(const char *dir, char *err, size_t len)
 	if (pindir_wait_gone(bpf_prog_get_fd_by_id, ids, n, 5000))
 		return errf(err, len, -EBUSY, "unpinned %s, but some of its programs are still "
 			    "loaded after 5 s (another process holds them)", dir);
-	return 0;
-}
-
-/* No call needs a token any more: only one set judges. */
-static int end_tokens(struct takeover *t)
-{
-	struct dg_call_key key;
-	char path[PATH_MAX];
-	int fd, r;
-
-	t->f.tokens = 0;
-	r = put_format(t);
-	if (r)
-		return r;
-	pathf(path, sizeof(path), "%s/call_token", t->pd->path);
-	fd = bpf_obj_get(path);
-	if (fd < 0)
-		return -errno;
-	while (!bpf_map_get_next_key(fd, NULL, &key))
-		if (bpf_map_delete_elem(fd, &key))
-			break;
-	close(fd);
 	return 0;
 }
 
