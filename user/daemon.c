@@ -222,16 +222,18 @@ int daemon_stream(struct pinned *p, const struct run_opts *o, FILE *out)
 		 * load it again behind the administrator's back.
 		 */
 		if (!pinned_is_current(p)) {
-			cli_err("the enforcement in %s was unloaded; stopping", o->pin_dir);
+			cli_err("the enforcement in %s was %s; stopping", o->pin_dir,
+				pinned_gone_how(p));
 			break;
 		}
 	}
 	ring_buffer__consume(rb);
 	sync_lost(&st);
 	ring_buffer__free(rb);
-	cli_err("stopped: %llu events, %llu lost; %s", (unsigned long long)s->events,
+	cli_err("stopped: %llu events, %llu lost; %s%s", (unsigned long long)s->events,
 		(unsigned long long)(s->lost + st.unwritten),
-		pinned_is_current(p) ? "enforcement stays pinned" : "enforcement was unloaded");
+		pinned_is_current(p) ? "enforcement stays pinned" : "enforcement was ",
+		pinned_is_current(p) ? "" : pinned_gone_how(p));
 	return code;
 }
 

@@ -81,6 +81,12 @@ void pinned_close(struct pinned *p);
 bool pinned_is_current(struct pinned *p);
 
 /*
+ * Once p->dir is no longer current: "taken over by a newer dmaguard" when
+ * the set now in p->dir shares p's counters (upgrade.c), else "unloaded".
+ */
+const char *pinned_gone_how(struct pinned *p);
+
+/*
  * Replace the policy in force atomically: the rules go to the inactive slot,
  * then one write switches slots, then an RCU grace period passes so no
  * program still reads the old slot when the next reload rewrites it.

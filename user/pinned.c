@@ -153,6 +153,29 @@ void pinned_close(struct pinned *p)
 	}
 }
 
+static __u32 map_id(int fd)
+{
+	struct bpf_map_info info = { 0 };
+	__u32 info_len = sizeof(info);
+
+	return bpf_obj_get_info_by_fd(fd, &info, &info_len) ? 0 : info.id;
+}
+
+const char *pinned_gone_how(struct pinned *p)
+{
+	char path[4200];
+	__u32 now = 0;
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/stats", p->dir);
+	fd = bpf_obj_get(path);
+	if (fd >= 0) {
+		now = map_id(fd);
+		close(fd);
+	}
+	return now && now == map_id(p->stats_fd) ? "taken over by a newer dmaguard" : "unloaded";
+}
+
 bool pinned_is_current(struct pinned *p)
 {
 	struct stat held, now;
