@@ -29,6 +29,7 @@ struct pinned {
 	int stats_fd;
 	int groups_fd;
 	int events_fd;
+	int format_fd;		/* dg_format: the gate, the takeover, the stream cursor */
 	int lock_fd;		/* the pin directory, flock()ed while changing the policy */
 };
 
@@ -81,10 +82,22 @@ void pinned_close(struct pinned *p);
 bool pinned_is_current(struct pinned *p);
 
 /*
- * Once p->dir is no longer current: "taken over by a newer dmaguard" when
- * the set now in p->dir shares p's counters (upgrade.c), else "unloaded".
+ * Once p->dir is no longer current: whether a newer dmaguard took it over
+ * (the set now in p->dir shares p's counters, upgrade.c), and that said
+ * for messages ("taken over by a newer dmaguard", else "unloaded").
  */
+bool pinned_taken_over(struct pinned *p);
 const char *pinned_gone_how(struct pinned *p);
+
+/*
+ * The event-stream cursor (dg_format.stream_next_seq): a daemon whose
+ * enforcement was taken over leaves the seq it expected next, once the
+ * takeover has finished (it waits for the directory's lock); its successor,
+ * which starts streaming only after it, takes it (and clears it) so that
+ * events lost in between are reported as a gap. 0: none. 0 or -errno.
+ */
+int pinned_leave_cursor(struct pinned *p, __u64 next_seq);
+int pinned_take_cursor(struct pinned *p, __u64 *next_seq);
 
 /*
  * Replace the policy in force atomically: the rules go to the inactive slot,

@@ -109,7 +109,7 @@ int pinned_open(struct pinned *p, const char *dir, char *err, size_t len)
 {
 	memset(p, 0, sizeof(*p));
 	p->policy_fd = p->rules_fd = p->config_fd = p->stats_fd = -1;
-	p->groups_fd = p->events_fd = p->lock_fd = -1;
+	p->groups_fd = p->events_fd = p->format_fd = p->lock_fd = -1;
 	snprintf(p->dir, sizeof(p->dir), "%s", dir);
 	/* the directory first: the maps must come from it (checked below) */
 	p->lock_fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -125,7 +125,8 @@ int pinned_open(struct pinned *p, const char *dir, char *err, size_t len)
 	    open_map(dir, "config", &p->config_fd, err, len) ||
 	    open_map(dir, "stats", &p->stats_fd, err, len) ||
 	    open_map(dir, "groups", &p->groups_fd, err, len) ||
-	    open_map(dir, "events", &p->events_fd, err, len))
+	    open_map(dir, "events", &p->events_fd, err, len) ||
+	    open_map(dir, "format", &p->format_fd, err, len))
 		goto fail;
 	if (check_layouts(p, err, len))
 		goto fail;
@@ -143,7 +144,7 @@ fail:
 void pinned_close(struct pinned *p)
 {
 	int *fds[] = { &p->policy_fd, &p->rules_fd, &p->config_fd, &p->stats_fd,
-		       &p->groups_fd, &p->events_fd, &p->lock_fd };
+		       &p->groups_fd, &p->events_fd, &p->format_fd, &p->lock_fd };
 	size_t i;
 
 	for (i = 0; i < sizeof(fds) / sizeof(fds[0]); i++) {
@@ -161,7 +162,7 @@ static __u32 map_id(int fd)
 	return bpf_obj_get_info_by_fd(fd, &info, &info_len) ? 0 : info.id;
 }
 
-const char *pinned_gone_how(struct pinned *p)
+bool pinned_taken_over(struct pinned *p)
 {
 	char path[4200];
 	__u32 now = 0;
@@ -173,7 +174,45 @@ const char *pinned_gone_how(struct pinned *p)
 		now = map_id(fd);
 		close(fd);
 	}
-	return now && now == map_id(p->stats_fd) ? "taken over by a newer dmaguard" : "unloaded";
+	return now && now == map_id(p->stats_fd);
+}
+
+const char *pinned_gone_how(struct pinned *p)
+{
+	return pinned_taken_over(p) ? "taken over by a newer dmaguard" : "unloaded";
+}
+
+/*
+ * Read-modify-write of the format entry under the lock of the directory p
+ * was opened from: a takeover holds it until it has written its last.
+ */
+static int swap_cursor(struct pinned *p, __u64 in, __u64 *out)
+{
+	struct dg_format f;
+	__u32 zero = 0;
+	int r = 0;
+
+	if (flock(p->lock_fd, LOCK_EX))
+		return -errno;
+	if (bpf_map_lookup_elem(p->format_fd, &zero, &f))
+		r = -errno;
+	if (!r && out)
+		*out = f.stream_next_seq;
+	f.stream_next_seq = in;
+	if (!r && bpf_map_update_elem(p->format_fd, &zero, &f, 0))
+		r = -errno;
+	flock(p->lock_fd, LOCK_UN);
+	return r;
+}
+
+int pinned_leave_cursor(struct pinned *p, __u64 next_seq)
+{
+	return swap_cursor(p, next_seq, NULL);
+}
+
+int pinned_take_cursor(struct pinned *p, __u64 *next_seq)
+{
+	return swap_cursor(p, 0, next_seq);
 }
 
 bool pinned_is_current(struct pinned *p)

@@ -55,4 +55,21 @@ int upgrade_takeover(const struct pindir *pd, struct load_report *rep, int *stre
 /* Wait until the old set's daemon has stopped streaming, then close fd. */
 void upgrade_wait_stream(int fd);
 
+/* For upgrade.c, from upgrade_state.c. */
+struct dmaguard_bpf;
+/* Open DIR/format (checked to be one): 0 or -errno (-EPROTO: not a format map). */
+int upgrade_open_format(const char *dir, int *fd);
+/* Its entry: 0, -EPROTO without the magic, or -errno. */
+int upgrade_get_format(int fd, struct dg_format *f);
+/* The build that pinned f, for messages. */
+const char *upgrade_build_of(struct dg_format *f);
+/* Share the maps the BPF side writes with the set pinned in dir, before load. */
+int upgrade_share_maps(struct dmaguard_bpf *skel, const char *dir, char *err, size_t len);
+/*
+ * Copy (converted) the maps only userspace writes from the set pinned in
+ * dir into skel's, after load; *gates: what the policy in force needs.
+ */
+int upgrade_copy_policy(struct dmaguard_bpf *skel, const char *dir, bool api,
+			unsigned int *gates, char *err, size_t len);
+
 #endif
