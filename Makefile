@@ -105,7 +105,7 @@ vm: $(O)/dmaguard $(O)/oldfmt/dmaguard
 
 # The older build the upgrade scenarios start from (/bin/dmaguard-old in the VM).
 $(O)/oldfmt/dmaguard: FORCE
-	$(Q)$(MAKE) --no-print-directory O=$(O)/oldfmt TEST_FORMAT=1 $@
+	$(Q)$(MAKE) -s --no-print-directory O=$(O)/oldfmt TEST_FORMAT=1 $@
 
 FORCE:
 
