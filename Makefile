@@ -51,7 +51,7 @@ SAN_OBJS	:= $(patsubst user/%.c,$(O)/san/user/%.o,$(LIB_SRCS))
 UNIT_SRCS	:= $(wildcard tests/unit/test_*.c)
 UNIT_BINS	:= $(patsubst tests/unit/%.c,$(O)/tests/unit/%,$(UNIT_SRCS))
 
-.PHONY: all clean deps check unit vm demo bench fuzz install FORCE
+.PHONY: all clean deps check unit vm demo bench fuzz install deb system FORCE
 .DELETE_ON_ERROR:
 .SECONDARY:
 
@@ -135,6 +135,8 @@ fuzz: deps $(O)/fuzz/fuzz_policy
 		$(O)/fuzz/corpus tests/fuzz/corpus
 
 PREFIX		?= /usr/local
+# where `make install` puts the systemd unit (empty: no unit)
+UNITDIR		?= $(PREFIX)/lib/systemd/system
 # The man pages name installed paths as /usr/local (the default PREFIX);
 # install writes them with the PREFIX they are installed under.
 install: $(O)/dmaguard
@@ -148,6 +150,26 @@ install: $(O)/dmaguard
 		$(DESTDIR)$(PREFIX)/share/man/man5/dmaguard.policy.5
 	install -D -m 0644 examples/policy.conf \
 		$(DESTDIR)$(PREFIX)/share/doc/dmaguard/examples/policy.conf
+	$(if $(UNITDIR),sed 's|/usr/sbin/|$(PREFIX)/sbin/|g' systemd/dmaguard.service \
+		| install -D -m 0644 /dev/stdin $(DESTDIR)$(UNITDIR)/dmaguard.service)
+
+# The Debian package (debian/), built from a copy of the checked-out files in
+# $(O)/deb/, where the .deb lands too.
+deb:
+	$(Q)tests/deps.sh
+	$(Q)rm -rf $(O)/deb && mkdir -p $(O)/deb/src
+	$(Q)git ls-files -co --exclude-standard | while read -r f; do \
+		[ -e "$$f" ] && cp --parents -a "$$f" $(O)/deb/src; done; true
+	$(Q)cd $(O)/deb/src && dpkg-buildpackage -b -us -uc >../build.log 2>&1 || \
+		{ tail -30 ../build.log; echo "deb: failed (log: $(O)/deb/build.log)"; exit 1; }
+	$(Q)lintian --fail-on error $(O)/deb/*.changes
+	$(Q)dpkg-deb -x $(O)/deb/dmaguard_*_*.deb $(O)/deb/root
+	$(Q)systemd-analyze verify --man=no --root=$(O)/deb/root /lib/systemd/system/dmaguard.service
+	$(Q)ls $(O)/deb/*.deb
+
+# The system lane: a Debian userspace with the package installed (tests/vm/system.sh).
+system: deb
+	$(Q)tests/vm/system.sh
 
 clean:
 	$(Q)rm -rf $(O)

@@ -14,6 +14,7 @@
 #include "daemon.h"
 #include "gates.h"
 #include "loader.h"
+#include "notify.h"
 #include "pindir.h"
 #include "util.h"
 
@@ -73,6 +74,12 @@ static void print_active(const struct run_opts *o, const struct policy *pol,
 	cli_err("%s", gates);
 	cli_err("programs: %s", rep->programs);
 	cli_err("enforcing %s", o->policy);
+	/* systemd (Type=notify) starts what is ordered after us only now */
+	snprintf(gates, sizeof(gates), "enforcing %s: mode %s, %u rules, hooks %s",
+		 o->policy, pol->hdr.mode == DG_MODE_AUDIT ? "audit" : "enforce",
+		 pol->hdr.n_rules, rep->hooks == HOOK_LSM ? "BPF LSM" : "fmod_ret");
+	if (notify_ready(gates) < 0)
+		cli_err("cannot tell systemd we are ready (NOTIFY_SOCKET)");
 }
 
 /* One streaming daemon per pin directory: two would split the event stream. */

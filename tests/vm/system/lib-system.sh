@@ -1,0 +1,83 @@
+# Helpers of the system scenarios (sourced after guest/lib.sh, by dash).
+
+# The service's output: the JSON events (stdout) and its messages (stderr).
+dg_journal() {
+	journalctl -b -u dmaguard.service -o cat --no-pager
+}
+
+# has_event REGEX: some line dmaguard.service wrote matches REGEX.
+has_event() {
+	dg_journal | grep -Eq "$1"
+}
+
+# systemd's own monotonic time (usec) of a unit state change:
+# unit_usec UNIT PROPERTY (ActiveEnterTimestampMonotonic, ...).
+unit_usec() {
+	systemctl show -P "$2" "$1"
+}
+
+# journal_usec MESSAGE_ID UNIT: __MONOTONIC_TIMESTAMP of the first entry of
+# PID 1 with that MESSAGE_ID about UNIT in this boot (empty if none).
+# 7d4958e8...: "Starting UNIT", 39f53479...: "Started UNIT" (job done).
+journal_usec() {
+	journalctl -b -o json --no-pager _PID=1 MESSAGE_ID="$1" UNIT="$2" |
+		head -n 1 |
+		sed -n 's/.*"__MONOTONIC_TIMESTAMP":"\([0-9]*\)".*/\1/p'
+}
+
+MSG_STARTING=7d4958e842da4a758f6c1cdc7b36dcc5
+MSG_STARTED=39f53479d3a045ac8e11786248231fbf
+
+# expect_ready_before_trigger: dmaguard.service was started (READY=1 for a
+# Type=notify unit) before systemd-udev-trigger.service began starting,
+# by systemd's record and by the journal's.
+expect_ready_before_trigger() {
+	local ready trig jready jtrig
+	ready=$(unit_usec dmaguard.service ActiveEnterTimestampMonotonic)
+	trig=$(unit_usec systemd-udev-trigger.service InactiveExitTimestampMonotonic)
+	log "systemd: dmaguard active at $ready us, udev trigger starting at $trig us"
+	[ -n "$ready" ] && [ "$ready" -gt 0 ] && [ -n "$trig" ] && [ "$trig" -gt 0 ] ||
+		fail "no timestamps from systemctl show (ready='$ready' trigger='$trig')"
+	[ "$ready" -lt "$trig" ] ||
+		fail "dmaguard ready at $ready us, after udev trigger started at $trig us"
+	jready=$(journal_usec $MSG_STARTED dmaguard.service)
+	jtrig=$(journal_usec $MSG_STARTING systemd-udev-trigger.service)
+	log "journal: 'Started dmaguard' at $jready us, 'Starting udev trigger' at $jtrig us"
+	[ -n "$jready" ] && [ -n "$jtrig" ] ||
+		fail "journal lacks the start entries (started='$jready' starting='$jtrig')"
+	[ "$jready" -lt "$jtrig" ] ||
+		fail "journal: dmaguard started at $jready us, after udev trigger at $jtrig us"
+	log "ok: dmaguard was ready before systemd-udev-trigger.service started"
+}
+
+# expect_bound DEV DRIVER [SECS]: DEV gets DRIVER (coldplug may still run).
+expect_bound() {
+	wait_until "${3:-60}" has_driver "$1" ||
+		fail "$1 not bound after ${3:-60} s (driver '$(driver_of "$1")')"
+	expect_eq "$(driver_of "$1")" "$2" "driver of $1"
+}
+
+# dmaguard's programs in the kernel: "ID TYPE NAME" lines from bpf-progs
+# of tracing and LSM programs (systemd's own are cgroup programs).
+dg_progs() {
+	bpf-progs | awk '$2 == "tracing" || $2 == "lsm"' | sort -n
+}
+
+# expect_no_duplicate_programs: no program name is loaded twice.
+expect_no_duplicate_programs() {
+	local dup
+	dup=$(dg_progs | awk '{print $3}' | sort | uniq -d)
+	[ -z "$dup" ] || fail "programs loaded twice: $dup ($(dg_progs | tr '\n' ';'))"
+	log "ok: $(dg_progs | wc -l) programs, none twice"
+}
+
+# wait_secs SECS CMD...: wait_until by the clock, for commands that take
+# long under TCG themselves (journalctl): wait_until counts 0.1 s polls.
+wait_secs() {
+	local end=$(( $(cut -d. -f1 /proc/uptime) + $1 ))
+	shift
+	until "$@" >/dev/null 2>&1; do
+		[ "$(cut -d. -f1 /proc/uptime)" -lt "$end" ] || return 1
+		usleep 200000
+	done
+}
