@@ -23,6 +23,16 @@ SAN_CFLAGS	:= -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
 		   -fno-sanitize-recover=all
 VERSION		:= $(shell git describe --always --dirty 2>/dev/null || echo unknown)
 
+# TEST_FORMAT=1: the VM tests' "older build" (tests/vm/README.md): this tree
+# with the format one lower and a changed config layout, for upgrade-*.sh
+# to take over. Never installed.
+ifeq ($(TEST_FORMAT),1)
+FORMAT_DEFS	:= -DDMAGUARD_TEST_FORMAT
+VERSION		:= $(VERSION)-testfmt
+endif
+ALL_CFLAGS	+= $(FORMAT_DEFS)
+BPF_CFLAGS	+= $(FORMAT_DEFS)
+
 ifeq ($(V),1)
 Q =
 msg =
@@ -41,7 +51,7 @@ SAN_OBJS	:= $(patsubst user/%.c,$(O)/san/user/%.o,$(LIB_SRCS))
 UNIT_SRCS	:= $(wildcard tests/unit/test_*.c)
 UNIT_BINS	:= $(patsubst tests/unit/%.c,$(O)/tests/unit/%,$(UNIT_SRCS))
 
-.PHONY: all clean deps check unit vm demo bench fuzz install deb system
+.PHONY: all clean deps check unit vm demo bench fuzz install deb system FORCE
 .DELETE_ON_ERROR:
 .SECONDARY:
 
@@ -90,8 +100,14 @@ unit: $(UNIT_BINS)
 # The kernel matrix: KERNELS=bookworm for one suite; unset, every suite
 # (tests/vm/lib/kernels.py DEFAULT_SUITES holds the one default).
 
-vm: $(O)/dmaguard
+vm: $(O)/dmaguard $(O)/oldfmt/dmaguard
 	$(Q)tests/vm/run.sh
+
+# The older build the upgrade scenarios start from (/bin/dmaguard-old in the VM).
+$(O)/oldfmt/dmaguard: FORCE
+	$(Q)$(MAKE) -s --no-print-directory O=$(O)/oldfmt TEST_FORMAT=1 $@
+
+FORCE:
 
 check: deps
 	$(Q)$(MAKE) --no-print-directory all

@@ -18,6 +18,7 @@
 #define EEXIST 17
 #endif
 
+#include "gate.bpf.h"		/* which set judges and which reports a call */
 #include "policy.bpf.h"	/* config, active policy, the rule walk */
 #include "subject.bpf.h"	/* reading devices and drivers */
 #include "events.bpf.h"		/* seq numbers, the ring, map-full */

@@ -21,7 +21,9 @@ struct probe_frame {
 	__u8 deny;		/* fail this probe's sysfs link */
 	__u8 denied;		/* the kernfs hook did fail it */
 	__u8 slot;		/* policy slot that decided */
-	__u8 pad[3];
+	__u8 report;		/* this set owns the call: it reports and accounts (gate.bpf.h) */
+	__u8 token;		/* the ownership is a call token, freed at fexit */
+	__u8 pad;
 };
 
 /* Probes can nest on one task (a probe that registers and probes children). */
@@ -125,6 +127,25 @@ DG_MAP struct {
 	__type(value, __u32);
 } seq_mutex SEC(".maps");
 
+/* The pinned format and the gate (dg_format; gate.bpf.h). Shared by every set. */
+DG_MAP struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct dg_format);
+} format SEC(".maps");
+
+/*
+ * Which set reports a call while two judge (gate.bpf.h). LRU: a token left
+ * by a single-shot hook ages out; losing one can only double a report.
+ */
+DG_MAP struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 4096);
+	__type(key, struct dg_call_key);
+	__type(value, struct dg_call_owner);
+} call_token SEC(".maps");
+
 DG_MAP struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
 	__uint(max_entries, 256 * 1024);
@@ -145,5 +166,12 @@ enum {
 	VFIO_MAJOR_SHARED = 2,
 };
 DG_MAP __u8 vfio_major[4096];
+
+/* This set's bit in dg_format.enforce (0 or 1), set by the loader before load. */
+#ifdef DG_DEFINE_MAPS
+const volatile __u8 dg_my_set = 0;
+#else
+extern const volatile __u8 dg_my_set;
+#endif
 
 #endif /* DMAGUARD_BPF_H */

@@ -83,6 +83,8 @@ static __always_inline void report_hotplug(struct device *dev)
 
 	if (!BPF_CORE_READ(dev, bus) || !emit_all())
 		return;
+	if (!call_owned(call_begin(DG_CALL_HOTPLUG, (__u64)dev)))
+		return;
 	read_device(dev, &s);
 	e = event_start(DG_EV_HOTPLUG);
 	if (!e)

@@ -8,6 +8,21 @@
  */
 #include "common.bpf.h"
 
+/*
+ * groups is shared by both sets while one takes over from the other
+ * (upgrade.c), and both sets' hooks run for each ownership change. A change
+ * is counted by the one set that owns the call (gate.bpf.h): the only one
+ * judging, or while both judge the holder of the call token, of which there
+ * is exactly one per call. So no change is counted twice or missed, and the
+ * counters carry over as they are. (Recomputing each group from kernel truth
+ * would make the counters independent of the sets altogether; the ownership
+ * API gives that truth only from 5.19, so the owner rule serves all.)
+ */
+static __always_inline bool owns_change(__u64 object)
+{
+	return call_owned(call_begin(DG_CALL_OWNER, object));
+}
+
 static __always_inline void report_ownership(__u32 type, __s32 gid, struct device *dev,
 					     int result, bool has_result)
 {
@@ -37,7 +52,8 @@ int BPF_PROG(use_default_domain_exit, struct device *dev, int ret)
 	struct probe_frame *f;
 
 	if (!ret) {
-		group_account(group_id(dev), 1, 0, false);
+		if (owns_change((__u64)dev))
+			group_account(group_id(dev), 1, 0, false);
 		return 0;
 	}
 	/* the kernel's own check failed a probe of this task: kernel-refused */
@@ -53,6 +69,8 @@ int BPF_PROG(use_default_domain_exit, struct device *dev, int ret)
 SEC("fexit/iommu_device_unuse_default_domain")
 int BPF_PROG(unuse_default_domain_exit, struct device *dev)
 {
+	if (!owns_change((__u64)dev))
+		return 0;
 	group_account(group_id(dev), -1, 0, false);
 	return 0;
 }
@@ -62,6 +80,8 @@ int BPF_PROG(group_claim_exit, struct iommu_group *grp, void *owner, int ret)
 {
 	__s32 gid = BPF_CORE_READ(grp, id);
 
+	if (!owns_change((__u64)grp))
+		return 0;
 	if (!ret)
 		group_account(gid, 0, 1, false);
 	report_ownership(DG_EV_CLAIM, gid, NULL, ret, true);
@@ -73,6 +93,8 @@ int BPF_PROG(group_release_exit, struct iommu_group *grp)
 {
 	__s32 gid = BPF_CORE_READ(grp, id);
 
+	if (!owns_change((__u64)grp))
+		return 0;
 	group_account(gid, 0, 0, true);
 	report_ownership(DG_EV_RELEASE, gid, NULL, 0, false);
 	return 0;
@@ -84,6 +106,8 @@ int BPF_PROG(device_claim_exit, struct device *dev, void *owner, int ret)
 {
 	__s32 gid = group_id(dev);
 
+	if (!owns_change((__u64)dev))
+		return 0;
 	if (!ret)
 		group_account(gid, 0, 1, false);
 	report_ownership(DG_EV_CLAIM, gid, dev, ret, true);
@@ -95,6 +119,8 @@ int BPF_PROG(device_release_exit, struct device *dev)
 {
 	__s32 gid = group_id(dev);
 
+	if (!owns_change((__u64)dev))
+		return 0;
 	group_account(gid, 0, -1, false);
 	report_ownership(DG_EV_RELEASE, gid, dev, 0, false);
 	return 0;
@@ -110,6 +136,8 @@ int BPF_PROG(attach_group_exit, void *domain, struct iommu_group *grp, int ret)
 {
 	__s32 gid = BPF_CORE_READ(grp, id);
 
+	if (!owns_change((__u64)grp))
+		return 0;
 	if (!ret)
 		group_account(gid, 0, 1, false);
 	report_ownership(DG_EV_CLAIM, gid, NULL, ret, true);
@@ -121,6 +149,8 @@ int BPF_PROG(detach_group_enter, void *domain, struct iommu_group *grp)
 {
 	__s32 gid = BPF_CORE_READ(grp, id);
 
+	if (!owns_change((__u64)grp))
+		return 0;
 	group_account(gid, 0, 0, true);
 	report_ownership(DG_EV_RELEASE, gid, NULL, 0, false);
 	return 0;

@@ -64,7 +64,8 @@ static __always_inline bool policy_denies_binds(const struct dg_policy *p)
  * closed where the policy could deny it, else let it through; either way
  * say so (map-full, and a bind event with reason untracked).
  */
-static __always_inline void untracked_probe(struct device *dev, const struct device_driver *drv)
+static __always_inline void untracked_probe(struct device *dev, const struct device_driver *drv,
+					    int role)
 {
 	struct dg_bind_subject s = {};
 	struct dg_stats *stats = get_stats();
@@ -86,7 +87,7 @@ static __always_inline void untracked_probe(struct device *dev, const struct dev
 	} else if (p && p->mode == DG_MODE_AUDIT && (p->acts & DG_ACTS_DENY_BIND)) {
 		verdict = DG_AUDIT;
 	}
-	if (!dg_is_violation(verdict) && !emit_all())
+	if (!call_owned(role) || (!dg_is_violation(verdict) && !emit_all()))
 		return;
 	e = event_start(DG_EV_BIND);
 	if (!e)
@@ -145,20 +146,33 @@ static __always_inline void decide_bind(struct probe_frame *f, struct device *de
 SEC("fentry/really_probe")
 int BPF_PROG(probe_enter, struct device *dev, const struct device_driver *drv)
 {
-	struct probe_stack *st = task_probes_create();
+	int role = call_begin(DG_CALL_PROBE, (__u64)dev);
+	struct probe_stack *st;
 	struct probe_frame *f;
 	__u32 depth;
 
+	/* not this set's call: no frame, so its fexit and kernfs hook pass too */
+	if (role == CALL_SKIP)
+		return 0;
+	st = task_probes_create();
 	if (!st) {
-		untracked_probe(dev, (const struct device_driver *)drv);
+		if (role == CALL_OWN_TOKEN)
+			call_token_free(DG_CALL_PROBE, (__u64)dev);
+		untracked_probe(dev, (const struct device_driver *)drv, role);
 		return 0;
 	}
 	depth = st->depth;
-	if (depth >= DG_MAX_NEST)
-		return 0;	/* not judged; fexit will not find it on top either */
+	if (depth >= DG_MAX_NEST) {
+		/* not judged; fexit will not find it on top either */
+		if (role == CALL_OWN_TOKEN)
+			call_token_free(DG_CALL_PROBE, (__u64)dev);
+		return 0;
+	}
 	f = &st->frames[depth & (DG_MAX_NEST - 1)];
 	__builtin_memset(f, 0, sizeof(*f));
 	f->dev = (__u64)dev;
+	f->report = call_owned(role);
+	f->token = role == CALL_OWN_TOKEN;
 	f->drv_dir = (__u64)BPF_CORE_READ(drv, p, kobj.sd);
 	read_device(dev, &f->subj);
 	read_driver(drv, &f->subj);
@@ -199,6 +213,8 @@ static __always_inline void report_probe(struct probe_frame *f, __s32 result)
 		verdict = DG_DENY;
 		result = f->kernel_refused;
 	}
+	if (!f->report)
+		return;
 	if (!dg_is_violation(verdict) && reason != DG_REASON_KERNEL_REFUSED && !emit_all())
 		return;
 	e = event_start(DG_EV_BIND);
@@ -226,10 +242,13 @@ int BPF_PROG(probe_exit, struct device *dev, const struct device_driver *drv, in
 		return 0;
 	if (f->deny)
 		__sync_fetch_and_add(&denials_in_flight, -1);
-	if (!kernel_has_ownership_api() && BPF_CORE_READ(dev, driver) &&
+	/* groups is shared by the sets of a takeover: only the call's owner counts */
+	if (f->report && !kernel_has_ownership_api() && BPF_CORE_READ(dev, driver) &&
 	    driver_takes_group(drv, &f->subj))
 		group_account(f->subj.group, 1, 0, false);
 	report_probe(f, probe_result(dev, ret));
+	if (f->token)
+		call_token_free(DG_CALL_PROBE, (__u64)dev);
 	st->depth--;
 	if (st->depth == 0)
 		bpf_map_delete_elem(&inflight, &id);
@@ -329,9 +348,9 @@ int BPF_PROG(unbind_exit, struct device *dev, bool busy)
 	struct dg_bind_subject s = {};
 	struct dg_event *e;
 
-	if (busy)
+	if (busy || !cur)
 		return 0;
-	if (!cur)
+	if (!call_owned(call_begin(DG_CALL_UNBIND, (__u64)dev)))
 		return 0;
 	read_device(dev, &s);
 	read_driver(cur, &s);

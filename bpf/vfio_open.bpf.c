@@ -51,11 +51,11 @@ static __always_inline __u8 untracked_open_verdict(const struct dg_policy *p)
 }
 
 static __always_inline void report_open(const struct dg_open_subject *s, __u8 verdict,
-					__u8 reason, __u32 line, __u32 slot)
+					__u8 reason, __u32 line, __u32 slot, int role)
 {
 	struct dg_event *e;
 
-	if (!dg_is_violation(verdict) && !emit_all())
+	if (!call_owned(role) || (!dg_is_violation(verdict) && !emit_all()))
 		return;
 	e = event_start(DG_EV_OPEN);
 	if (!e)
@@ -75,7 +75,7 @@ static __always_inline void report_open(const struct dg_open_subject *s, __u8 ve
 	bpf_ringbuf_submit(e, 0);
 }
 
-static __always_inline int judge_open(struct file *file, struct dg_node *node)
+static __always_inline int judge_open(struct file *file, struct dg_node *node, int role)
 {
 	__u64 id = bpf_get_current_pid_tgid();
 	struct dg_open_subject s = {};
@@ -110,12 +110,12 @@ static __always_inline int judge_open(struct file *file, struct dg_node *node)
 		reason = DG_REASON_UNTRACKED;
 		line = 0;
 	}
-	report_open(&s, verdict, reason, line, slot);
+	report_open(&s, verdict, reason, line, slot, role);
 	return verdict == DG_DENY ? -EPERM : 0;
 }
 
 /* A node of a VFIO major that `nodes` does not hold. */
-static __always_inline int judge_untracked_node(struct file *file)
+static __always_inline int judge_untracked_node(struct file *file, int role)
 {
 	struct dg_open_subject s = {};
 	const struct cred *cred;
@@ -128,7 +128,7 @@ static __always_inline int judge_untracked_node(struct file *file)
 	s.group = DG_NO_GROUP;
 	cred = BPF_CORE_READ(file, f_cred);
 	s.uid = BPF_CORE_READ(cred, fsuid.val);
-	report_open(&s, verdict, DG_REASON_UNTRACKED, 0, slot);
+	report_open(&s, verdict, DG_REASON_UNTRACKED, 0, slot, role);
 	return verdict == DG_DENY ? -EPERM : 0;
 }
 
@@ -138,6 +138,7 @@ static __always_inline int gate_open(struct file *file)
 	struct dg_node *node;
 	dev_t rdev;
 	__u8 major;
+	int role;
 
 	if (!inode || !S_ISCHR(inode->i_mode))
 		return 0;
@@ -146,9 +147,15 @@ static __always_inline int gate_open(struct file *file)
 	if (!major)
 		return 0;
 	node = bpf_map_lookup_elem(&nodes, &rdev);
+	if (!node && major != VFIO_MAJOR_OWN)
+		return 0;
+	/* the gate is read only for VFIO nodes: ordinary opens never reach it */
+	role = call_begin(DG_CALL_OPEN, (__u64)file);
+	if (role == CALL_SKIP)
+		return 0;
 	if (!node)
-		return major == VFIO_MAJOR_OWN ? judge_untracked_node(file) : 0;
-	return judge_open(file, node);
+		return judge_untracked_node(file, role);
+	return judge_open(file, node, role);
 }
 
 SEC("lsm/file_open")
@@ -174,14 +181,21 @@ int BPF_PROG(file_free_enter, struct file *file)
 {
 	struct inode *inode = file->f_inode;
 	__u64 key = (__u64)file;
-	__s32 *group;
+	__s32 *group, gid;
 
 	if (!inode || !S_ISCHR(inode->i_mode) || !vfio_major[(inode->i_rdev >> 20) & 0xfff])
 		return 0;
 	group = bpf_map_lookup_elem(&claimed_files, &key);
 	if (!group)
 		return 0;
-	group_account(*group, 0, -1, false);
-	bpf_map_delete_elem(&claimed_files, &key);
+	gid = *group;
+	/*
+	 * claimed_files is shared by the sets of a takeover, both of which run
+	 * here: the delete picks the one that counts the release, as the
+	 * BPF_NOEXIST insert in claim_on_open() picked the one that counted
+	 * the claim.
+	 */
+	if (!bpf_map_delete_elem(&claimed_files, &key))
+		group_account(gid, 0, -1, false);
 	return 0;
 }

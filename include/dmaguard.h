@@ -257,14 +257,25 @@ struct dg_event {
 };
 _Static_assert(sizeof(struct dg_event) == 184, "dg_event layout");
 
-/* Settings the daemon and reload keep in the pinned "config" map. */
+/*
+ * Settings the daemon and reload keep in the pinned "config" map. Only
+ * userspace writes it: a takeover converts it field by field (upgrade.c),
+ * so its layout may change from one format to the next.
+ */
 struct dg_config {
 	__u32 active_slot;	/* which policy slot is in force */
 	__u32 emit_all;		/* 1: every probe, unbind, claim, open; 0: violations */
 	__u32 force_audit;	/* `run --audit` is streaming: reloads stay in audit mode */
 	__u32 pad;
+#ifdef DMAGUARD_TEST_FORMAT
+	__u32 test_reserved[2];	/* the VM tests' "older format": a layout to convert */
+#endif
 };
+#ifdef DMAGUARD_TEST_FORMAT
+_Static_assert(sizeof(struct dg_config) == 24, "dg_config layout (test format)");
+#else
 _Static_assert(sizeof(struct dg_config) == 16, "dg_config layout");
+#endif
 
 /*
  * Kernel-side counters (pinned "stats" map).
@@ -285,5 +296,89 @@ struct dg_stats {
 	__u64 map_full_ns[DG_MAP_SLOTS];	/* last map-full event (rate limit) */
 };
 _Static_assert(sizeof(struct dg_stats) == 160, "dg_stats layout");
+
+/*
+ * The pinned format (map "format", one entry). Format rule, so that a newer
+ * dmaguard can take over older pins in place (upgrade.c, dmaguard(8)
+ * UPGRADING):
+ *  - struct dg_format is frozen: never change it, only use reserved[];
+ *  - maps the BPF side writes (format, call_token, stats, seq_mutex, events,
+ *    groups, nodes, claimed_files) never change key or value layout: the
+ *    takeover shares them by descriptor between the old and the new set of
+ *    programs. New BPF-written state goes into a new map;
+ *  - maps only userspace writes (policy, rules, config) may change: the
+ *    takeover copies them, converted;
+ *  - DG_FORMAT goes up by one whenever any pinned layout or the meaning of
+ *    a pinned value changes; compat names the oldest format whose builds may
+ *    still operate the pins.
+ * Pins without a format map come from a build before format 1: refused.
+ */
+#define DG_FORMAT_MAGIC	0x46474d44u	/* "DMGF" */
+#ifdef DMAGUARD_TEST_FORMAT
+#define DG_FORMAT	0	/* the VM tests' "older build" (never shipped) */
+#else
+#define DG_FORMAT	1
+#endif
+
+/* Takeover progress (dg_format.phase), for recovery after a crash. */
+enum dg_phase {
+	DG_PH_STEADY = 0,	/* one set judges; no takeover in progress */
+	DG_PH_STAGED = 1,	/* the new set is attached in DIR-next, judging nothing */
+	DG_PH_OVERLAP = 2,	/* both sets judge; call tokens pick the reporter */
+	DG_PH_FLIPPED = 3,	/* only the new set judges; the old one drains */
+	DG_PH_SWAPPED = 4,	/* DIR is the new set; the old one is in DIR-prev */
+};
+
+struct dg_format {
+	__u32 magic;		/* DG_FORMAT_MAGIC */
+	__u32 version;		/* format of the set that pinned or took over DIR */
+	__u32 compat;		/* oldest format whose builds may operate these pins */
+	/*
+	 * The gate: bit s set = the set whose dg_my_set is s judges. A takeover
+	 * moves it {old} -> {old,new} -> {new}, one bit per write with an RCU
+	 * grace period after each, so a call whose two programs straddle a
+	 * write is judged by at least one of them.
+	 */
+	__u8 enforce;
+	__u8 phase;		/* enum dg_phase */
+	__u8 tokens;		/* 1: a judging set takes the call token to report */
+	__u8 from_set;		/* during a takeover: the old set's bit number */
+	__u64 generation;	/* +1 per takeover */
+	__u64 stream_next_seq;	/* event-stream cursor (reserved for the daemon) */
+	__u64 stream_lost_reported;
+	__u32 takeover_pid;	/* the process taking over, 0 if none */
+	__u32 from_version;	/* format taken over, for messages */
+	__u32 from_link_id;	/* a link id of the set taken over */
+	char build[32];		/* the dmaguard version that pinned or took over */
+	__u8 reserved[44];
+};
+_Static_assert(sizeof(struct dg_format) == 128, "dg_format layout is frozen");
+
+/*
+ * Which set reports a call while both judge (pinned map "call_token", LRU):
+ * the first to insert the call's key owns it; the other stays silent.
+ */
+enum dg_call_kind {
+	DG_CALL_PROBE = 1,	/* object: struct device * */
+	DG_CALL_OPEN = 2,	/* object: struct file * */
+	DG_CALL_UNBIND = 3,	/* object: struct device * */
+	DG_CALL_OWNER = 4,	/* ownership hooks; object: device or group */
+	DG_CALL_HOTPLUG = 5,	/* object: struct device * */
+};
+
+struct dg_call_key {
+	__u64 pid_tgid;
+	__u64 object;
+	__u32 kind;		/* DG_CALL_* */
+	__u32 pad;
+};
+_Static_assert(sizeof(struct dg_call_key) == 24, "dg_call_key layout is frozen");
+
+struct dg_call_owner {
+	__u32 set;		/* dg_my_set of the owner */
+	__u32 pad;
+	__u64 boot_ns;		/* when it took the call */
+};
+_Static_assert(sizeof(struct dg_call_owner) == 16, "dg_call_owner layout is frozen");
 
 #endif /* DMAGUARD_H */

@@ -196,6 +196,9 @@ int daemon_stream(struct pinned *p, const struct run_opts *o, FILE *out)
 
 	event_realtime_offset(&offset);
 	event_stream_init(s, out, o->json, offset);
+	/* after a takeover: where the previous daemon stopped, so a gap shows */
+	if (!pinned_take_cursor(p, &s->next_seq) && s->next_seq)
+		s->have_seq = true;
 	follow_policy(p, s, st.generation);
 	sync_lost(&st);
 	rb = ring_buffer__new(p->events_fd, on_event, &st, NULL);
@@ -222,16 +225,20 @@ int daemon_stream(struct pinned *p, const struct run_opts *o, FILE *out)
 		 * load it again behind the administrator's back.
 		 */
 		if (!pinned_is_current(p)) {
-			cli_err("the enforcement in %s was unloaded; stopping", o->pin_dir);
+			cli_err("the enforcement in %s was %s; stopping", o->pin_dir,
+				pinned_gone_how(p));
 			break;
 		}
 	}
 	ring_buffer__consume(rb);
 	sync_lost(&st);
 	ring_buffer__free(rb);
-	cli_err("stopped: %llu events, %llu lost; %s", (unsigned long long)s->events,
+	if (s->have_seq && !pinned_is_current(p) && pinned_taken_over(p))
+		pinned_leave_cursor(p, s->next_seq);
+	cli_err("stopped: %llu events, %llu lost; %s%s", (unsigned long long)s->events,
 		(unsigned long long)(s->lost + st.unwritten),
-		pinned_is_current(p) ? "enforcement stays pinned" : "enforcement was unloaded");
+		pinned_is_current(p) ? "enforcement stays pinned" : "enforcement was ",
+		pinned_is_current(p) ? "" : pinned_gone_how(p));
 	return code;
 }
 

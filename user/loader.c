@@ -28,6 +28,7 @@
 #include "nodes.h"
 #include "pindir.h"
 #include "topology.h"
+#include "upgrade.h"
 #include "util.h"
 
 #ifndef BPF_FS_MAGIC
@@ -163,12 +164,20 @@ static int select_programs(struct dmaguard_bpf *skel, struct load_report *rep,
 	return code;
 }
 
-/* Write a policy into slot 0 of freshly created maps, before anything attaches. */
+/*
+ * Write a policy into slot 0 of freshly created maps, and the format entry
+ * whose gate lets this set (dg_my_set 0) judge, before anything attaches.
+ */
 static int write_initial_state(struct dmaguard_bpf *skel, const struct policy *pol,
 			       const struct dg_policy *hdr)
 {
 	struct dg_config cfg = { .active_slot = 0, .emit_all = 0 };
+	struct dg_format fmt;
 	__u32 i, zero = 0;
+
+	upgrade_format_init(&fmt, skel->rodata->dg_my_set);
+	if (bpf_map_update_elem(bpf_map__fd(skel->maps.format), &zero, &fmt, 0))
+		return -errno;
 
 	for (i = 0; i < pol->hdr.n_rules; i++)
 		if (bpf_map_update_elem(bpf_map__fd(skel->maps.rules), &i, &pol->rules[i], 0))
@@ -213,7 +222,7 @@ static int seed_groups(struct dmaguard_bpf *skel)
 	return 0;
 }
 
-static int seed_nodes(struct dmaguard_bpf *skel)
+int loader_seed_nodes(struct dmaguard_bpf *skel)
 {
 	struct vfio_node *nodes = NULL;
 	size_t n = 0, i;
@@ -296,7 +305,7 @@ static int attach_pass(struct dmaguard_bpf *skel, const char *tmp, bool fentry_p
 	return 0;
 }
 
-static int attach_and_pin(struct dmaguard_bpf *skel, const char *tmp, unsigned int gates,
+int loader_attach_and_pin(struct dmaguard_bpf *skel, const char *tmp, unsigned int gates,
 			  char *err, size_t len)
 {
 	char path[PATH_MAX];
@@ -356,29 +365,46 @@ static int rename_into_place(const struct pindir *pd, const char *tmp, char *err
 		    owner >= 0 ? owner : 0, owner >= 0 ? ")" : "");
 }
 
+int loader_open_programs(struct dmaguard_bpf **skel, struct load_report *rep, char *err,
+			 size_t len)
+{
+	int r;
+
+	*skel = NULL;
+	r = check_kernel(rep, err, len);
+	if (r)
+		return r;
+	*skel = dmaguard_bpf__open();
+	if (!*skel)
+		return errf(err, len, -errno, "cannot open the BPF object: %s", strerror(errno));
+	r = select_programs(*skel, rep, err, len);
+	if (!r && (r = mapsize_apply((*skel)->obj, "/sys")))
+		errf(err, len, r, "cannot size the BPF maps: %s", strerror(-r));
+	return r;
+}
+
+int loader_load(struct dmaguard_bpf *skel, char *err, size_t len)
+{
+	int r = dmaguard_bpf__load(skel);
+
+	return r ? load_error(r, err, len) : 0;
+}
+
 static int load_and_pin(const struct pindir *pd, const struct policy *pol,
 			struct load_report *rep, char *err, size_t len)
 {
 	struct dg_policy hdr = pol->hdr;
 	struct dmaguard_bpf *skel;
 	char tmp[PATH_MAX];
-	int code, r;
+	int code;
 
 	hdr.generation = 1;
 	hdr.acts = gates_policy_acts(pol);
-	skel = dmaguard_bpf__open();
-	if (!skel)
-		return errf(err, len, -errno, "cannot open the BPF object: %s", strerror(errno));
-	code = select_programs(skel, rep, err, len);
-	if (!code && (r = mapsize_apply(skel->obj, "/sys")))
-		code = errf(err, len, EXIT_VIOLATIONS, "cannot size the BPF maps: %s", strerror(-r));
+	code = loader_open_programs(&skel, rep, err, len);
+	if (!code)
+		code = loader_load(skel, err, len);
 	if (code)
 		goto out;
-	r = dmaguard_bpf__load(skel);
-	if (r) {
-		code = load_error(r, err, len);
-		goto out;
-	}
 	if (write_initial_state(skel, pol, &hdr)) {
 		code = errf(err, len, -errno, "cannot fill the BPF maps: %s", strerror(errno));
 		goto out;
@@ -387,12 +413,12 @@ static int load_and_pin(const struct pindir *pd, const struct policy *pol,
 	code = pindir_make_new(pd, tmp, sizeof(tmp), err, len);
 	if (code)
 		goto out;
-	code = attach_and_pin(skel, tmp, gates_wanted(&hdr, false, rep->ownership_api), err, len);
+	code = loader_attach_and_pin(skel, tmp, gates_wanted(&hdr, false, rep->ownership_api), err, len);
 	/*
 	 * Seed what sysfs shows only now that the hooks run: an entry they made
 	 * meanwhile is newer than the scan and is kept (BPF_NOEXIST).
 	 */
-	if (!code && (seed_groups(skel) || seed_nodes(skel)))
+	if (!code && (seed_groups(skel) || loader_seed_nodes(skel)))
 		code = errf(err, len, -errno, "cannot seed the BPF maps from sysfs: %s",
 			    strerror(errno));
 	if (!code)
@@ -404,32 +430,42 @@ out:
 	return code;
 }
 
-/* With the lock held: reuse DIR when it is ours and complete, else load. */
+/*
+ * With the lock held: reuse DIR when it is ours, complete and of this
+ * format; take it over in place when it is of an older one; else load.
+ * *stream_fd: a retired set's links/, whose daemon the caller waits for.
+ */
 static int ensure_locked(const struct pindir *pd, const struct policy *pol,
-			 struct load_report *rep, char *err, size_t len)
+			 struct load_report *rep, int *stream_fd, char *err, size_t len)
 {
 	bool has_links;
 	int r;
 
+	/* a takeover a killed run left is finished or rolled back first */
+	r = upgrade_recover(pd, stream_fd, err, len);
+	if (r)
+		return r;
 	/* a DIR someone else made is refused: its pins could be unpinned by them */
 	r = pindir_check_tree(pd, pd->name, &has_links, err, len);
 	if (r && r != -ENOENT)
 		return r;
 	if (!r && has_links) {
+		r = pindir_check_links(pd->path, err, len);
+		if (!r)
+			r = upgrade_check(pd->path, err, len);
+		if (r == 1)
+			return upgrade_takeover(pd, rep, stream_fd, err, len);
 		rep->reused = true;
-		return pindir_check_links(pd->path, err, len);
+		return r;
 	}
-	r = check_kernel(rep, err, len);
-	if (!r)
-		r = load_and_pin(pd, pol, rep, err, len);
-	return r;
+	return load_and_pin(pd, pol, rep, err, len);
 }
 
 int loader_ensure(const char *dir, const struct policy *pol, struct load_report *rep,
 		  char *err, size_t len)
 {
+	int r, stream_fd = -1;
 	struct pindir pd;
-	int r;
 
 	memset(rep, 0, sizeof(*rep));
 	/* every path below is DIR or DIR-new plus a short name */
@@ -445,9 +481,11 @@ int loader_ensure(const char *dir, const struct policy *pol, struct load_report 
 	pindir_shared_warning(&pd, rep->warning, sizeof(rep->warning));
 	r = pindir_lock(&pd, PINDIR_LOCK_WAIT_MS, err, len);
 	if (!r)
-		r = ensure_locked(&pd, pol, rep, err, len);
+		r = ensure_locked(&pd, pol, rep, &stream_fd, err, len);
 	if (!r)
 		pindir_list_links(pd.path, rep);
 	pindir_close(&pd);
+	/* the retired set's daemon drains the shared ring before this one reads it */
+	upgrade_wait_stream(stream_fd);
 	return r;
 }

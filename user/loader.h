@@ -29,6 +29,7 @@ struct pinned {
 	int stats_fd;
 	int groups_fd;
 	int events_fd;
+	int format_fd;		/* dg_format: the gate, the takeover, the stream cursor */
 	int lock_fd;		/* the pin directory, flock()ed while changing the policy */
 };
 
@@ -53,12 +54,50 @@ struct load_report {
 int loader_ensure(const char *dir, const struct policy *pol, struct load_report *rep,
 		  char *err, size_t errlen);
 
+/*
+ * The steps of a load, for a takeover (upgrade.c): check the kernel, open
+ * the BPF object with the programs this kernel takes and sized maps; load
+ * it; attach it and pin everything under dir (gates: gates.h); seed the
+ * VFIO nodes and majors from sysfs. Each returns 0 or -errno with err set.
+ */
+struct dmaguard_bpf;
+int loader_open_programs(struct dmaguard_bpf **skel, struct load_report *rep, char *err,
+			 size_t errlen);
+int loader_load(struct dmaguard_bpf *skel, char *err, size_t errlen);
+int loader_attach_and_pin(struct dmaguard_bpf *skel, const char *dir, unsigned int gates,
+			  char *err, size_t errlen);
+int loader_seed_nodes(struct dmaguard_bpf *skel);
+
+/*
+ * Wait for an RCU grace period: every BPF program running now has
+ * returned. 0 or -errno.
+ */
+int pinned_grace_period(void);
+
 /* Open the pinned maps. Returns 0, or -1 with err set. */
 int pinned_open(struct pinned *p, const char *dir, char *err, size_t errlen);
 void pinned_close(struct pinned *p);
 
 /* Whether p->dir is still the directory p was opened from (not unloaded). */
 bool pinned_is_current(struct pinned *p);
+
+/*
+ * Once p->dir is no longer current: whether a newer dmaguard took it over
+ * (the set now in p->dir shares p's counters, upgrade.c), and that said
+ * for messages ("taken over by a newer dmaguard", else "unloaded").
+ */
+bool pinned_taken_over(struct pinned *p);
+const char *pinned_gone_how(struct pinned *p);
+
+/*
+ * The event-stream cursor (dg_format.stream_next_seq): a daemon whose
+ * enforcement was taken over leaves the seq it expected next, once the
+ * takeover has finished (it waits for the directory's lock); its successor,
+ * which starts streaming only after it, takes it (and clears it) so that
+ * events lost in between are reported as a gap. 0: none. 0 or -errno.
+ */
+int pinned_leave_cursor(struct pinned *p, __u64 next_seq);
+int pinned_take_cursor(struct pinned *p, __u64 *next_seq);
 
 /*
  * Replace the policy in force atomically: the rules go to the inactive slot,

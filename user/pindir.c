@@ -26,9 +26,13 @@
 #define CAP_BPF 39
 #endif
 
-/* Maps userspace uses; the rest is private to the programs. */
+/*
+ * Maps userspace uses, and from format 1 on every map a takeover shares or
+ * drains (upgrade.c); the rest is private to the programs.
+ */
 const char *const pindir_maps[PINDIR_N_MAPS] = {
 	"policy", "rules", "config", "stats", "groups", "nodes", "events",
+	"format", "call_token", "seq_mutex", "claimed_files", "inflight",
 };
 
 /* Programs enforcement cannot do without. */
@@ -61,23 +65,35 @@ static int remove_subdir(const char *dir, const char *sub)
 	return r;
 }
 
-/* Remove DIR's pins (links/, progs/ and the maps) and DIR itself. */
+/*
+ * Remove DIR's pins and DIR itself: links/ first (the gates' programs stay
+ * loaded until their links go), then progs/, then every other entry, so
+ * that the pins of any format, older or newer, go: bpffs holds nothing but
+ * pins and directories of them.
+ */
 int pindir_remove(const char *dir)
 {
 	char path[PATH_MAX];
+	struct dirent *de;
 	int r, e;
-	size_t i;
+	DIR *d;
 
-	/* links first: the gates' programs stay loaded until their links go */
 	r = remove_subdir(dir, "links");
 	e = remove_subdir(dir, "progs");
 	if (e && !r)
 		r = e;
-	for (i = 0; i < PINDIR_N_MAPS; i++) {
-		pathf(path, sizeof(path), "%s/%s", dir, pindir_maps[i]);
-		if (unlink(path) && errno != ENOENT && !r)
-			r = -errno;
+	d = opendir(dir);
+	while (d && (de = readdir(d))) {
+		if (de->d_name[0] == '.')
+			continue;
+		pathf(path, sizeof(path), "%s/%s", dir, de->d_name);
+		e = de->d_type == DT_DIR ? remove_subdir(dir, de->d_name) :
+		    unlink(path) ? -errno : 0;
+		if (e && !r)
+			r = e;
 	}
+	if (d)
+		closedir(d);
 	if (rmdir(dir) && errno != ENOENT && !r)
 		r = -errno;
 	return r;
@@ -342,11 +358,30 @@ static void add_warning(char *buf, size_t len, const char *msg)
  * Unpin target (DIR, DIR-old), collecting its programs' ids first to see
  * them go.
  */
-static int remove_collecting(const char *target, __u32 *ids, size_t *n)
+int pindir_remove_collecting(const char *target, __u32 *ids, size_t *n, size_t max)
 {
-	*n = pinned_prog_ids(target, "links", ids, *n, MAX_LINKS);
-	*n = pinned_prog_ids(target, "progs", ids, *n, MAX_LINKS);
+	*n = pinned_prog_ids(target, "links", ids, *n, max);
+	*n = pinned_prog_ids(target, "progs", ids, *n, max);
 	return pindir_remove(target);
+}
+
+/* Remove DIR-next and DIR-prev of ours; whether there was one. */
+static bool remove_takeover_dirs(const struct pindir *pd, __u32 *ids, size_t *n)
+{
+	static const char *const suffixes[] = { "-next", "-prev" };
+	char name[NAME_MAX + 1], path[PATH_MAX], msg[LOADER_ERR_LEN / 2];
+	bool found = false;
+	size_t i;
+
+	for (i = 0; i < 2; i++) {
+		if (pathf(name, sizeof(name), "%s%s", pd->name, suffixes[i]) ||
+		    pathf(path, sizeof(path), "%s%s", pd->path, suffixes[i]) ||
+		    pindir_check_tree(pd, name, NULL, msg, sizeof(msg)))
+			continue;
+		pindir_remove_collecting(path, ids, n, MAX_LINKS);
+		found = true;
+	}
+	return found;
 }
 
 /*
@@ -370,11 +405,13 @@ static int unload_locked(struct pindir *pd, __u32 *ids, size_t *n, char *warn, s
 	r = pindir_check_tree(pd, pd->name, NULL, err, len);
 	if (r && r != -ENOENT)
 		return r;	/* not ours: neither unpinned nor removed */
+	/* what a killed takeover left (upgrade.c) goes too */
+	finished_old = remove_takeover_dirs(pd, ids, n);
 	old_state = pindir_check_tree(pd, old_name, NULL, msg, sizeof(msg));
 	if (old_state && old_state != -ENOENT)
 		add_warning(warn, wlen, msg);
 	if (!old_state) {
-		old_state = remove_collecting(old, ids, n);
+		old_state = pindir_remove_collecting(old, ids, n, MAX_LINKS);
 		if (old_state)
 			return errf(err, len, old_state, "cannot remove %s: %s", old,
 				    strerror(-old_state));
@@ -394,7 +431,7 @@ static int unload_locked(struct pindir *pd, __u32 *ids, size_t *n, char *warn, s
 		add_warning(warn, wlen, "could not rename it aside; unpinned it in place");
 	if (dir_fd >= 0)
 		close(dir_fd);
-	r = remove_collecting(target, ids, n);
+	r = pindir_remove_collecting(target, ids, n, MAX_LINKS);
 	if (r)
 		return errf(err, len, r, "cannot remove %s: %s", target, strerror(-r));
 	return 0;

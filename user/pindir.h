@@ -13,15 +13,21 @@
  * Maps userspace uses, pinned by name in the directory; links go in links/,
  * the gates' programs (gates.h) in progs/.
  */
-#define PINDIR_N_MAPS 7
+#define PINDIR_N_MAPS 12
 extern const char *const pindir_maps[PINDIR_N_MAPS];
 
 /* Programs enforcement cannot do without (besides one kernfs and one open hook). */
 #define PINDIR_N_REQUIRED 5
 extern const char *const pindir_required[PINDIR_N_REQUIRED];
 
-/* Remove DIR's pins (links/ and the maps) and DIR itself; 0 or -errno. */
+/* Remove DIR's pins (every one, of any format) and DIR itself; 0 or -errno. */
 int pindir_remove(const char *dir);
+
+/*
+ * pindir_remove(), adding the ids of the programs pinned in target (links/
+ * and progs/) to ids[*n..max), to see them go afterwards.
+ */
+int pindir_remove_collecting(const char *target, __u32 *ids, size_t *n, size_t max);
 
 /* The directory DIR lives in (where bpffs must be). */
 int pindir_parent(const char *dir, char *buf, size_t len);
@@ -73,6 +79,10 @@ int pindir_check_tree(const struct pindir *pd, const char *name, bool *has_links
  * ours is removed first, anyone else's refused. Its path goes to tmp.
  */
 int pindir_make_new(const struct pindir *pd, char *tmp, size_t tmplen, char *err, size_t len);
+
+/* The same for DIR + suffix ("-new"; a takeover's "-next"). */
+int pindir_make_sibling(const struct pindir *pd, const char *suffix, char *tmp, size_t tmplen,
+			char *err, size_t len);
 
 /* The uid owning NAME in the parent, or -1 when it does not exist. */
 int pindir_owner_of(const struct pindir *pd, const char *name);

@@ -188,10 +188,17 @@ int pindir_check_tree(const struct pindir *pd, const char *name, bool *has_links
 
 int pindir_make_new(const struct pindir *pd, char *tmp, size_t tmplen, char *err, size_t len)
 {
+	return pindir_make_sibling(pd, "-new", tmp, tmplen, err, len);
+}
+
+int pindir_make_sibling(const struct pindir *pd, const char *suffix, char *tmp, size_t tmplen,
+			char *err, size_t len)
+{
 	char name[NAME_MAX + 1], sub[PATH_MAX];
 	int r;
 
-	if (pathf(name, sizeof(name), "%s-new", pd->name) || pathf(tmp, tmplen, "%s-new", pd->path))
+	if (pathf(name, sizeof(name), "%s%s", pd->name, suffix) ||
+	    pathf(tmp, tmplen, "%s%s", pd->path, suffix))
 		return errf(err, len, -ENAMETOOLONG, "pin directory name too long: %s", pd->path);
 	if (mkdirat(pd->parent_fd, name, 0700)) {
 		if (errno != EEXIST)

@@ -15,6 +15,7 @@
 #include "gates.h"
 #include "loader.h"
 #include "pindir.h"
+#include "upgrade.h"
 
 static int open_map(const char *dir, const char *name, int *fd, char *err, size_t len)
 {
@@ -92,11 +93,23 @@ static int check_owner(struct pinned *p, char *err, size_t len)
 	return 0;
 }
 
+/* Pins of another format are refused before anything is read from them. */
+static int check_format(const char *dir, char *err, size_t len)
+{
+	int r = upgrade_check(dir, err, len);
+
+	if (r == 1)
+		snprintf(err, len, "the enforcement pinned in %s is of an older format than this "
+			 "dmaguard's (%u): 'dmaguard run' of this dmaguard takes it over in place",
+			 dir, DG_FORMAT);
+	return r;
+}
+
 int pinned_open(struct pinned *p, const char *dir, char *err, size_t len)
 {
 	memset(p, 0, sizeof(*p));
 	p->policy_fd = p->rules_fd = p->config_fd = p->stats_fd = -1;
-	p->groups_fd = p->events_fd = p->lock_fd = -1;
+	p->groups_fd = p->events_fd = p->format_fd = p->lock_fd = -1;
 	snprintf(p->dir, sizeof(p->dir), "%s", dir);
 	/* the directory first: the maps must come from it (checked below) */
 	p->lock_fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -105,14 +118,15 @@ int pinned_open(struct pinned *p, const char *dir, char *err, size_t len)
 			 errno == ENOENT ? " (is dmaguard loaded? see 'dmaguard run')" : "");
 		goto fail;
 	}
-	if (check_owner(p, err, len))
+	if (check_owner(p, err, len) || check_format(dir, err, len))
 		goto fail;
 	if (open_map(dir, "policy", &p->policy_fd, err, len) ||
 	    open_map(dir, "rules", &p->rules_fd, err, len) ||
 	    open_map(dir, "config", &p->config_fd, err, len) ||
 	    open_map(dir, "stats", &p->stats_fd, err, len) ||
 	    open_map(dir, "groups", &p->groups_fd, err, len) ||
-	    open_map(dir, "events", &p->events_fd, err, len))
+	    open_map(dir, "events", &p->events_fd, err, len) ||
+	    open_map(dir, "format", &p->format_fd, err, len))
 		goto fail;
 	if (check_layouts(p, err, len))
 		goto fail;
@@ -130,7 +144,7 @@ fail:
 void pinned_close(struct pinned *p)
 {
 	int *fds[] = { &p->policy_fd, &p->rules_fd, &p->config_fd, &p->stats_fd,
-		       &p->groups_fd, &p->events_fd, &p->lock_fd };
+		       &p->groups_fd, &p->events_fd, &p->format_fd, &p->lock_fd };
 	size_t i;
 
 	for (i = 0; i < sizeof(fds) / sizeof(fds[0]); i++) {
@@ -138,6 +152,67 @@ void pinned_close(struct pinned *p)
 			close(*fds[i]);
 		*fds[i] = -1;
 	}
+}
+
+static __u32 map_id(int fd)
+{
+	struct bpf_map_info info = { 0 };
+	__u32 info_len = sizeof(info);
+
+	return bpf_obj_get_info_by_fd(fd, &info, &info_len) ? 0 : info.id;
+}
+
+bool pinned_taken_over(struct pinned *p)
+{
+	char path[4200];
+	__u32 now = 0;
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/stats", p->dir);
+	fd = bpf_obj_get(path);
+	if (fd >= 0) {
+		now = map_id(fd);
+		close(fd);
+	}
+	return now && now == map_id(p->stats_fd);
+}
+
+const char *pinned_gone_how(struct pinned *p)
+{
+	return pinned_taken_over(p) ? "taken over by a newer dmaguard" : "unloaded";
+}
+
+/*
+ * Read-modify-write of the format entry under the lock of the directory p
+ * was opened from: a takeover holds it until it has written its last.
+ */
+static int swap_cursor(struct pinned *p, __u64 in, __u64 *out)
+{
+	struct dg_format f;
+	__u32 zero = 0;
+	int r = 0;
+
+	if (flock(p->lock_fd, LOCK_EX))
+		return -errno;
+	if (bpf_map_lookup_elem(p->format_fd, &zero, &f))
+		r = -errno;
+	if (!r && out)
+		*out = f.stream_next_seq;
+	f.stream_next_seq = in;
+	if (!r && bpf_map_update_elem(p->format_fd, &zero, &f, 0))
+		r = -errno;
+	flock(p->lock_fd, LOCK_UN);
+	return r;
+}
+
+int pinned_leave_cursor(struct pinned *p, __u64 next_seq)
+{
+	return swap_cursor(p, next_seq, NULL);
+}
+
+int pinned_take_cursor(struct pinned *p, __u64 *next_seq)
+{
+	return swap_cursor(p, 0, next_seq);
 }
 
 bool pinned_is_current(struct pinned *p)
@@ -184,7 +259,7 @@ static int set_config(struct pinned *p, const struct dg_config *cfg)
  * program before an update of a map-in-map returns (maybe_wait_bpf_programs).
  * Programs that read the old policy slot have then finished.
  */
-static int wait_for_bpf_programs(void)
+int pinned_grace_period(void)
 {
 	int inner, outer, r = 0;
 	__u32 zero = 0;
@@ -267,7 +342,7 @@ int pinned_set_policy(struct pinned *p, const struct policy *pol, char *err, siz
 	 * the old policy needed go after it; one that stays costs time, not
 	 * correctness.
 	 */
-	wait_for_bpf_programs();
+	pinned_grace_period();
 	gates_detach(p->dir, gates);
 out:
 	flock(p->lock_fd, LOCK_UN);

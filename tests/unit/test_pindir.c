@@ -351,6 +351,78 @@ TEST(unload_finishes_an_old_of_ours)
 	teardown();
 }
 
+/* touch PARENT/REL: a stand-in for a pin (bpffs holds pins and directories) */
+static void make_file(const char *rel)
+{
+	char path[256];
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/%s", parent, rel);
+	fd = open(path, O_CREAT | O_WRONLY | O_CLOEXEC, 0600);
+	if (fd < 0)
+		UNIT_FAIL("cannot make %s: %s", path, strerror(errno));
+	close(fd);
+}
+
+/* an older or newer format's pins are not all names this build knows */
+TEST(unload_removes_pins_of_any_format)
+{
+	char err[LOADER_ERR_LEN] = "";
+
+	if (!setup())
+		return;
+	make_dir("dmaguard", 0700, 0);
+	make_dir("dmaguard/links", 0700, 0);
+	make_dir("dmaguard/progs", 0700, 0);
+	make_file("dmaguard/links/probe_enter");
+	make_file("dmaguard/policy");
+	make_file("dmaguard/a_map_of_format_9");
+	make_dir("dmaguard/a_dir_of_format_9", 0700, 0);
+	make_file("dmaguard/a_dir_of_format_9/pin");
+	ASSERT_EQ(pindir_unload(pin, err, sizeof(err)), 0);
+	ASSERT_FALSE(exists("dmaguard"));
+	ASSERT_FALSE(exists("dmaguard-old"));
+	teardown();
+}
+
+/* a killed takeover leaves a second set in DIR-next or DIR-prev: unload takes it too */
+TEST(unload_removes_what_a_killed_takeover_left)
+{
+	char err[LOADER_ERR_LEN] = "";
+
+	if (!setup())
+		return;
+	make_dir("dmaguard", 0700, 0);
+	make_dir("dmaguard/links", 0700, 0);
+	make_dir("dmaguard-next", 0700, 0);
+	make_dir("dmaguard-next/links", 0700, 0);
+	make_file("dmaguard-next/links/probe_enter");
+	make_dir("dmaguard-prev", 0700, 0);
+	make_file("dmaguard-prev/format");
+	ASSERT_EQ(pindir_unload(pin, err, sizeof(err)), 0);
+	ASSERT_FALSE(exists("dmaguard"));
+	ASSERT_FALSE(exists("dmaguard-next"));
+	ASSERT_FALSE(exists("dmaguard-prev"));
+	teardown();
+}
+
+/* a DIR-next someone else made is not ours to unpin: left alone */
+TEST(unload_leaves_a_squatted_next_alone)
+{
+	char err[LOADER_ERR_LEN] = "";
+
+	if (!setup())
+		return;
+	make_dir("dmaguard", 0700, 0);
+	make_dir("dmaguard/links", 0700, 0);
+	make_dir("dmaguard-next", 0700, 1000);
+	make_dir("dmaguard-next/links", 0700, 1000);
+	ASSERT_EQ(pindir_unload(pin, err, sizeof(err)), 0);
+	ASSERT_FALSE(exists("dmaguard"));
+	ASSERT_TRUE(exists("dmaguard-next/links"));
+	teardown();
+}
+
 TEST(without_privilege_run_and_unload_need_root)
 {
 	char err[LOADER_ERR_LEN] = "";

@@ -243,6 +243,12 @@ def _collect_files(vmdir, scenarios, dmaguard, helpers):
         "bin/dmaguard": dmaguard,
         BUSYBOX.lstrip("/"): BUSYBOX,
     }
+    # the older build the upgrade scenarios take over from (make vm builds it;
+    # without it they SKIP)
+    old = os.environ.get("DMAGUARD_OLD_BIN") or os.path.join(
+        os.path.dirname(os.path.abspath(dmaguard)), "oldfmt", "dmaguard")
+    if os.path.isfile(old):
+        files["bin/dmaguard-old"] = old
     guest = os.path.join(vmdir, "guest")
     for fn in sorted(os.listdir(guest)):
         if fn.endswith(".sh"):
