@@ -27,10 +27,8 @@ static char parent[64], pin[128];
 /* A fresh parent directory (root's, 0755) and DIR's name in it. */
 static bool setup(void)
 {
-	if (geteuid() != 0) {
-		printf("    skipped: needs root to play another user\n");
-		return false;
-	}
+	if (geteuid() != 0)
+		UNIT_SKIP("needs root to play another user");
 	snprintf(parent, sizeof(parent), "/tmp/dmaguard-pindir-XXXXXX");
 	if (!mkdtemp(parent))
 		UNIT_FAIL("mkdtemp: %s", strerror(errno));

@@ -114,10 +114,8 @@ TEST(private_file_refuses_a_file_of_another_user)
 {
 	tree_setup("dg-private");
 	make_file(at("out"), "", 0666);
-	if (me != 0) {
-		printf("    skipped: needs root to chown\n");
-		return;
-	}
+	if (me != 0)
+		UNIT_SKIP("needs root to chown");
 	if (chown(at("out"), 65534, 65534))
 		UNIT_FAIL("chown: %s", strerror(errno));
 	ASSERT_EQ(file_create_private(at("out"), O_APPEND), -EPERM);

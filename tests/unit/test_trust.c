@@ -242,10 +242,8 @@ TEST(untrusted_link_in_a_sticky_directory_is_refused)
 	uid_t owner = me + 1;	/* not the link's owner */
 
 	tree_setup("dg-trust");
-	if (stat("/tmp", &st) || st.st_uid != 0 || !(st.st_mode & S_ISVTX)) {
-		printf("    skipped: /tmp is not root's sticky directory\n");
-		return;
-	}
+	if (stat("/tmp", &st) || st.st_uid != 0 || !(st.st_mode & S_ISVTX))
+		UNIT_SKIP("/tmp is not root's sticky directory");
 	good_policy();
 	snprintf(tree_extra, sizeof(tree_extra), "/tmp/dg-trust-link-%d", (int)getpid());
 	make_link(at("good/p.conf"), tree_extra);
@@ -265,10 +263,8 @@ TEST(sticky_directory_of_another_user_is_refused)
 	tree_setup("dg-trust");
 	make_dir(at("sticky"), 01777);
 	make_file(at("sticky/p.conf"), "deny bind\n", 0644);
-	if (me != 0) {
-		printf("    skipped: needs root to chown\n");
-		return;
-	}
+	if (me != 0)
+		UNIT_SKIP("needs root to chown");
 	if (chown(at("sticky"), 65534, 65534))
 		UNIT_FAIL("chown: %s", strerror(errno));
 	ASSERT_EQ(load_as(at("sticky/p.conf"), 0), -EPERM);
@@ -375,10 +371,8 @@ TEST(draft_trusted_by_root_has_no_warning)
 	char warn[POLICY_ERR_LEN] = "x";
 
 	tree_setup("dg-trust");
-	if (me != 0) {
-		printf("    skipped: the tree is root's only when run as root\n");
-		return;
-	}
+	if (me != 0)
+		UNIT_SKIP("the tree is root's only when run as root");
 	ASSERT_EQ(policy_load_draft(good_policy(), &pol, warn, sizeof(warn), err,
 				    sizeof(err)), 0);
 	ASSERT_STREQ(warn, "");
