@@ -9,19 +9,36 @@
 #include <string.h>
 #include <unistd.h>
 #include <bpf/bpf.h>
+#include "bpf_objects.h"
 #include "gates.h"
 #include "pindir.h"
 #include "util.h"
 
-static const struct gate_def {
+/* A gate: its two programs come from the table (bpf_objects.h). */
+struct gate_def {
 	unsigned int gate;
-	const char *progs[2];	/* BPF LSM flavour, fmod_ret flavour */
 	const char *what;
-} gate_defs[] = {
-	{ GATE_KERNFS, { "lsm_kernfs", "fmod_kernfs" }, "kernfs deny hook" },
-	{ GATE_OPEN, { "lsm_file_open", "fmod_file_open" }, "open gate" },
+};
+
+static const struct gate_def gate_defs[] = {
+	{ GATE_KERNFS, "kernfs deny hook" },
+	{ GATE_OPEN, "open gate" },
 };
 #define N_GATES (sizeof(gate_defs) / sizeof(gate_defs[0]))
+
+_Static_assert(GATE_KERNFS == PROG_GATE_KERNFS && GATE_OPEN == PROG_GATE_OPEN,
+	       "the program table's gate bits are enum gate's");
+
+/* The n-th (0, 1) program of gate g in the table: its LSM or fmod_ret flavour. */
+static const char *gate_prog(const struct gate_def *g, int n)
+{
+	size_t i;
+
+	for (i = 0; i < bpf_n_progs; i++)
+		if (bpf_progs[i].gate == g->gate && n-- == 0)
+			return bpf_progs[i].name;
+	return NULL;
+}
 
 __u8 gates_policy_acts(const struct policy *pol)
 {
@@ -64,13 +81,9 @@ unsigned int gates_wanted(const struct dg_policy *hdr, bool emit_all, bool owner
 
 bool gates_is_gate(const char *prog_name)
 {
-	size_t i, f;
+	const struct prog_def *d = prog_def_by_name(prog_name);
 
-	for (i = 0; i < N_GATES; i++)
-		for (f = 0; f < 2; f++)
-			if (!strcmp(prog_name, gate_defs[i].progs[f]))
-				return true;
-	return false;
+	return d && d->gate;
 }
 
 /* The gate's link name in DIR/links, or NULL when it is not attached. */
@@ -79,19 +92,8 @@ static const char *attached_name(const char *dir, const struct gate_def *g)
 	size_t f;
 
 	for (f = 0; f < 2; f++)
-		if (pindir_has(dir, "links", g->progs[f]))
-			return g->progs[f];
-	return NULL;
-}
-
-const char *gates_missing_program(const char *dir)
-{
-	size_t i;
-
-	for (i = 0; i < N_GATES; i++)
-		if (!pindir_has(dir, "progs", gate_defs[i].progs[0]) &&
-		    !pindir_has(dir, "progs", gate_defs[i].progs[1]))
-			return gate_defs[i].progs[0];
+		if (pindir_has(dir, "links", gate_prog(g, f)))
+			return gate_prog(g, f);
 	return NULL;
 }
 
@@ -133,8 +135,8 @@ static int attach_gate(const char *dir, const struct gate_def *g, char *err, siz
 	size_t f;
 
 	for (f = 0; f < 2 && !name; f++)
-		if (pindir_has(dir, "progs", g->progs[f]))
-			name = g->progs[f];
+		if (pindir_has(dir, "progs", gate_prog(g, f)))
+			name = gate_prog(g, f);
 	if (!name)
 		return errf(err, len, -ENOENT, "no program for the %s is pinned in %s/progs "
 			    "(an interrupted load?): run 'dmaguard unload' and start again",

@@ -41,9 +41,6 @@ unsigned int gates_wanted(const struct dg_policy *hdr, bool emit_all, bool owner
 /* Whether prog_name is one of the gates' programs (either flavour). */
 bool gates_is_gate(const char *prog_name);
 
-/* A gate whose program is not pinned in DIR/progs (its LSM name), or NULL. */
-const char *gates_missing_program(const char *dir);
-
 /* The gates attached in DIR now (links pinned). */
 unsigned int gates_attached(const char *dir);
 

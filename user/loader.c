@@ -19,8 +19,8 @@
 #include <bpf/bpf.h>
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
-#include "cli.h"
 #include "dmaguard.skel.h"
+#include "bpf_objects.h"
 #include "gates.h"
 #include "loader.h"
 #include "mapsize.h"
@@ -88,36 +88,6 @@ static int check_kernel(struct load_report *rep, char *err, size_t len)
 	return 0;
 }
 
-/* "fentry/really_probe" -> "really_probe"; "lsm/file_open" -> "bpf_lsm_file_open" */
-static void attach_target(const struct bpf_program *prog, char *buf, size_t len)
-{
-	const char *sec = bpf_program__section_name(prog);
-	const char *slash = strchr(sec, '/');
-	const char *fn = slash ? slash + 1 : sec;
-
-	if (!strncmp(sec, "lsm/", 4))
-		snprintf(buf, len, "bpf_lsm_%s", fn);
-	else
-		snprintf(buf, len, "%s", fn);
-}
-
-static bool is_required(const char *name)
-{
-	size_t i;
-
-	for (i = 0; i < PINDIR_N_REQUIRED; i++)
-		if (!strcmp(name, pindir_required[i]))
-			return true;
-	return false;
-}
-
-/* Where ownership is seen on kernels without the ownership API (< 5.19). */
-static bool is_legacy_ownership(const char *target)
-{
-	return !strcmp(target, "iommu_attach_group") || !strcmp(target, "iommu_detach_group") ||
-	       !strcmp(target, "security_file_free");
-}
-
 /*
  * Load only programs whose attach target the running kernel has, and only
  * one flavour of the deny hooks. A missing required target is fatal.
@@ -126,9 +96,8 @@ static int select_programs(struct dmaguard_bpf *skel, struct load_report *rep,
 			   char *err, size_t len)
 {
 	struct btf *vmlinux = btf__load_vmlinux_btf();
-	struct bpf_program *prog;
-	char target[128];
 	int code = 0;
+	size_t i;
 
 	if (!vmlinux)
 		return errf(err, len, -EOPNOTSUPP,
@@ -138,27 +107,19 @@ static int select_programs(struct dmaguard_bpf *skel, struct load_report *rep,
 						    BTF_KIND_FUNC) > 0;
 	rep->device_claims = btf__find_by_name_kind(vmlinux, "iommu_device_claim_dma_owner",
 						    BTF_KIND_FUNC) > 0;
-	bpf_object__for_each_program(prog, skel->obj) {
-		const char *name = bpf_program__name(prog);
-		const char *sec = bpf_program__section_name(prog);
-		bool present, wanted = true;
+	for (i = 0; i < bpf_n_progs && !code; i++) {
+		const struct prog_def *d = &bpf_progs[i];
+		bool present, wanted, needed;
 
-		attach_target(prog, target, sizeof(target));
-		present = btf__find_by_name_kind(vmlinux, target, BTF_KIND_FUNC) > 0;
-		if (!strncmp(sec, "lsm/", 4))
-			wanted = rep->hooks == HOOK_LSM;
-		else if (!strncmp(sec, "fmod_ret/", 9))
-			wanted = rep->hooks == HOOK_FMOD_RET;
-		else if (is_legacy_ownership(target))
-			wanted = !rep->ownership_api;
-		if (wanted && !present && (is_required(name) || !strncmp(sec, "lsm/", 4) ||
-					   !strncmp(sec, "fmod_ret/", 9))) {
+		present = btf__find_by_name_kind(vmlinux, d->target, BTF_KIND_FUNC) > 0;
+		wanted = prog_def_flavour_ok(d, rep->hooks == HOOK_LSM) &&
+			 (d->need != PROG_LEGACY || !rep->ownership_api);
+		needed = d->need == PROG_REQUIRED || d->need == PROG_HOOK;
+		if (wanted && !present && needed)
 			code = errf(err, len, -EOPNOTSUPP,
 				    "the kernel has no %s() in its BTF, which dmaguard attaches to",
-				    target);
-			break;
-		}
-		bpf_program__set_autoload(prog, wanted && present);
+				    d->target);
+		bpf_program__set_autoload(prog_of(skel, d), wanted && present);
 	}
 	btf__free(vmlinux);
 	return code;
@@ -270,15 +231,15 @@ static int attach_one(struct bpf_program *prog, const char *tmp, char *err, size
 /* The gates' programs are pinned whether attached or not (gates.h). */
 static int pin_gate_programs(struct dmaguard_bpf *skel, const char *tmp, char *err, size_t len)
 {
-	struct bpf_program *prog;
 	char path[PATH_MAX];
+	size_t i;
 
-	bpf_object__for_each_program(prog, skel->obj) {
-		const char *name = bpf_program__name(prog);
+	for (i = 0; i < bpf_n_progs; i++) {
+		struct bpf_program *prog = prog_of(skel, &bpf_progs[i]);
 
-		if (!bpf_program__autoload(prog) || !gates_is_gate(name))
+		if (!bpf_progs[i].gate || !bpf_program__autoload(prog))
 			continue;
-		pathf(path, sizeof(path), "%s/progs/%s", tmp, name);
+		pathf(path, sizeof(path), "%s/progs/%s", tmp, bpf_progs[i].name);
 		if (bpf_program__pin(prog, path))
 			return errf(err, len, -errno, "cannot pin program %s: %s", path,
 				    strerror(errno));
@@ -286,17 +247,19 @@ static int pin_gate_programs(struct dmaguard_bpf *skel, const char *tmp, char *e
 	return 0;
 }
 
+/* Attach the programs that are not gates, the fentry ones or the others. */
 static int attach_pass(struct dmaguard_bpf *skel, const char *tmp, bool fentry_pass,
 		       char *err, size_t len)
 {
-	struct bpf_program *prog;
+	size_t i;
 	int code;
 
-	bpf_object__for_each_program(prog, skel->obj) {
-		bool fentry = !strncmp(bpf_program__section_name(prog), "fentry/", 7);
+	for (i = 0; i < bpf_n_progs; i++) {
+		const struct prog_def *d = &bpf_progs[i];
+		struct bpf_program *prog = prog_of(skel, d);
 
-		if (!bpf_program__autoload(prog) || fentry != fentry_pass ||
-		    gates_is_gate(bpf_program__name(prog)))
+		if (!bpf_program__autoload(prog) || d->gate ||
+		    (d->kind == PROG_FENTRY) != fentry_pass)
 			continue;
 		code = attach_one(prog, tmp, err, len);
 		if (code)
@@ -309,20 +272,14 @@ int loader_attach_and_pin(struct dmaguard_bpf *skel, const char *tmp, unsigned i
 			  char *err, size_t len)
 {
 	char path[PATH_MAX];
-	struct bpf_map *map;
+	size_t i;
 	int code;
 
-	bpf_object__for_each_map(map, skel->obj) {
-		size_t i;
-
-		for (i = 0; i < PINDIR_N_MAPS; i++) {
-			if (strcmp(bpf_map__name(map), pindir_maps[i]))
-				continue;
-			pathf(path, sizeof(path), "%s/%s", tmp, pindir_maps[i]);
-			if (bpf_map__pin(map, path))
-				return errf(err, len, -errno, "cannot pin map %s: %s", path,
-					    strerror(errno));
-		}
+	for (i = 0; i < bpf_n_maps; i++) {
+		pathf(path, sizeof(path), "%s/%s", tmp, bpf_maps[i].name);
+		if (bpf_map__pin(map_of(skel, &bpf_maps[i]), path))
+			return errf(err, len, -errno, "cannot pin map %s: %s", path,
+				    strerror(errno));
 	}
 	code = pin_gate_programs(skel, tmp, err, len);
 	/* fentry last: a probe that starts while attaching finds its fexit and gate */

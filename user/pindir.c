@@ -15,7 +15,7 @@
 #include <unistd.h>
 #include <linux/capability.h>
 #include <bpf/bpf.h>
-#include "gates.h"
+#include "bpf_objects.h"
 #include "pindir.h"
 #include "util.h"
 
@@ -25,20 +25,6 @@
 #ifndef CAP_BPF
 #define CAP_BPF 39
 #endif
-
-/*
- * Maps userspace uses, and from format 1 on every map a takeover shares or
- * drains (upgrade.c); the rest is private to the programs.
- */
-const char *const pindir_maps[PINDIR_N_MAPS] = {
-	"policy", "rules", "config", "stats", "groups", "nodes", "events",
-	"format", "call_token", "seq_mutex", "claimed_files", "inflight",
-};
-
-/* Programs enforcement cannot do without. */
-const char *const pindir_required[PINDIR_N_REQUIRED] = {
-	"probe_enter", "probe_exit", "unbind_exit", "device_add_exit", "device_del_enter",
-};
 
 /* Unpin everything in DIR/SUB and remove it; 0 or -errno. */
 static int remove_subdir(const char *dir, const char *sub)
@@ -120,8 +106,10 @@ void pindir_list_links(const char *dir, struct load_report *rep)
 
 	rep->programs[0] = '\0';
 	/* the gates' programs are pinned, attached or not: their flavour is the hooks' */
-	if (pindir_has(dir, "progs", "fmod_kernfs"))
-		rep->hooks = HOOK_FMOD_RET;
+	for (i = 0; i < (int)bpf_n_progs; i++)
+		if (bpf_progs[i].kind == PROG_FMOD_RET &&
+		    pindir_has(dir, "progs", bpf_progs[i].name))
+			rep->hooks = HOOK_FMOD_RET;
 	if (pindir_ownership_api(dir))
 		rep->ownership_api = true;
 	pathf(path, sizeof(path), "%s/links", dir);
@@ -198,13 +186,22 @@ bool pindir_has(const char *dir, const char *sub, const char *name)
 int pindir_check_links(const char *dir, char *err, size_t len)
 {
 	const char *missing = NULL, *kind = "link";
+	unsigned int gates = 0;
 	size_t i;
 
-	for (i = 0; i < PINDIR_N_REQUIRED; i++)
-		if (!pindir_has(dir, "links", pindir_required[i]))
-			missing = pindir_required[i];
-	if (!missing && (missing = gates_missing_program(dir)))
-		kind = "program";
+	for (i = 0; i < bpf_n_progs && !missing; i++) {
+		const struct prog_def *d = &bpf_progs[i];
+
+		if (d->need == PROG_REQUIRED && !pindir_has(dir, "links", d->name))
+			missing = d->name;
+		else if (d->gate && pindir_has(dir, "progs", d->name))
+			gates |= d->gate;
+	}
+	for (i = 0; i < bpf_n_progs && !missing; i++)
+		if (bpf_progs[i].gate && !(gates & bpf_progs[i].gate)) {
+			missing = bpf_progs[i].name;
+			kind = "program";
+		}
 	if (!missing)
 		return 0;
 	return errf(err, len, -EUCLEAN,

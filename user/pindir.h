@@ -10,15 +10,9 @@
 #include "loader.h"
 
 /*
- * Maps userspace uses, pinned by name in the directory; links go in links/,
- * the gates' programs (gates.h) in progs/.
+ * The maps of bpf_objects.h are pinned by name in the directory, the links
+ * in links/, the gates' programs (gates.h) in progs/.
  */
-#define PINDIR_N_MAPS 12
-extern const char *const pindir_maps[PINDIR_N_MAPS];
-
-/* Programs enforcement cannot do without (besides one kernfs and one open hook). */
-#define PINDIR_N_REQUIRED 5
-extern const char *const pindir_required[PINDIR_N_REQUIRED];
 
 /* Remove DIR's pins (every one, of any format) and DIR itself; 0 or -errno. */
 int pindir_remove(const char *dir);

@@ -12,6 +12,7 @@
 #include <unistd.h>
 #include <bpf/bpf.h>
 #include "util.h"
+#include "bpf_objects.h"
 #include "gates.h"
 #include "loader.h"
 #include "pindir.h"
@@ -32,40 +33,47 @@ static int open_map(const char *dir, const char *name, int *fd, char *err, size_
 }
 
 /*
- * The pinned maps must have the layout this build writes: pinned state from
- * another dmaguard build would otherwise be misread, rules and all.
+ * Every pinned map must have the layout this build reads and writes (the
+ * table in bpf_objects.c): pinned state from another dmaguard build would
+ * otherwise be misread, rules and all.
  */
-static int check_layout(int fd, const char *dir, const char *name, __u32 value_size,
-			__u32 max_entries, char *err, size_t len)
+static int check_layout(const char *dir, const struct map_def *d, char *err, size_t len)
 {
 	struct bpf_map_info info = { 0 };
 	__u32 info_len = sizeof(info);
+	char path[4200];
+	int fd, r;
 
-	if (bpf_obj_get_info_by_fd(fd, &info, &info_len)) {
-		snprintf(err, len, "cannot inspect pinned map %s/%s: %s", dir, name,
-			 strerror(errno));
-		return -1;
-	}
-	if (info.value_size == value_size && (!max_entries || info.max_entries == max_entries))
+	snprintf(path, sizeof(path), "%s/%s", dir, d->name);
+	fd = bpf_obj_get(path);
+	if (fd < 0)
+		return errf(err, len, -errno, "cannot open pinned map %s: %s", path,
+			    strerror(errno));
+	r = bpf_obj_get_info_by_fd(fd, &info, &info_len) ? -errno : 0;
+	close(fd);
+	if (r)
+		return errf(err, len, r, "cannot inspect pinned map %s: %s", path, strerror(-r));
+	if (info.type == d->type && (!d->value_size || info.value_size == d->value_size) &&
+	    (!d->max_entries || info.max_entries == d->max_entries))
 		return 0;
-	snprintf(err, len, "the enforcement pinned in %s is from another dmaguard build "
-		 "(map %s: %u-byte values, %u entries; this build needs %u, %u): "
-		 "remove it with 'dmaguard unload' first", dir, name, info.value_size,
-		 info.max_entries, value_size, max_entries);
-	return -1;
+	return errf(err, len, -EPROTO, "the enforcement pinned in %s is from another dmaguard "
+		    "build (map %s: type %u, %u-byte values, %u entries; this build needs type "
+		    "%u, %u, %u): remove it with 'dmaguard unload' first", dir, d->name,
+		    info.type, info.value_size, info.max_entries, d->type, d->value_size,
+		    d->max_entries);
 }
 
 static int check_layouts(struct pinned *p, char *err, size_t len)
 {
-	return check_layout(p->policy_fd, p->dir, "policy", sizeof(struct dg_policy), 2,
-			    err, len) ||
-	       check_layout(p->rules_fd, p->dir, "rules", sizeof(struct dg_rule),
-			    2 * DG_MAX_RULES, err, len) ||
-	       check_layout(p->config_fd, p->dir, "config", sizeof(struct dg_config), 1,
-			    err, len) ||
-	       check_layout(p->stats_fd, p->dir, "stats", sizeof(struct dg_stats), 1, err, len) ||
-	       check_layout(p->groups_fd, p->dir, "groups", sizeof(struct dg_group), 0,
-			    err, len);
+	size_t i;
+	int r;
+
+	for (i = 0; i < bpf_n_maps; i++) {
+		r = check_layout(p->dir, &bpf_maps[i], err, len);
+		if (r)
+			return r;
+	}
+	return 0;
 }
 
 /*

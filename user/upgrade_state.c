@@ -12,16 +12,10 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include "dmaguard.skel.h"
+#include "bpf_objects.h"
 #include "gates.h"
 #include "upgrade.h"
 #include "util.h"
-
-/* Maps the BPF side writes: shared by both sets, so their layout is frozen. */
-static const char *const shared_maps[] = {
-	"format", "call_token", "stats", "seq_mutex", "events", "groups", "nodes",
-	"claimed_files",
-};
-#define N_SHARED (sizeof(shared_maps) / sizeof(shared_maps[0]))
 
 void upgrade_format_init(struct dg_format *f, unsigned int set)
 {
@@ -124,9 +118,12 @@ int upgrade_share_maps(struct dmaguard_bpf *skel, const char *dir, char *err, si
 	size_t i;
 	int fd, r;
 
-	for (i = 0; i < N_SHARED; i++) {
-		map = bpf_object__find_map_by_name(skel->obj, shared_maps[i]);
-		pathf(path, sizeof(path), "%s/%s", dir, shared_maps[i]);
+	/* the maps the BPF side writes: shared by both sets, layouts frozen */
+	for (i = 0; i < bpf_n_maps; i++) {
+		if (!bpf_maps[i].shared)
+			continue;
+		map = map_of(skel, &bpf_maps[i]);
+		pathf(path, sizeof(path), "%s/%s", dir, bpf_maps[i].name);
 		fd = bpf_obj_get(path);
 		if (!map || fd < 0)
 			return errf(err, len, -ENOENT, "cannot open %s: %s", path,
