@@ -16,6 +16,7 @@
 #include "loader.h"
 #include "notify.h"
 #include "pindir.h"
+#include "trusted_path.h"
 #include "util.h"
 
 enum { OPT_POLICY = 1, OPT_AUDIT, OPT_JSON, OPT_ALL, OPT_OUTPUT, OPT_PIN_DIR };
@@ -99,12 +100,13 @@ static int claim_stream(const struct pinned *p, const char *dir, int *fd)
  */
 static FILE *open_output(const char *path)
 {
+	char err[512];
 	FILE *f;
 	int fd;
 
-	fd = file_create_private(path, O_APPEND);
+	fd = file_create_private(path, O_APPEND, err, sizeof(err));
 	if (fd < 0) {
-		cli_err("cannot open %s: %s", path, strerror(-fd));
+		cli_err("%s", err);
 		return NULL;
 	}
 	f = fdopen(fd, "a");

@@ -21,18 +21,6 @@ char *path_trim(char *path);
 int errf(char *err, size_t len, int code, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 
-/*
- * Open path for writing as a file only this process's user can read: open
- * it with O_WRONLY | O_NOFOLLOW | O_CLOEXEC | flags (e.g. O_APPEND or
- * O_TRUNC), creating it mode 0600 whatever the umask. An existing file must
- * be a regular file owned by the effective uid with no other hard link, and
- * is truncated (O_TRUNC) only once that is checked. Anything else is refused
- * without being opened for writing: a symbolic link -ELOOP; a FIFO, a
- * device (/dev/null too) or a directory -EINVAL; another user's file or a
- * hard link -EPERM. Returns the fd or -errno.
- */
-int file_create_private(const char *path, int flags);
-
 /* Read up to size bytes from fd, retrying EINTR; fewer only at end of file. */
 ssize_t read_full(int fd, char *buf, size_t size);
 

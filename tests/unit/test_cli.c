@@ -120,8 +120,8 @@ TEST(run_output_that_cannot_be_opened_is_an_error_not_a_crash)
 	o = run(&cmd_run, "run", "--policy", pol, "--output", out, "--pin-dir",
 		"/nonexistent/dmaguard-unit", NULL);
 	ASSERT_EQ(o->rc, 1);
-	ASSERT_CONTAINS(o->err, "dmaguard run: cannot open ");
-	ASSERT_CONTAINS(o->err, "no-such-dir/events: No such file or directory\n");
+	ASSERT_CONTAINS(o->err, "dmaguard run: ");
+	ASSERT_CONTAINS(o->err, "no-such-dir: No such file or directory\n");
 	unlink(pol);
 	rmdir(dir);
 }
@@ -145,7 +145,7 @@ TEST(run_output_refuses_a_symlink)
 	o = run(&cmd_run, "run", "--policy", pol, "--output", out, "--pin-dir",
 		"/nonexistent/dmaguard-unit", NULL);
 	ASSERT_EQ(o->rc, 1);
-	ASSERT_CONTAINS(o->err, "dmaguard run: cannot open ");
+	ASSERT_CONTAINS(o->err, "/events: cannot open: it is a symbolic link\n");
 	ASSERT_EQ(lstat(target, &st), -1);	/* nothing created through the link */
 	unlink(out);
 	unlink(pol);

@@ -104,6 +104,21 @@ TEST(sticky_directory_with_trusted_entries_loads)
 		UNIT_FAIL("load: %s", err);
 }
 
+/*
+ * A hard link a user made in a sticky directory to a file of root's (where
+ * fs.protected_hardlinks is 0): root's inode, but not root's choice.
+ */
+TEST(hard_link_in_a_sticky_directory_is_refused)
+{
+	tree_setup("dg-trust");
+	make_dir(at("sticky"), 01777);
+	make_file(at("empty.conf"), "", 0644);
+	if (link(at("empty.conf"), at("sticky/p.conf")))
+		UNIT_FAIL("link: %s", strerror(errno));
+	ASSERT_EQ(load_as(at("sticky/p.conf"), me), -EPERM);
+	ASSERT_CONTAINS(err, "has 2 hard links in the sticky directory");
+}
+
 /* --- untrusted files are refused, the message names path, owner, mode, fix -- */
 
 TEST(group_writable_file_is_refused)
