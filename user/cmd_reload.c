@@ -6,6 +6,7 @@
 #include "daemon.h"
 #include "gates.h"
 #include "loader.h"
+#include "pindir.h"
 #include "util.h"
 
 enum { OPT_POLICY = 1, OPT_PIN_DIR };
@@ -36,6 +37,11 @@ static int run_reload(int argc, char **argv)
 		return EXIT_USAGE;
 	if (!path)
 		return cli_usage_error("--policy FILE is required");
+	/* as run and unload: a user is told what is missing, not EACCES on the pins */
+	if (pindir_privileged(err, sizeof(err))) {
+		cli_err("%s", err);
+		return EXIT_VIOLATIONS;
+	}
 	pol = calloc(1, sizeof(*pol));
 	if (!pol)
 		return EXIT_VIOLATIONS;

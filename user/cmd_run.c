@@ -117,12 +117,17 @@ static FILE *open_output(const char *path)
 	return f;
 }
 
-/* Pin or reuse enforcement, then stream until stopped; the exit code. */
-static int enforce_and_stream(const struct run_opts *o, const struct policy *pol, FILE *out)
+/*
+ * Pin or reuse enforcement, then stream until stopped; the exit code. The
+ * output is opened only once enforcement is in force: a name someone made
+ * where the event log goes must not leave the host unenforced.
+ */
+static int enforce_and_stream(const struct run_opts *o, const struct policy *pol)
 {
 	char err[LOADER_ERR_LEN];
 	struct load_report rep;
 	int code, lock_fd = -1;
+	FILE *out = stdout;
 	struct pinned p;
 
 	code = loader_ensure(o->pin_dir, pol, &rep, err, sizeof(err));
@@ -146,12 +151,18 @@ static int enforce_and_stream(const struct run_opts *o, const struct policy *pol
 		cli_err("%s", err);
 		code = EXIT_VIOLATIONS;
 	}
+	if (!code && o->output && !(out = open_output(o->output))) {
+		cli_err("enforcement stays pinned in %s; no events are written", o->pin_dir);
+		code = EXIT_VIOLATIONS;
+	}
 	if (!code) {
 		/* what is attached now that the gates follow the policy and --all */
 		pindir_list_links(o->pin_dir, &rep);
 		print_active(o, pol, &rep);
 		code = daemon_stream(&p, o, out);
 	}
+	if (out && out != stdout)
+		fclose(out);
 	/* the policy in force stays as it is; only the daemon's requests end */
 	if (lock_fd >= 0) {
 		pinned_set_stream(&p, false, false, err, sizeof(err));
@@ -164,7 +175,6 @@ static int enforce_and_stream(const struct run_opts *o, const struct policy *pol
 static int run_run(int argc, char **argv)
 {
 	struct run_opts o = { 0 };
-	FILE *out = stdout;
 	struct policy *pol;
 	int code;
 
@@ -175,17 +185,10 @@ static int run_run(int argc, char **argv)
 	if (!pol)
 		return EXIT_VIOLATIONS;
 	code = daemon_load_policy(o.policy, o.audit, pol);
-	if (code)
-		goto out;
-	if (o.output && !(out = open_output(o.output))) {
-		code = EXIT_VIOLATIONS;
-		goto out;
+	if (!code) {
+		daemon_install_signals();
+		code = enforce_and_stream(&o, pol);
 	}
-	daemon_install_signals();
-	code = enforce_and_stream(&o, pol, out);
-	if (out != stdout)
-		fclose(out);
-out:
 	free(pol);
 	return code;
 }

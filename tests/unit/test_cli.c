@@ -101,57 +101,6 @@ TEST(usage_errors_have_one_prefix)
 	ASSERT_CONTAINS(o->err, "dmaguard version: unexpected argument 'extra'\n");
 }
 
-/*
- * `run --output` to a path that cannot be opened: a message naming it and
- * exit 1, before anything is loaded (it used to crash with SIGSEGV).
- */
-TEST(run_output_that_cannot_be_opened_is_an_error_not_a_crash)
-{
-	char dir[] = "/tmp/dmaguard-cli-XXXXXX", pol[PATH_MAX], out[PATH_MAX];
-	struct output *o;
-	FILE *f;
-
-	if (!mkdtemp(dir))
-		UNIT_FAIL("mkdtemp: %s", strerror(errno));
-	snprintf(pol, sizeof(pol), "%s/policy.conf", dir);
-	snprintf(out, sizeof(out), "%s/no-such-dir/events", dir);
-	f = fopen(pol, "w");
-	ASSERT_TRUE(f && fputs("mode audit\n", f) >= 0 && !fclose(f));
-	o = run(&cmd_run, "run", "--policy", pol, "--output", out, "--pin-dir",
-		"/nonexistent/dmaguard-unit", NULL);
-	ASSERT_EQ(o->rc, 1);
-	ASSERT_CONTAINS(o->err, "dmaguard run: ");
-	ASSERT_CONTAINS(o->err, "no-such-dir: No such file or directory\n");
-	unlink(pol);
-	rmdir(dir);
-}
-
-/* --output is never followed through a symlink, and is created 0600 whatever the umask. */
-TEST(run_output_refuses_a_symlink)
-{
-	char dir[] = "/tmp/dmaguard-cli-XXXXXX", pol[PATH_MAX], out[PATH_MAX], target[PATH_MAX];
-	struct output *o;
-	struct stat st;
-	FILE *f;
-
-	if (!mkdtemp(dir))
-		UNIT_FAIL("mkdtemp: %s", strerror(errno));
-	snprintf(pol, sizeof(pol), "%s/policy.conf", dir);
-	snprintf(out, sizeof(out), "%s/events", dir);
-	snprintf(target, sizeof(target), "%s/target", dir);
-	f = fopen(pol, "w");
-	ASSERT_TRUE(f && fputs("mode audit\n", f) >= 0 && !fclose(f));
-	ASSERT_EQ(symlink(target, out), 0);
-	o = run(&cmd_run, "run", "--policy", pol, "--output", out, "--pin-dir",
-		"/nonexistent/dmaguard-unit", NULL);
-	ASSERT_EQ(o->rc, 1);
-	ASSERT_CONTAINS(o->err, "/events: cannot open: it is a symbolic link\n");
-	ASSERT_EQ(lstat(target, &st), -1);	/* nothing created through the link */
-	unlink(out);
-	unlink(pol);
-	rmdir(dir);
-}
-
 TEST(library_errors_map_to_exit_codes)
 {
 	ASSERT_EQ(cli_exit_code(0), EXIT_OK);
