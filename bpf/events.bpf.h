@@ -11,19 +11,21 @@
  * tracing programs on 5.10). Its holder runs a few instructions with
  * migration off, so a contender gets it within a few tries. The bound keeps
  * the loop finite and small (the verifier walks every try, in every program
- * that emits: 256 tries made 6.1 verify 5x more); should it be reached the
- * number is taken unlocked (at worst a duplicate, never a false gap). An
- * event the ring has no room for still takes its number, so the gap shows,
- * and is counted. reserved_next is stored before next_seq (dg_stats): the
+ * that emits: 256 tries made 6.1 verify 5x more); should it be reached
+ * (a holder preempted, a flood of events from every CPU) the event is
+ * dropped before it has a number and counted in unsequenced (and lost):
+ * a number taken unlocked could be given twice, and next_seq must not pass
+ * a seq whose reserved_next is still to be stored. The daemon reports
+ * those drops apart, by the counter. An event the ring has no room for
+ * still takes its number, so the gap shows, and is counted. reserved_next is stored before next_seq (dg_stats): the
  * daemon finds the lost tail from the two.
  */
 #define SEQ_MUTEX_TRIES 32
-static __always_inline void seq_unlock(bool locked)
+static __always_inline void seq_unlock(void)
 {
 	__u32 zero = 0;
 
-	if (locked)
-		bpf_map_delete_elem(&seq_mutex, &zero);
+	bpf_map_delete_elem(&seq_mutex, &zero);
 }
 
 static __always_inline struct dg_stats *get_stats(void)
@@ -47,6 +49,11 @@ static __always_inline struct dg_event *event_start(__u32 type)
 	for (i = 0; i < SEQ_MUTEX_TRIES; i++)
 		if (!bpf_map_update_elem(&seq_mutex, &zero, &one, BPF_NOEXIST))
 			break;
+	if (i == SEQ_MUTEX_TRIES) {
+		__sync_fetch_and_add(&st->unsequenced, 1);
+		__sync_fetch_and_add(&st->lost, 1);
+		return NULL;
+	}
 	seq = st->next_seq;
 	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
 	if (e) {
@@ -55,7 +62,7 @@ static __always_inline struct dg_event *event_start(__u32 type)
 		asm volatile("" ::: "memory");
 	}
 	st->next_seq = seq + 1;
-	seq_unlock(i < SEQ_MUTEX_TRIES);
+	seq_unlock();
 	if (!e) {
 		__sync_fetch_and_add(&st->lost, 1);
 		return NULL;

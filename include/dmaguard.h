@@ -294,8 +294,9 @@ struct dg_stats {
 	__u64 untracked;	/* probes and opens judged without their record */
 	__u64 map_full[DG_MAP_SLOTS];	/* failed updates, by DG_MAP_* */
 	__u64 map_full_ns[DG_MAP_SLOTS];	/* last map-full event (rate limit) */
+	__u64 unsequenced;	/* events dropped before they had a seq (also in lost) */
 };
-_Static_assert(sizeof(struct dg_stats) == 160, "dg_stats layout");
+_Static_assert(sizeof(struct dg_stats) == 168, "dg_stats layout");
 
 /*
  * The pinned format (map "format", one entry). Format rule, so that a newer

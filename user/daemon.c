@@ -157,6 +157,8 @@ static void sync_lost(struct stream_state *st)
 	lost = st->s.lost;
 	err = event_stream_sync_tail(&st->s, first.next_seq, second.reserved_next,
 				     boot_ns_now());
+	if (!err)
+		err = event_stream_sync_unsequenced(&st->s, second.unsequenced, boot_ns_now());
 	if (err || st->s.lost != lost)
 		output_result(st, err, 0);
 }

@@ -399,16 +399,17 @@ int event_format_text(const struct dg_event *e, const struct event_ctx *c,
 	return line_done(&l);
 }
 
-int event_format_lost_json(__u64 count, char *buf, size_t len)
+int event_format_lost_json(__u64 count, bool unsequenced, char *buf, size_t len)
 {
 	struct line l;
 
 	line_init(&l, buf, len);
-	line_printf(&l, "{\"type\":\"lost\",\"count\":%llu}", (unsigned long long)count);
+	line_printf(&l, "{\"type\":\"lost\",\"count\":%llu%s}", (unsigned long long)count,
+		    unsequenced ? ",\"unsequenced\":true" : "");
 	return line_done(&l);
 }
 
-int event_format_lost_text(__u64 count, __u64 boot_ns, __s64 offset_ns,
+int event_format_lost_text(__u64 count, bool unsequenced, __u64 boot_ns, __s64 offset_ns,
 			   char *buf, size_t len)
 {
 	char ts[EVENT_TS_LEN];
@@ -417,8 +418,8 @@ int event_format_lost_text(__u64 count, __u64 boot_ns, __s64 offset_ns,
 	line_init(&l, buf, len);
 	if (boot_ns && event_format_ts(boot_ns, offset_ns, ts, sizeof(ts)) > 0)
 		line_printf(&l, "%s ", ts);
-	line_printf(&l, "lost %llu event%s", (unsigned long long)count,
-		    count == 1 ? "" : "s");
+	line_printf(&l, "lost %llu event%s%s", (unsigned long long)count,
+		    count == 1 ? "" : "s", unsequenced ? " before they had a sequence number" : "");
 	return line_done(&l);
 }
 
@@ -472,21 +473,26 @@ static int stream_put(struct event_stream *s, char *buf, int n)
 	return 0;
 }
 
-static int stream_put_lost(struct event_stream *s, __u64 count, __u64 boot_ns)
+static int put_lost(struct event_stream *s, __u64 count, bool unsequenced, __u64 boot_ns)
 {
 	char buf[EVENT_LINE_MAX];
 	int n;
 
 	/* room for the newline: format into one byte less */
 	if (s->json)
-		n = event_format_lost_json(count, buf, sizeof(buf) - 1);
+		n = event_format_lost_json(count, unsequenced, buf, sizeof(buf) - 1);
 	else
-		n = event_format_lost_text(count, boot_ns, s->realtime_offset_ns,
+		n = event_format_lost_text(count, unsequenced, boot_ns, s->realtime_offset_ns,
 					   buf, sizeof(buf) - 1);
 	n = stream_put(s, buf, n);
 	if (!n)
 		s->lost += count;
 	return n;
+}
+
+static int stream_put_lost(struct event_stream *s, __u64 count, __u64 boot_ns)
+{
+	return put_lost(s, count, false, boot_ns);
 }
 
 static struct event_ctx stream_ctx(const struct event_stream *s, const struct dg_event *e)
@@ -527,6 +533,25 @@ int event_stream_write(struct event_stream *s, const struct dg_event *e)
 	else
 		s->late++;	/* its seq was reported lost already */
 	return 0;
+}
+
+int event_stream_sync_unsequenced(struct event_stream *s, __u64 unsequenced,
+				  __u64 now_boot_ns)
+{
+	int err;
+
+	/* the first look, or counters recreated: only later drops are ours */
+	if (!s->have_unsequenced || unsequenced < s->unsequenced_seen) {
+		s->have_unsequenced = true;
+		s->unsequenced_seen = unsequenced;
+		return 0;
+	}
+	if (unsequenced == s->unsequenced_seen)
+		return 0;
+	err = put_lost(s, unsequenced - s->unsequenced_seen, true, now_boot_ns);
+	if (!err)
+		s->unsequenced_seen = unsequenced;
+	return err;
 }
 
 int event_stream_sync_tail(struct event_stream *s, __u64 next_seq, __u64 reserved_next,

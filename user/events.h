@@ -24,6 +24,12 @@
  * counts add up to the seqs skipped. The kernel's dg_stats.lost counts the
  * same drops, for `status`.
  *
+ * One loss has no seq: an event dropped because the seq mutex stayed taken
+ * past its bound (events.bpf.h), counted in dg_stats.unsequenced. Those are
+ * reported apart, when the counter grows, as a lost record marked
+ * "unsequenced" (event_stream_sync_unsequenced()): there is no gap to put
+ * them in, and giving them a number could give one number twice.
+ *
  * Restarts: a new daemon attaching to a pinned ring reads what is pending
  * there. The first event it reads sets the seq base; gaps after it and the
  * tail are reported. Drops before the first pending event happened while no
@@ -83,6 +89,9 @@ struct event_stream {
 	__u64 events;		/* events written */
 	__u64 lost;		/* sum of the lost counts written */
 	__u64 late;		/* events that came after their seq was reported lost */
+
+	bool have_unsequenced;	/* unsequenced_seen is set */
+	__u64 unsequenced_seen;	/* dg_stats.unsequenced reported up to */
 };
 
 /* The name of map DG_MAP_* in map-full events ("inflight"), NULL past the last. */
@@ -111,10 +120,12 @@ int event_format_text(const struct dg_event *e, const struct event_ctx *c,
 
 /*
  * A lost record: {"type":"lost","count":N}, or in text "TS lost N events"
- * (TS of boot_ns, or no TS when boot_ns is 0). Returns the length or -ENOSPC.
+ * (TS of boot_ns, or no TS when boot_ns is 0); unsequenced adds
+ * ,"unsequenced":true and " before they had a sequence number". Returns the
+ * length or -ENOSPC.
  */
-int event_format_lost_json(__u64 count, char *buf, size_t len);
-int event_format_lost_text(__u64 count, __u64 boot_ns, __s64 offset_ns,
+int event_format_lost_json(__u64 count, bool unsequenced, char *buf, size_t len);
+int event_format_lost_text(__u64 count, bool unsequenced, __u64 boot_ns, __s64 offset_ns,
 			   char *buf, size_t len);
 
 void event_stream_init(struct event_stream *s, FILE *out, bool json,
@@ -144,6 +155,14 @@ int event_stream_set_policy_source(struct event_stream *s, const char *source);
  * writing e again is safe.
  */
 int event_stream_write(struct event_stream *s, const struct dg_event *e);
+
+/*
+ * Report the drops dg_stats.unsequenced counted since the last call (the
+ * first call only sets the base). Returns 0 or -errno of a failed write,
+ * after which the same drops are reported next time.
+ */
+int event_stream_sync_unsequenced(struct event_stream *s, __u64 unsequenced,
+				  __u64 now_boot_ns);
 
 /*
  * Report the lost tail: the seqs from the one expected next up to next_seq,

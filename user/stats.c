@@ -29,9 +29,9 @@ void stats_text(FILE *f, const struct dg_stats *st)
 {
 	unsigned int i;
 
-	fprintf(f, "bpf: next seq %llu, lost %llu, untracked %llu; map-full:",
-		(unsigned long long)st->next_seq, (unsigned long long)st->lost,
-		(unsigned long long)st->untracked);
+	fprintf(f, "bpf: next seq %llu, lost %llu (%llu before they had a seq), untracked %llu; "
+		"map-full:", (unsigned long long)st->next_seq, (unsigned long long)st->lost,
+		(unsigned long long)st->unsequenced, (unsigned long long)st->untracked);
 	for (i = 0; event_map_name(i); i++)
 		fprintf(f, "%s %s %llu", i ? "," : "", event_map_name(i),
 			(unsigned long long)st->map_full[i]);
@@ -46,6 +46,7 @@ void stats_json(struct json_writer *w, const struct dg_stats *st)
 	json_object_begin(w);
 	json_kv_uint(w, "next_seq", st->next_seq);
 	json_kv_uint(w, "lost", st->lost);
+	json_kv_uint(w, "unsequenced", st->unsequenced);
 	json_kv_uint(w, "untracked", st->untracked);
 	json_key(w, "map_full");
 	json_object_begin(w);

@@ -20,7 +20,8 @@ static const struct event_ctx ctx = {
 
 /*
  * Every line must parse as JSON, be ASCII, keep the contract's field order
- * and hold no empty or null value; a lost record is exactly type + count.
+ * and hold no empty or null value; a lost record is exactly type + count,
+ * or those and unsequenced: true.
  * extra: more Python run with `objs` (the parsed lines), may be "".
  */
 static const char validator[] =
@@ -32,7 +33,8 @@ static const char validator[] =
 	"    o = json.loads(raw.decode('ascii'))\n"
 	"    ks = list(o)\n"
 	"    if o['type'] == 'lost':\n"
-	"        assert ks == ['type', 'count'], ks\n"
+	"        assert ks in (['type', 'count'], ['type', 'count', 'unsequenced']), ks\n"
+	"        assert o.get('unsequenced', True) is True, o\n"
 	"    else:\n"
 	"        idx = [order.index(k) for k in ks]\n"
 	"        assert idx == sorted(idx), ks\n"
@@ -433,8 +435,8 @@ TEST(short_buffers_are_refused)
 	ASSERT_TRUE(memchr(buf, '\0', sizeof(buf)) != NULL);
 	ASSERT_EQ(event_format_text(&e, &ctx, buf, sizeof(buf)), -ENOSPC);
 	ASSERT_EQ(event_format_json(&e, &ctx, buf, 0), -ENOSPC);
-	ASSERT_EQ(event_format_lost_json(5, buf, 10), -ENOSPC);
-	ASSERT_EQ(event_format_lost_json(5, buf, sizeof(buf)), 25);
+	ASSERT_EQ(event_format_lost_json(5, false, buf, 10), -ENOSPC);
+	ASSERT_EQ(event_format_lost_json(5, false, buf, sizeof(buf)), 25);
 	ASSERT_STREQ(buf, "{\"type\":\"lost\",\"count\":5}");
 }
 
@@ -882,6 +884,36 @@ TEST(stream_write_errors_are_returned_and_retry_is_safe)
 	ASSERT_EQ(s.lost, 3);
 	ASSERT_EQ(s.next_seq, 6);
 	fclose(full);
+}
+
+/*
+ * Events dropped before they had a seq (the seq mutex contended past its
+ * bound): reported apart, by the counter, as unsequenced lost records that
+ * stand in no gap; the first look sets the base; a failed write is retried.
+ */
+TEST(stream_unsequenced_drops_are_reported_by_the_counter)
+{
+	struct event_stream s;
+	struct capture *c;
+	FILE *full;
+
+	c = capture_open();
+	event_stream_init(&s, c->f, true, OFFSET_NS);
+	ASSERT_EQ(event_stream_sync_unsequenced(&s, 40, 0), 0);	/* before us: the base */
+	write_ok(&s, 0);
+	ASSERT_EQ(event_stream_sync_unsequenced(&s, 40, 0), 0);
+	ASSERT_EQ(event_stream_sync_unsequenced(&s, 52, 0), 0);
+	write_ok(&s, 1);	/* no gap: its neighbours had seqs */
+	full = fopen("/dev/full", "w");
+	ASSERT_TRUE(full != NULL);
+	s.out = full;
+	ASSERT_EQ(event_stream_sync_unsequenced(&s, 53, 0), -ENOSPC);
+	s.out = c->f;
+	ASSERT_EQ(event_stream_sync_unsequenced(&s, 55, 0), 0);
+	fclose(full);
+	assert_stream(c, LINE(0) "{\"type\":\"lost\",\"count\":12,\"unsequenced\":true}\n"
+		      LINE(1) "{\"type\":\"lost\",\"count\":3,\"unsequenced\":true}\n");
+	ASSERT_EQ(s.lost, 15);
 }
 
 UNIT_MAIN()

@@ -9,7 +9,7 @@
 static struct dg_stats sample(void)
 {
 	struct dg_stats st = { .next_seq = 4010, .lost = 2511, .reserved_next = 1499,
-			       .untracked = 2 };
+			       .untracked = 2, .unsequenced = 7 };
 
 	st.map_full[DG_MAP_INFLIGHT] = 3;
 	st.map_full[DG_MAP_NODES] = 1;
@@ -27,7 +27,8 @@ TEST(text_is_one_line_with_every_map)
 	ASSERT_TRUE(f != NULL);
 	stats_text(f, &st);
 	ASSERT_EQ(fclose(f), 0);
-	ASSERT_STREQ(buf, "bpf: next seq 4010, lost 2511, untracked 2; map-full: groups 0, "
+	ASSERT_STREQ(buf, "bpf: next seq 4010, lost 2511 (7 before they had a seq), untracked 2; "
+			  "map-full: groups 0, "
 			  "nodes 1, inflight 3, opening 0, claimed_files 0\n");
 	free(buf);
 }
@@ -47,7 +48,8 @@ TEST(json_object_names_every_map)
 	json_object_end(&w);
 	ASSERT_EQ(json_finish(&w), 0);
 	ASSERT_EQ(fclose(f), 0);
-	ASSERT_STREQ(buf, "{\"bpf\":{\"next_seq\":4010,\"lost\":2511,\"untracked\":2,"
+	ASSERT_STREQ(buf, "{\"bpf\":{\"next_seq\":4010,\"lost\":2511,\"unsequenced\":7,"
+			  "\"untracked\":2,"
 			  "\"map_full\":{\"groups\":0,\"nodes\":1,\"inflight\":3,\"opening\":0,"
 			  "\"claimed_files\":0}}}");
 	free(buf);

@@ -12,7 +12,8 @@
  * last event is checked against -n NEXT (the seq the kernel gives its next
  * event, from `dmaguard status`): the tail from the last event to NEXT must
  * be one lost record of that count, or empty. Without -n a trailing lost
- * record is an error.
+ * record is an error. A lost record marked "unsequenced" (events dropped
+ * before they had a seq) stands in no gap: it is counted, anywhere.
  *
  * Usage: json-check [-r] [-s [-n NEXT]] < events.jsonl
  * Prints "N lines valid" (with -s also the events, lost records and lost
@@ -263,6 +264,11 @@ static const char *check_seq(struct seq_state *q, const struct parser *p, long n
 	if (!strcmp(p->type, "lost")) {
 		if (!p->has_count || !p->count)
 			return "lost record without a count > 0";
+		if (has_key(p, "unsequenced")) {
+			q->records++;
+			q->lost_total += p->count;
+			return NULL;
+		}
 		if (!q->have_event)
 			return "lost record before the first event (no gap to stand in)";
 		if (q->lost_pending)
