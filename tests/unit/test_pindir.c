@@ -56,6 +56,16 @@ static void make_dir(const char *rel, mode_t mode, uid_t uid)
 		UNIT_FAIL("cannot make %s: %s", path, strerror(errno));
 }
 
+/* PARENT/REL and REL/links, 0700, owned by uid: a pin directory's shape */
+static void make_pin_dir(const char *rel, uid_t uid)
+{
+	char links[128];
+
+	snprintf(links, sizeof(links), "%s/links", rel);
+	make_dir(rel, 0700, uid);
+	make_dir(links, 0700, uid);
+}
+
 static bool exists(const char *rel)
 {
 	char path[256];
@@ -114,8 +124,7 @@ TEST(stale_new_of_ours_is_replaced_private)
 
 	if (!setup())
 		return;
-	make_dir("dmaguard-new", 0700, 0);
-	make_dir("dmaguard-new/links", 0700, 0);
+	make_pin_dir("dmaguard-new", 0);
 	make_dir("dmaguard-new/progs", 0700, 0);
 	snprintf(tmp, sizeof(tmp), "%s/dmaguard-new/links/leftover", parent);
 	close(open(tmp, O_CREAT | O_WRONLY, 0600));	/* a pin, as far as removal goes */
@@ -322,8 +331,7 @@ TEST(unload_passes_a_squatted_old_and_names_it)
 
 	if (!setup())
 		return;
-	make_dir("dmaguard", 0700, 0);
-	make_dir("dmaguard/links", 0700, 0);
+	make_pin_dir("dmaguard", 0);
 	make_dir("dmaguard/progs", 0700, 0);
 	make_dir("dmaguard-old", 0777, SQUATTER);
 	make_dir("dmaguard-old/x", 0777, SQUATTER);
@@ -340,8 +348,7 @@ TEST(unload_finishes_an_old_of_ours)
 
 	if (!setup())
 		return;
-	make_dir("dmaguard-old", 0700, 0);
-	make_dir("dmaguard-old/links", 0700, 0);
+	make_pin_dir("dmaguard-old", 0);
 	ASSERT_EQ(pindir_unload(pin, err, sizeof(err)), 0);
 	ASSERT_STREQ(err, "");
 	ASSERT_FALSE(exists("dmaguard-old"));
@@ -369,8 +376,7 @@ TEST(unload_removes_pins_of_any_format)
 
 	if (!setup())
 		return;
-	make_dir("dmaguard", 0700, 0);
-	make_dir("dmaguard/links", 0700, 0);
+	make_pin_dir("dmaguard", 0);
 	make_dir("dmaguard/progs", 0700, 0);
 	make_file("dmaguard/links/probe_enter");
 	make_file("dmaguard/policy");
@@ -390,10 +396,8 @@ TEST(unload_removes_what_a_killed_takeover_left)
 
 	if (!setup())
 		return;
-	make_dir("dmaguard", 0700, 0);
-	make_dir("dmaguard/links", 0700, 0);
-	make_dir("dmaguard-next", 0700, 0);
-	make_dir("dmaguard-next/links", 0700, 0);
+	make_pin_dir("dmaguard", 0);
+	make_pin_dir("dmaguard-next", 0);
 	make_file("dmaguard-next/links/probe_enter");
 	make_dir("dmaguard-prev", 0700, 0);
 	make_file("dmaguard-prev/format");
@@ -411,10 +415,8 @@ TEST(unload_leaves_a_squatted_next_alone)
 
 	if (!setup())
 		return;
-	make_dir("dmaguard", 0700, 0);
-	make_dir("dmaguard/links", 0700, 0);
-	make_dir("dmaguard-next", 0700, 1000);
-	make_dir("dmaguard-next/links", 0700, 1000);
+	make_pin_dir("dmaguard", 0);
+	make_pin_dir("dmaguard-next", 1000);
 	ASSERT_EQ(pindir_unload(pin, err, sizeof(err)), 0);
 	ASSERT_FALSE(exists("dmaguard"));
 	ASSERT_TRUE(exists("dmaguard-next/links"));

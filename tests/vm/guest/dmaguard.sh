@@ -93,6 +93,23 @@ expect_no_event() {
 	log "ok: no ${2:-event} matching '$1'"
 }
 
+# dg_overflow_while_stopped: with every event streamed (run --all) and a
+# seq base set, overflow the 256 KiB ring (~1,500 events) with 4,000 opens
+# of ISOLATED's VFIO group node while the daemon is stopped, then let it
+# go on. $node is that node.
+dg_overflow_while_stopped() {
+	expect_ok vfio_bind "$ISOLATED"
+	node=$(vfio_group_node "$ISOLATED")
+	expect_ok wait_for_path "$node" 5
+	policy "allow bind"
+	dg_start --all
+	expect_ok open-loop "$node" 10
+	expect_event '"type":"open"' "open event"
+	kill -STOP "$DG_PID"
+	expect_ok open-loop "$node" 4000
+	kill -CONT "$DG_PID"
+}
+
 # bpf_prog_count: how many BPF programs the kernel has loaded
 bpf_prog_count() {
 	bpf-progs 2>/dev/null | wc -l

@@ -192,6 +192,18 @@ vfio_group_node() {
 	echo "/dev/vfio/$(group_of "$1")"
 }
 
+# rc_of SECONDS CMD...: run CMD bounded by SECONDS (timeout); its output in
+# $OUT (logged, first 40 lines), its exit status in $RC. For commands that
+# must neither hang nor be trusted to succeed.
+rc_of() {
+	local secs=$1
+	shift
+	OUT=$(timeout "$secs" "$@" 2>&1)
+	RC=$?
+	printf '%s\n' "$OUT" | head -n 40 | sed 's/^/    | /'
+	log "'$*' exited $RC"
+}
+
 # wait_until SECONDS CMD...: poll CMD (every 0.1 s) until it succeeds;
 # non-zero if it has not within SECONDS. The one polling loop: waits are
 # for a condition, never a fixed sleep.

@@ -18,6 +18,15 @@ upgrade_require_old() {
 	echo 3 >/proc/sys/kernel/printk
 }
 
+# upgrade_setup: the older build is there; the policy denies e1000 on
+# SHARED_A, which is unbound, for the bind loop to hit.
+upgrade_setup() {
+	upgrade_require_old
+	policy "mode enforce
+deny bind device=$SHARED_A driver=e1000"
+	expect_ok unbind "$SHARED_A"
+}
+
 # old_start: the older build enforces $DG_POLICY and streams to $OLD_EVENTS.
 old_start() {
 	: >"$OLD_LOG"

@@ -13,15 +13,6 @@ expect_ok chmod 1777 /sys/fs/bpf
 policy "deny bind device=$SHARED_A"
 expect_ok unbind "$SHARED_A"
 
-# rc_of SECS CMD...: CMD bounded by SECS; output in $OUT, exit status in $RC
-rc_of() {
-	local secs=$1
-	shift
-	OUT=$(timeout "$secs" "$@" 2>&1)
-	RC=$?
-	printf '%s\n' "$OUT" | sed 's/^/    | /'
-	log "'$*' exited $RC"
-}
 
 # --pin-dir under a directory uid 1000 made in the bpffs root
 expect_ok as-user 1000 mkdir -m 777 /sys/fs/bpf/user

@@ -10,15 +10,6 @@
 policy "deny bind device=$SHARED_A"
 expect_ok unbind "$SHARED_A"
 
-# rc_of SECS CMD...: CMD bounded by SECS; output in $OUT, exit status in $RC
-rc_of() {
-	local secs=$1
-	shift
-	OUT=$(timeout "$secs" "$@" 2>&1)
-	RC=$?
-	printf '%s\n' "$OUT" | sed 's/^/    | /'
-	log "'$*' exited $RC"
-}
 
 # root's private file, and root's private directory where nothing exists yet
 expect_ok mkdir -m 700 /root/secret /root/empty

@@ -11,15 +11,6 @@
 . /vm/dmaguard.sh
 policy "deny bind device=$SHARED_A"
 
-# rc_of SECS CMD...: CMD bounded by SECS; output in $OUT, exit status in $RC
-rc_of() {
-	local secs=$1
-	shift
-	OUT=$(timeout "$secs" "$@" 2>&1)
-	RC=$?
-	printf '%s\n' "$OUT" | sed 's/^/    | /'
-	log "'$*' exited $RC"
-}
 
 expect_ok sh -c 'echo 0 >/proc/sys/fs/protected_hardlinks'
 printf 'root data\n' >/tmp/root-file

@@ -10,15 +10,6 @@ expect_ok chmod 1777 /sys/fs/bpf
 policy "deny bind device=$SHARED_A"
 expect_ok unbind "$SHARED_A"
 
-# rc_of SECS CMD...: CMD bounded by SECS; output in $OUT, exit status in $RC
-rc_of() {
-	local secs=$1
-	shift
-	OUT=$(timeout "$secs" "$@" 2>&1)
-	RC=$?
-	printf '%s\n' "$OUT" | sed 's/^/    | /'
-	log "'$*' exited $RC"
-}
 
 # run as uid 1000: needs root, exit 1, nothing created
 cp "$DG_POLICY" /tmp/user.conf

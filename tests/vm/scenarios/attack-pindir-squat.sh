@@ -12,15 +12,6 @@ expect_ok chmod 1777 /sys/fs/bpf
 policy "deny bind device=$SHARED_A"
 expect_ok unbind "$SHARED_A"
 
-# rc_of SECS CMD...: CMD bounded by SECS; output in $OUT, exit status in $RC
-rc_of() {
-	local secs=$1
-	shift
-	OUT=$(timeout "$secs" "$@" 2>&1)
-	RC=$?
-	printf '%s\n' "$OUT" | sed 's/^/    | /'
-	log "'$*' exited $RC"
-}
 
 # uid 1000 tries every way to take the pins away
 user_attack() {

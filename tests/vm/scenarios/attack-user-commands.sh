@@ -8,15 +8,6 @@
 policy "deny bind device=$SHARED_A"
 expect_ok unbind "$SHARED_A"
 
-# rc_of SECS CMD...: CMD bounded by SECS; output in $OUT, exit status in $RC
-rc_of() {
-	local secs=$1
-	shift
-	OUT=$(timeout "$secs" "$@" 2>&1)
-	RC=$?
-	printf '%s\n' "$OUT" | head -n 40 | sed 's/^/    | /'
-	log "'$*' exited $RC"
-}
 
 # a policy uid 1000 may read
 cp "$DG_POLICY" /tmp/user.conf

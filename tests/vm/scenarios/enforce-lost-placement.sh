@@ -3,20 +3,7 @@
 # the events still in the ring come first (docs/dmaguard.8, "lost").
 # vm: timeout=300
 . /vm/dmaguard.sh
-expect_ok vfio_bind "$ISOLATED"
-node=$(vfio_group_node "$ISOLATED")
-expect_ok wait_for_path "$node" 5
-policy "allow bind"
-dg_start --all
-
-# events flow: the stream has a seq base before the overflow
-expect_ok open-loop "$node" 10
-expect_event '"type":"open"' "open event"
-
-# ~1,500 events fit the 256 KiB ring: 4,000 opens overflow it
-kill -STOP "$DG_PID"
-expect_ok open-loop "$node" 4000
-kill -CONT "$DG_PID"
+dg_overflow_while_stopped
 # the loss is reported once the ring is drained (an event made before that
 # would find the ring full and be lost with the others)
 expect_event '"type":"lost"' "lost record"

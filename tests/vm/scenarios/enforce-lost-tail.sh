@@ -4,17 +4,7 @@
 # still in the ring come first.
 # vm: timeout=300
 . /vm/dmaguard.sh
-expect_ok vfio_bind "$ISOLATED"
-node=$(vfio_group_node "$ISOLATED")
-expect_ok wait_for_path "$node" 5
-policy "allow bind"
-dg_start --all
-expect_ok open-loop "$node" 10
-expect_event '"type":"open"' "open event"
-
-kill -STOP "$DG_PID"
-expect_ok open-loop "$node" 4000
-kill -CONT "$DG_PID"
+dg_overflow_while_stopped
 # no event follows: the kernel's counters must place the loss
 expect_event '"type":"lost"' "lost record"
 last=$(tail -n 1 "$DG_EVENTS")

@@ -6,10 +6,7 @@
 # vm: timeout=900
 . /vm/dmaguard.sh
 . /vm/upgrade.sh
-upgrade_require_old
-policy "mode enforce
-deny bind device=$SHARED_A driver=e1000"
-expect_ok unbind "$SHARED_A"
+upgrade_setup
 
 # one phase: older enforcement, takeover killed there, recovered by a plain run
 crash_at() {

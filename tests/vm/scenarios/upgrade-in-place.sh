@@ -6,10 +6,7 @@
 # vm: timeout=400
 . /vm/dmaguard.sh
 . /vm/upgrade.sh
-upgrade_require_old
-policy "mode enforce
-deny bind device=$SHARED_A driver=e1000"
-expect_ok unbind "$SHARED_A"
+upgrade_setup
 old_start
 old_ids=$(prog_ids)
 expect_ne "$old_ids" "" "programs of the older build"
