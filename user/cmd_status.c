@@ -50,7 +50,7 @@
 #include <string.h>
 #include "cli.h"
 #include "json.h"
-#include "loader.h"
+#include "pinned.h"
 #include "report.h"
 #include "stats.h"
 

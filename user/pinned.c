@@ -14,7 +14,7 @@
 #include "util.h"
 #include "bpf_objects.h"
 #include "gates.h"
-#include "loader.h"
+#include "pinned.h"
 #include "pindir.h"
 #include "upgrade.h"
 
