@@ -5,15 +5,6 @@
 . /vm/dmaguard.sh
 policy "deny bind device=$SHARED_A"
 expect_ok unbind "$SHARED_A"
-# an output that cannot be opened: exit 1, after enforcement is pinned
-# (a name someone made where the log goes must not leave the host open)
-dmaguard run --policy "$DG_POLICY" --output /nonexistent/events.jsonl >/tmp/noout.log 2>&1
-rc=$?
-sed 's/^/    | /' /tmp/noout.log
-expect_eq "$rc" 1 "exit status of run with an output it cannot open"
-expect_out "dmaguard run: /nonexistent/events.jsonl: cannot open /nonexistent: No such file or directory" cat /tmp/noout.log
-expect_out "dmaguard run: enforcement stays pinned in $DG_PIN; no events are written" cat /tmp/noout.log
-expect_write_fail /sys/bus/pci/drivers/e1000/bind "$SHARED_A" "$DENY_ERR"
 expect_ok mkdir -p /mnt/tiny
 expect_ok mount -t tmpfs -o size=4k,mode=0700 tiny /mnt/tiny
 DG_EVENTS=/mnt/tiny/events.jsonl
@@ -46,3 +37,13 @@ wait_until 10 grep -qF "dmaguard run: writing events to $DG_EVENTS again; 3 even
 dg_stop
 sed 's/^/    | /' "$DG_LOG"
 expect_out "dmaguard run: stopped: 1 events, 3 lost; enforcement stays pinned" cat "$DG_LOG"
+
+# an output that cannot be opened: exit 1, after enforcement is pinned
+# (a name someone made where the log goes must not leave the host open)
+dmaguard run --policy "$DG_POLICY" --output /nonexistent/events.jsonl >/tmp/noout.log 2>&1
+rc=$?
+sed 's/^/    | /' /tmp/noout.log
+expect_eq "$rc" 1 "exit status of run with an output it cannot open"
+expect_out "dmaguard run: /nonexistent/events.jsonl: cannot open /nonexistent: No such file or directory" cat /tmp/noout.log
+expect_out "dmaguard run: enforcement stays pinned in $DG_PIN; no events are written" cat /tmp/noout.log
+expect_write_fail /sys/bus/pci/drivers/e1000/bind "$SHARED_A" "$DENY_ERR"
