@@ -6,13 +6,13 @@ expect_ok systemctl is-active dmaguard.service
 expect_bound "$ISOLATED" e1000e
 conf=/etc/dmaguard/policy.conf
 
-# a good policy: deny e1000e on ISOLATED
-cat >$conf <<'POLICY'
-mode enforce
-default bind allow
-default open allow
-deny bind device=0000:03:00.0 driver=e1000e
-POLICY
+# deny_isolated: a good policy, denying e1000e on ISOLATED
+deny_isolated() {
+	printf '%s\n' "mode enforce" "default bind allow" "default open allow" \
+		"deny bind device=0000:03:00.0 driver=e1000e" >$conf
+}
+
+deny_isolated
 expect_ok systemctl reload dmaguard.service
 expect_write_ok /sys/bus/pci/drivers/e1000e/unbind "$ISOLATED"
 expect_write_fail /sys/bus/pci/drivers/e1000e/bind "$ISOLATED"
@@ -30,12 +30,7 @@ expect_eq "$(driver_of "$ISOLATED")" "" "driver of ISOLATED after the failed rel
 
 # kill -9: systemd restarts the daemon (with the file fixed again, as an
 # admin would); nothing is loaded twice
-cat >$conf <<'POLICY'
-mode enforce
-default bind allow
-default open allow
-deny bind device=0000:03:00.0 driver=e1000e
-POLICY
+deny_isolated
 before=$(dg_progs)
 [ -n "$before" ] || fail "no dmaguard programs in the kernel"
 pid=$(systemctl show -P MainPID dmaguard.service)
