@@ -79,13 +79,6 @@ unsigned int gates_wanted(const struct dg_policy *hdr, bool emit_all, bool owner
 	return want;
 }
 
-bool gates_is_gate(const char *prog_name)
-{
-	const struct prog_def *d = prog_def_by_name(prog_name);
-
-	return d && d->gate;
-}
-
 /* The gate's link name in DIR/links, or NULL when it is not attached. */
 static const char *attached_name(const char *dir, const struct gate_def *g)
 {

@@ -38,9 +38,6 @@ __u8 gates_policy_acts(const struct policy *pol);
 /* The gates a policy header in force needs. */
 unsigned int gates_wanted(const struct dg_policy *hdr, bool emit_all, bool ownership_api);
 
-/* Whether prog_name is one of the gates' programs (either flavour). */
-bool gates_is_gate(const char *prog_name);
-
 /* The gates attached in DIR now (links pinned). */
 unsigned int gates_attached(const char *dir);
 

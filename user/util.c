@@ -9,7 +9,6 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-#include "cli.h"
 #include "util.h"
 
 int pathf(char *buf, size_t len, const char *fmt, ...)

@@ -4,9 +4,6 @@
  * prefix, usage errors exit 2, and the exit codes library errors map to.
  */
 #include <errno.h>
-#include <fcntl.h>
-#include <limits.h>
-#include <sys/stat.h>
 #include "cli.h"
 #include "cli_capture.h"
 #include "unit.h"

@@ -25,7 +25,7 @@
 static char parent[64], pin[128];
 
 /* A fresh parent directory (root's, 0755) and DIR's name in it. */
-static bool setup(void)
+static void setup(void)
 {
 	if (geteuid() != 0)
 		UNIT_SKIP("needs root to play another user");
@@ -34,7 +34,6 @@ static bool setup(void)
 		UNIT_FAIL("mkdtemp: %s", strerror(errno));
 	chmod(parent, 0755);
 	snprintf(pin, sizeof(pin), "%s/dmaguard", parent);
-	return true;
 }
 
 static void teardown(void)
@@ -87,8 +86,7 @@ TEST(squatted_new_is_refused_naming_its_owner)
 	char err[LOADER_ERR_LEN] = "", tmp[256];
 	struct pindir pd;
 
-	if (!setup())
-		return;
+	setup();
 	make_dir("dmaguard-new", 0777, SQUATTER);
 	make_dir("dmaguard-new/links", 0777, SQUATTER);
 	make_dir("dmaguard-new/links/x", 0777, SQUATTER);
@@ -105,8 +103,7 @@ TEST(new_of_ours_but_open_to_others_is_refused)
 	char err[LOADER_ERR_LEN] = "", tmp[256];
 	struct pindir pd;
 
-	if (!setup())
-		return;
+	setup();
 	make_dir("dmaguard-new", 0700, 0);
 	make_dir("dmaguard-new/links", 0777, SQUATTER);
 	open_locked(&pd);
@@ -122,8 +119,7 @@ TEST(stale_new_of_ours_is_replaced_private)
 	struct pindir pd;
 	struct stat st;
 
-	if (!setup())
-		return;
+	setup();
 	make_pin_dir("dmaguard-new", 0);
 	make_dir("dmaguard-new/progs", 0700, 0);
 	snprintf(tmp, sizeof(tmp), "%s/dmaguard-new/links/leftover", parent);
@@ -144,8 +140,7 @@ TEST(parents_others_can_change_are_refused_sticky_ones_warned)
 	char err[LOADER_ERR_LEN] = "", warn[512];
 	struct pindir pd;
 
-	if (!setup())
-		return;
+	setup();
 	chmod(parent, 0777);
 	ASSERT_EQ(pindir_open(&pd, pin, err, sizeof(err)), -EACCES);
 	ASSERT_CONTAINS(err, "is writable by others (mode 0777)");
@@ -177,8 +172,7 @@ TEST(squatted_dir_is_refused_by_check_tree)
 	struct pindir pd;
 	bool links;
 
-	if (!setup())
-		return;
+	setup();
 	open_locked(&pd);
 	ASSERT_EQ(pindir_check_tree(&pd, "dmaguard", &links, err, sizeof(err)), -ENOENT);
 	make_dir("dmaguard", 0777, SQUATTER);
@@ -231,8 +225,7 @@ TEST(a_user_locking_the_parent_blocks_nothing)
 	struct pindir pd;
 	pid_t holder;
 
-	if (!setup())
-		return;
+	setup();
 	chmod(parent, 01777);
 	holder = hold_flock(parent, SQUATTER);
 	ASSERT_EQ(pindir_open(&pd, pin, err, sizeof(err)), 0);
@@ -247,8 +240,7 @@ TEST(the_lock_names_its_holder_after_the_wait)
 	char err[LOADER_ERR_LEN] = "", want[64];
 	struct pindir pd, other;
 
-	if (!setup())
-		return;
+	setup();
 	open_locked(&pd);
 	ASSERT_EQ(pindir_open(&other, pin, err, sizeof(err)), 0);
 	/* our own lock is held: a second one waits, then names the holder */
@@ -268,8 +260,7 @@ TEST(a_lock_others_can_open_is_refused)
 	char err[LOADER_ERR_LEN] = "";
 	struct pindir pd;
 
-	if (!setup())
-		return;
+	setup();
 	make_dir("dmaguard-lock", 0755, SQUATTER);
 	ASSERT_EQ(pindir_open(&pd, pin, err, sizeof(err)), 0);
 	ASSERT_EQ(pindir_lock(&pd, 0, err, sizeof(err)), -EEXIST);
@@ -289,8 +280,7 @@ TEST(unload_with_nothing_pinned_says_so)
 {
 	char err[LOADER_ERR_LEN] = "";
 
-	if (!setup())
-		return;
+	setup();
 	ASSERT_EQ(pindir_unload(pin, err, sizeof(err)), -ENOENT);
 	ASSERT_CONTAINS(err, "nothing is pinned at");
 	ASSERT_FALSE(exists("dmaguard-lock"));
@@ -303,8 +293,7 @@ TEST(reload_refuses_a_squatted_dir)
 	char err[LOADER_ERR_LEN] = "";
 	struct pinned p;
 
-	if (!setup())
-		return;
+	setup();
 	make_dir("dmaguard", 0777, SQUATTER);
 	ASSERT_EQ(pinned_open(&p, pin, err, sizeof(err)), -1);
 	ASSERT_CONTAINS(err, "/dmaguard belongs to uid 1000");
@@ -315,8 +304,7 @@ TEST(unload_refuses_a_squatted_dir)
 {
 	char err[LOADER_ERR_LEN] = "";
 
-	if (!setup())
-		return;
+	setup();
 	make_dir("dmaguard", 0777, SQUATTER);
 	make_dir("dmaguard/links", 0777, SQUATTER);
 	ASSERT_EQ(pindir_unload(pin, err, sizeof(err)), -EEXIST);
@@ -329,8 +317,7 @@ TEST(unload_passes_a_squatted_old_and_names_it)
 {
 	char err[LOADER_ERR_LEN] = "";
 
-	if (!setup())
-		return;
+	setup();
 	make_pin_dir("dmaguard", 0);
 	make_dir("dmaguard/progs", 0700, 0);
 	make_dir("dmaguard-old", 0777, SQUATTER);
@@ -346,8 +333,7 @@ TEST(unload_finishes_an_old_of_ours)
 {
 	char err[LOADER_ERR_LEN] = "";
 
-	if (!setup())
-		return;
+	setup();
 	make_pin_dir("dmaguard-old", 0);
 	ASSERT_EQ(pindir_unload(pin, err, sizeof(err)), 0);
 	ASSERT_STREQ(err, "");
@@ -374,8 +360,7 @@ TEST(unload_removes_pins_of_any_format)
 {
 	char err[LOADER_ERR_LEN] = "";
 
-	if (!setup())
-		return;
+	setup();
 	make_pin_dir("dmaguard", 0);
 	make_dir("dmaguard/progs", 0700, 0);
 	make_file("dmaguard/links/probe_enter");
@@ -394,8 +379,7 @@ TEST(unload_removes_what_a_killed_takeover_left)
 {
 	char err[LOADER_ERR_LEN] = "";
 
-	if (!setup())
-		return;
+	setup();
 	make_pin_dir("dmaguard", 0);
 	make_pin_dir("dmaguard-next", 0);
 	make_file("dmaguard-next/links/probe_enter");
@@ -413,8 +397,7 @@ TEST(unload_leaves_a_squatted_next_alone)
 {
 	char err[LOADER_ERR_LEN] = "";
 
-	if (!setup())
-		return;
+	setup();
 	make_pin_dir("dmaguard", 0);
 	make_pin_dir("dmaguard-next", 1000);
 	ASSERT_EQ(pindir_unload(pin, err, sizeof(err)), 0);
@@ -429,8 +412,7 @@ TEST(without_privilege_run_and_unload_need_root)
 	static struct policy pol;
 	struct load_report rep;
 
-	if (!setup())
-		return;
+	setup();
 	/* this test runs in a child of its own: dropping privilege ends with it */
 	if (setresgid(65534, 65534, 65534) || setresuid(65534, 65534, 65534))
 		UNIT_FAIL("setresuid: %s", strerror(errno));
