@@ -36,7 +36,7 @@ struct command {
 };
 
 extern const struct command cmd_status, cmd_check, cmd_generate, cmd_run, cmd_reload,
-	cmd_unload, cmd_version, cmd_help;
+	cmd_unload, cmd_load, cmd_version, cmd_help;
 
 /* Every command, in the order `dmaguard help` lists them. */
 extern const struct command *const cli_commands[];
