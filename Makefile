@@ -137,6 +137,10 @@ fuzz: deps $(O)/fuzz/fuzz_policy
 PREFIX		?= /usr/local
 # where `make install` puts the systemd unit (empty: no unit)
 UNITDIR		?= $(PREFIX)/lib/systemd/system
+# where `make install` puts the initramfs-tools hook and init-top script
+# (empty: none); initramfs-tools reads /etc/initramfs-tools and, for
+# packages, /usr/share/initramfs-tools
+INITRAMFSDIR	?= /etc/initramfs-tools
 # The man pages name installed paths as /usr/local (the default PREFIX);
 # install writes them with the PREFIX they are installed under.
 install: $(O)/dmaguard
@@ -152,6 +156,11 @@ install: $(O)/dmaguard
 		$(DESTDIR)$(PREFIX)/share/doc/dmaguard/examples/policy.conf
 	$(if $(UNITDIR),sed 's|/usr/sbin/|$(PREFIX)/sbin/|g' systemd/dmaguard.service \
 		| install -D -m 0644 /dev/stdin $(DESTDIR)$(UNITDIR)/dmaguard.service)
+	$(if $(INITRAMFSDIR),sed 's|^DMAGUARD=/usr/sbin/|DMAGUARD=$(PREFIX)/sbin/|' \
+		initramfs-tools/hooks/dmaguard \
+		| install -D -m 0755 /dev/stdin $(DESTDIR)$(INITRAMFSDIR)/hooks/dmaguard)
+	$(if $(INITRAMFSDIR),install -D -m 0755 initramfs-tools/scripts/init-top/dmaguard \
+		$(DESTDIR)$(INITRAMFSDIR)/scripts/init-top/dmaguard)
 
 # The Debian package (debian/), built from a copy of the checked-out files in
 # $(O)/deb/, where the .deb lands too.
