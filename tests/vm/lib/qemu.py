@@ -122,7 +122,8 @@ class Boot:
     `echo` line by line if given)."""
 
     def __init__(self, kernel, initrd, scenario, log_path, append="",
-                 timeout=180, echo=None, smp=2, mem=1024, expect_trouble=None):
+                 timeout=180, echo=None, smp=2, mem=1024, expect_trouble=None,
+                 extra_args=()):
         self.kernel = kernel
         self.initrd = initrd
         self.scenario = scenario
@@ -132,6 +133,7 @@ class Boot:
         self.echo = echo
         self.smp = smp
         self.mem = mem
+        self.extra_args = list(extra_args)  # e.g. a disk (system lane)
         self.result_line = None
         self.result_at = None
         self.killed_after_result = False
@@ -161,7 +163,8 @@ class Boot:
                 "-chardev", "socket,id=hostchan,path=" + hostchan,
                 "-serial", "chardev:hostchan",
                 "-chardev", "socket,id=qmp,path=" + qmp,
-                "-mon", "chardev=qmp,mode=control"] + TOPOLOGY
+                "-mon", "chardev=qmp,mode=control"] + TOPOLOGY + \
+            self.extra_args
 
     def _write(self, text):
         with self.lock:

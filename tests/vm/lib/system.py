@@ -18,6 +18,19 @@ Each scenario is tests/vm/system/NAME.sh (sourced after guest/lib.sh by
 dmaguard-test.service, after multi-user.target), with an optional
 NAME.policy that dmaguard-test-setup.service puts at
 /etc/dmaguard/policy.conf before dmaguard.service starts.
+
+A scenario with a line `#@ disk` boots as a host does instead: the real
+root on a virtio disk (ext4), through the initramfs that the suite's own
+kernel package built with update-initramfs when it was installed in the
+tree (after the dmaguard package and NAME.policy, so the initramfs holds
+both):
+
+  $O/vm/system/disk-<suite>-<scenario>-<hash>/disk.raw, initrd.img
+
+`#@ disk initramfs-modules=A,B` adds modules to
+/etc/initramfs-tools/modules before that; `#@ disk after=OTHER` boots the
+disk OTHER's run left behind (a second boot of the same host), and is
+failed when OTHER did not pass.
 """
 
 import glob
@@ -36,12 +49,17 @@ import runner  # noqa: E402
 import scenarios  # noqa: E402
 
 SYSTEM_DIR = os.path.join(runner.VM_DIR, "system")
-PACKAGES = ["systemd", "systemd-sysv", "udev", "kmod"]
+# initramfs-tools (with busybox and zstd, as a Debian install has them)
+# builds the initramfs of a disk boot
+PACKAGES = ["systemd", "systemd-sysv", "udev", "kmod", "initramfs-tools",
+            "busybox", "zstd"]
 # the suites of the lane (a kernel of the same name boots each tree)
 DEFAULT_SUITES = ("bookworm", "trixie")
 GUEST_LIB = "usr/local/lib/dmaguard-test"
 APPEND = ("rdinit=/lib/systemd/systemd init_on_alloc=0 "
           "systemd.show_status=false")
+DISK_APPEND = ("root=/dev/vda rw init_on_alloc=0 systemd.show_status=false")
+DISK_SIZE = "3G"
 TIMEOUT = 300
 MEM = 2048
 
@@ -109,8 +127,14 @@ def discover(pattern=None):
                    for p in glob.glob(os.path.join(SYSTEM_DIR, "system-*.sh")))
     if pattern:
         import fnmatch
-        names = [n for n in names
-                 if any(fnmatch.fnmatch(n, g) for g in pattern.split())]
+        picked = [n for n in names
+                  if any(fnmatch.fnmatch(n, g) for g in pattern.split())]
+        # a second boot needs the first: run it too, before
+        for n in list(picked):
+            after = options(n).get("after")
+            if after in names and after not in picked:
+                picked.insert(picked.index(n), after)
+        names = picked
     return names
 
 
@@ -123,15 +147,19 @@ def _digest(paths, extra):
     return h.hexdigest()[:16]
 
 
+def _inputs(tar, deb, helpers, tests, lib):
+    return [deb, lib, __file__] + tests + list(helpers.values())
+
+
 def image(suite, kernel):
-    """Build (or reuse) the suite's image; return its path."""
+    """Build (or reuse) the suite's cpio image; return its path."""
     tar = base_tree(suite)
     deb = find_deb()
     helpers = runner.build_helpers(runner.build_dir())
     tests = sorted(glob.glob(os.path.join(SYSTEM_DIR, "*")))
     lib = os.path.join(runner.VM_DIR, "guest", "lib.sh")
-    inputs = [deb, lib, __file__] + tests + list(helpers.values())
-    digest = _digest(inputs, "v1 %s %s" % (os.path.basename(tar), kernel.kver))
+    digest = _digest(_inputs(tar, deb, helpers, tests, lib),
+                     "v1 %s %s" % (os.path.basename(tar), kernel.kver))
     outdir = os.path.join(runner.build_dir(), "system")
     out = os.path.join(outdir, "%s-%s.cpio" % (suite, digest))
     if os.path.exists(out):
@@ -142,6 +170,7 @@ def image(suite, kernel):
     root = tempfile.mkdtemp(prefix="dmaguard-system-", dir=outdir)
     try:
         _populate(root, tar, deb, kernel, helpers, tests, lib)
+        _stage_modules(root, kernel)
         tmp = out + ".tmp"
         subprocess.run("find . -mindepth 1 | LC_ALL=C sort | "
                        "cpio --quiet -o -H newc > %s" % tmp, shell=True,
@@ -150,6 +179,96 @@ def image(suite, kernel):
     finally:
         shutil.rmtree(root, ignore_errors=True)
     return out
+
+
+def _stage_modules(root, kernel):
+    """The modules the topology needs (the cpio image has no kernel package)."""
+    modtmp, _ = initramfs.stage_modules(kernel, scenarios.DEFAULT_MODULES)
+    try:
+        subprocess.run(["cp", "-a", os.path.join(modtmp, "lib", "modules"),
+                        os.path.join(root, "usr", "lib")], check=True)
+    finally:
+        shutil.rmtree(modtmp, ignore_errors=True)
+
+
+def options(name):
+    """The `#@` options of scenario name: {"disk": "", "after": ...}."""
+    opts = {}
+    with open(os.path.join(SYSTEM_DIR, name + ".sh")) as f:
+        for line in f:
+            if line.startswith("#@"):
+                for word in line[2:].split():
+                    k, _, v = word.partition("=")
+                    opts[k] = v
+    return opts
+
+
+def _chroot(root, argv, what):
+    p = subprocess.run(["chroot", root] + argv, stdout=subprocess.PIPE,
+                       stderr=subprocess.STDOUT, text=True,
+                       env={"PATH": "/usr/sbin:/usr/bin:/sbin:/bin",
+                            "DEBIAN_FRONTEND": "noninteractive"})
+    if p.returncode:
+        raise initramfs.BuildError("%s in the tree failed: %s" %
+                                   (what, p.stdout.strip()[-2000:]))
+    return p.stdout
+
+
+def disk_image(suite, kernel, name, opts):
+    """Build (or reuse) scenario name's disk; return (disk.raw, initrd)."""
+    tar = base_tree(suite)
+    deb = find_deb()
+    helpers = runner.build_helpers(runner.build_dir())
+    tests = sorted(glob.glob(os.path.join(SYSTEM_DIR, "*")))
+    lib = os.path.join(runner.VM_DIR, "guest", "lib.sh")
+    debs = [os.path.join(kernels.cache_dir(), "debs",
+                         kernels.deb_name(p, v)) for p, v in kernel.packages]
+    digest = _digest(_inputs(tar, deb, helpers, tests, lib) + debs,
+                     "v1 %s %s %s %r" % (os.path.basename(tar), kernel.kver,
+                                         name, sorted(opts.items())))
+    outdir = os.path.join(runner.build_dir(), "system")
+    out = os.path.join(outdir, "disk-%s-%s-%s" % (suite, name, digest))
+    disk, initrd = os.path.join(out, "disk.raw"), os.path.join(out, "initrd.img")
+    if os.path.exists(initrd):
+        return disk, initrd
+    os.makedirs(outdir, exist_ok=True)
+    for old in glob.glob(os.path.join(outdir, "disk-%s-%s-*" % (suite, name))):
+        shutil.rmtree(old)
+    root = tempfile.mkdtemp(prefix="dmaguard-system-", dir=outdir)
+    tmp = out + ".tmp"
+    try:
+        _populate(root, tar, deb, kernel, helpers, tests, lib)
+        policy = os.path.join(SYSTEM_DIR, name + ".policy")
+        if os.path.exists(policy):
+            shutil.copy(policy, os.path.join(root, "etc/dmaguard/policy.conf"))
+        with open(os.path.join(root, "etc/initramfs-tools/modules"), "a") as f:
+            for m in filter(None, opts.get("initramfs-modules", "").split(",")):
+                f.write(m + "\n")
+        with open(os.path.join(root, "etc/fstab"), "w") as f:
+            f.write("/dev/vda / ext4 errors=remount-ro 0 1\n")
+        # the kernel as a host gets it: its postinst runs update-initramfs,
+        # whose hooks include dmaguard's
+        for d in debs:
+            shutil.copy(d, os.path.join(root, "tmp"))
+        log("%s: installing %s (update-initramfs)" % (name, kernel.kver))
+        out_text = _chroot(root, ["dpkg", "-i"] + ["/tmp/" + os.path.basename(d)
+                                                   for d in debs],
+                           "dpkg -i of the kernel")
+        for d in debs:
+            os.unlink(os.path.join(root, "tmp", os.path.basename(d)))
+        built = os.path.join(root, "boot", "initrd.img-" + kernel.kver)
+        if not os.path.exists(built):
+            raise initramfs.BuildError("no %s after installing the kernel: %s"
+                                       % (built, out_text[-1500:]))
+        os.makedirs(tmp, exist_ok=True)
+        shutil.copy(built, os.path.join(tmp, "initrd.img"))
+        subprocess.run(["mkfs.ext4", "-q", "-L", "root", "-d", root,
+                        os.path.join(tmp, "disk.raw"), DISK_SIZE], check=True)
+        os.rename(tmp, out)
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+        shutil.rmtree(tmp, ignore_errors=True)
+    return disk, initrd
 
 
 def _populate(root, tar, deb, kernel, helpers, tests, lib):
@@ -167,12 +286,6 @@ def _populate(root, tar, deb, kernel, helpers, tests, lib):
         raise initramfs.BuildError("dpkg -i %s in the tree failed: %s" %
                                    (os.path.basename(deb), p.stdout.strip()))
     os.unlink(os.path.join(root, "tmp", "dmaguard.deb"))
-    modtmp, _ = initramfs.stage_modules(kernel, scenarios.DEFAULT_MODULES)
-    try:
-        subprocess.run(["cp", "-a", os.path.join(modtmp, "lib", "modules"),
-                        os.path.join(root, "usr", "lib")], check=True)
-    finally:
-        shutil.rmtree(modtmp, ignore_errors=True)
     gdir = os.path.join(root, GUEST_LIB)
     os.makedirs(gdir, exist_ok=True)
     shutil.copy(lib, gdir)
@@ -202,8 +315,35 @@ def log_path(suite, name):
                         name + ".log")
 
 
-def main():
+def _boot(suite, kernel, img, n, workdir, disks):
+    """The qemu.Boot of scenario n, or why it cannot run (a string)."""
     import qemu
+    echo = (lambda line: print(line, flush=True)) \
+        if os.environ.get("VM_LIVE") == "1" else None
+    opts = options(n)
+    if "disk" not in opts:
+        b = qemu.Boot(kernel, img, n, log_path(suite, n), append=APPEND,
+                      timeout=TIMEOUT, mem=MEM, echo=echo)
+        b.disk = None
+        return b
+    after = opts.get("after")
+    if after:
+        if after not in disks:
+            return "needs the disk of %s, which did not pass in this run" % after
+        disk = disks.pop(after)
+        _, initrd = disk_image(suite, kernel, after, options(after))
+    else:
+        base, initrd = disk_image(suite, kernel, n, opts)
+        disk = os.path.join(workdir, n + ".raw")
+        subprocess.run(["cp", "--sparse=always", base, disk], check=True)
+    b = qemu.Boot(kernel, initrd, n, log_path(suite, n), append=DISK_APPEND,
+                  timeout=TIMEOUT, mem=MEM, echo=echo,
+                  extra_args=["-drive", "file=%s,if=virtio,format=raw" % disk])
+    b.disk = disk
+    return b
+
+
+def main():
     import time
     suites = (os.environ.get("SUITES") or " ".join(DEFAULT_SUITES)).split()
     names = discover(os.environ.get("SCENARIOS"))
@@ -216,7 +356,8 @@ def main():
         t0 = time.monotonic()
         try:
             kernel = kernels.fetch(suite)
-            img = image(suite, kernel)
+            img = image(suite, kernel) if any(
+                "disk" not in options(n) for n in names) else None
         except (kernels.FetchError, initramfs.BuildError, OSError,
                 subprocess.CalledProcessError) as e:
             for n in names:
@@ -225,20 +366,34 @@ def main():
                 failed += 1
             continue
         log("%s image ready in %ds" % (suite, time.monotonic() - t0))
+        disks = {}          # scenario -> its disk after its run (PASS only)
+        workdir = os.path.join(runner.build_dir(), "system", "run-" + suite)
+        shutil.rmtree(workdir, ignore_errors=True)
+        os.makedirs(workdir)
         for n in names:
-            b = qemu.Boot(kernel, img, n, log_path(suite, n), append=APPEND,
-                          timeout=TIMEOUT, mem=MEM,
-                          echo=(lambda line: print(line, flush=True))
-                          if os.environ.get("VM_LIVE") == "1" else None)
-            res = b.run()
             name = "%s/%s" % (suite, n)
+            try:
+                boot = _boot(suite, kernel, img, n, workdir, disks)
+            except (initramfs.BuildError, OSError,
+                    subprocess.CalledProcessError) as e:
+                failed += 1
+                print("FAIL %s: cannot prepare the disk: %s" % (name, e),
+                      flush=True)
+                continue
+            if isinstance(boot, str):
+                failed += 1
+                print("FAIL %s: %s" % (name, boot), flush=True)
+                continue
+            res = boot.run()
             if res.status == "PASS":
                 passed += 1
+                disks[n] = boot.disk
                 print("PASS %s (%ds)" % (name, round(res.seconds)), flush=True)
             else:
                 failed += 1
                 print("FAIL %s: %s (log: %s)" % (name, res.reason,
                       runner.rel(log_path(suite, n))), flush=True)
+        shutil.rmtree(workdir, ignore_errors=True)
     print("system: %d passed, %d failed" % (passed, failed))
     return 1 if failed else 0
 

@@ -16,13 +16,21 @@ unit_usec() {
 	systemctl show -P "$2" "$1"
 }
 
-# journal_usec MESSAGE_ID UNIT: __MONOTONIC_TIMESTAMP of the first entry of
-# PID 1 with that MESSAGE_ID about UNIT in this boot (empty if none).
+# journal_usec MESSAGE_ID UNIT TEXT: __MONOTONIC_TIMESTAMP of the first
+# entry of PID 1 with that MESSAGE_ID about UNIT in this boot, or, when
+# journald was not up yet (a boot from disk starts it after the root is
+# mounted), of the first entry it took from the kernel log whose MESSAGE
+# starts with TEXT; empty if none.
 # 7d4958e8...: "Starting UNIT", 39f53479...: "Started UNIT" (job done).
 journal_usec() {
-	journalctl -b -o json --no-pager _PID=1 MESSAGE_ID="$1" UNIT="$2" |
+	local usec
+	usec=$(journalctl -b -o json --no-pager _PID=1 MESSAGE_ID="$1" UNIT="$2" |
 		head -n 1 |
-		sed -n 's/.*"__MONOTONIC_TIMESTAMP":"\([0-9]*\)".*/\1/p'
+		sed -n 's/.*"__MONOTONIC_TIMESTAMP":"\([0-9]*\)".*/\1/p')
+	[ -n "$usec" ] || usec=$(journalctl -b -o json --no-pager _TRANSPORT=kernel \
+		SYSLOG_IDENTIFIER=systemd | grep -F "\"MESSAGE\":\"$3" | head -n 1 |
+		sed -n 's/.*"__MONOTONIC_TIMESTAMP":"\([0-9]*\)".*/\1/p')
+	echo "$usec"
 }
 
 MSG_STARTING=7d4958e842da4a758f6c1cdc7b36dcc5
@@ -40,8 +48,8 @@ expect_ready_before_trigger() {
 		fail "no timestamps from systemctl show (ready='$ready' trigger='$trig')"
 	[ "$ready" -lt "$trig" ] ||
 		fail "dmaguard ready at $ready us, after udev trigger started at $trig us"
-	jready=$(journal_usec $MSG_STARTED dmaguard.service)
-	jtrig=$(journal_usec $MSG_STARTING systemd-udev-trigger.service)
+	jready=$(journal_usec $MSG_STARTED dmaguard.service "Started dmaguard.service")
+	jtrig=$(journal_usec $MSG_STARTING systemd-udev-trigger.service "Starting systemd-udev-trigger.service")
 	log "journal: 'Started dmaguard' at $jready us, 'Starting udev trigger' at $jtrig us"
 	[ -n "$jready" ] && [ -n "$jtrig" ] ||
 		fail "journal lacks the start entries (started='$jready' starting='$jtrig')"
@@ -80,4 +88,46 @@ wait_secs() {
 		[ "$(cut -d. -f1 /proc/uptime)" -lt "$end" ] || return 1
 		usleep 200000
 	done
+}
+
+# expect_enforced_from_initramfs: this boot came up from the virtio disk
+# through the initramfs update-initramfs built, dmaguard's init-top script
+# pinned the policy there (before e1000e, loaded in the initramfs, probed
+# ISOLATED), and dmaguard.service took over those pins: the same programs,
+# the one bpffs mount systemd found in place, and the DENY event the
+# initramfs stage left in the ring buffer in the journal, with no loss.
+expect_enforced_from_initramfs() {
+	local deny first_probe systemd_start
+	expect_out "/dev/vda / ext4 *" cat /proc/mounts
+	expect_ok test -s /run/initramfs/dmaguard.log
+	expect_line "*enforcement pinned in /sys/fs/bpf/dmaguard*" "$(cat /run/initramfs/dmaguard.log)"
+	# e1000e probed in the initramfs: its lines come before systemd's first
+	first_probe=$(dmesg | grep -n 'e1000e 0000:' | head -n 1 | cut -d: -f1)
+	systemd_start=$(dmesg | grep -n 'systemd\[1\]: systemd .* running in system mode' | head -n 1 | cut -d: -f1)
+	log "dmesg: first e1000e line $first_probe, systemd's start line $systemd_start"
+	[ -n "$first_probe" ] && [ -n "$systemd_start" ] ||
+		fail "dmesg lacks e1000e's or systemd's start line"
+	[ "$first_probe" -lt "$systemd_start" ] ||
+		fail "e1000e probed after switch_root (line $first_probe, systemd at $systemd_start): not an initramfs probe"
+	expect_bound "$MF_A" e1000e
+	expect_bound "$MF_B" e1000e
+	expect_bound "$SHARED_A" e1000
+	expect_bound "$SHARED_B" e1000
+	expect_eq "$(driver_of "$ISOLATED")" "" "driver of ISOLATED"
+	# one bpffs, the initramfs's, moved to the real root with /sys
+	expect_eq "$(grep -c ' /sys/fs/bpf ' /proc/self/mountinfo)" 1 "bpffs mounts on /sys/fs/bpf"
+	expect_ok systemctl is-active dmaguard.service
+	wait_secs 60 has_event "reusing pinned enforcement in /sys/fs/bpf/dmaguard" ||
+		fail "dmaguard.service did not reuse the initramfs's pins: $(dg_journal | head -3 | tr '\n' ';')"
+	deny='"verdict":"deny".*"rule":"/etc/dmaguard/policy.conf:5".*"device":"0000:03:00.0".*"driver":"e1000e"'
+	wait_secs 60 has_event "$deny" ||
+		fail "no DENY event from the initramfs stage in the journal: $(dg_journal | tail -5 | tr '\n' ';')"
+	log "ok: $(dg_journal | grep -E "$deny" | head -1)"
+	if has_event '"type":"lost"'; then
+		fail "events lost across switch_root: $(dg_journal | grep '"lost"' | head -2)"
+	fi
+	expect_no_duplicate_programs
+	expect_ready_before_trigger
+	# and by hand, after boot, it stays denied
+	expect_write_fail /sys/bus/pci/drivers/e1000e/bind "$ISOLATED"
 }
