@@ -141,19 +141,24 @@ UNITDIR		?= $(PREFIX)/lib/systemd/system
 # (empty: none); initramfs-tools reads /etc/initramfs-tools and, for
 # packages, /usr/share/initramfs-tools
 INITRAMFSDIR	?= /etc/initramfs-tools
-# The man pages name installed paths as /usr/local (the default PREFIX);
-# install writes them with the PREFIX they are installed under.
+# where bash-completion looks for a command's completion on first use
+COMPLETIONDIR	?= $(PREFIX)/share/bash-completion/completions
+# The man pages name installed paths as the defaults (under /usr/local),
+# the unit names the binary as /usr/sbin/dmaguard: install writes each with
+# the PREFIX and UNITDIR it is installed under.
+MAN_PATHS	= $(if $(UNITDIR),-e 's|/usr/local/lib/systemd/system/|$(UNITDIR)/|g') \
+		   -e 's|/usr/local/|$(PREFIX)/|g'
 install: $(O)/dmaguard
 	install -D -m 0755 $(O)/dmaguard $(DESTDIR)$(PREFIX)/sbin/dmaguard
 	install -d $(DESTDIR)$(PREFIX)/share/man/man8 $(DESTDIR)$(PREFIX)/share/man/man5
-	sed 's|/usr/local/|$(PREFIX)/|g' docs/dmaguard.8 \
-		>$(DESTDIR)$(PREFIX)/share/man/man8/dmaguard.8
-	sed 's|/usr/local/|$(PREFIX)/|g' docs/dmaguard.policy.5 \
+	sed $(MAN_PATHS) docs/dmaguard.8 >$(DESTDIR)$(PREFIX)/share/man/man8/dmaguard.8
+	sed $(MAN_PATHS) docs/dmaguard.policy.5 \
 		>$(DESTDIR)$(PREFIX)/share/man/man5/dmaguard.policy.5
 	chmod 0644 $(DESTDIR)$(PREFIX)/share/man/man8/dmaguard.8 \
 		$(DESTDIR)$(PREFIX)/share/man/man5/dmaguard.policy.5
 	install -D -m 0644 examples/policy.conf \
 		$(DESTDIR)$(PREFIX)/share/doc/dmaguard/examples/policy.conf
+	install -D -m 0644 completion/dmaguard.bash $(DESTDIR)$(COMPLETIONDIR)/dmaguard
 	$(if $(UNITDIR),sed 's|/usr/sbin/|$(PREFIX)/sbin/|g' systemd/dmaguard.service \
 		| install -D -m 0644 /dev/stdin $(DESTDIR)$(UNITDIR)/dmaguard.service)
 	$(if $(INITRAMFSDIR),sed 's|^DMAGUARD=/usr/sbin/|DMAGUARD=$(PREFIX)/sbin/|' \
