@@ -35,7 +35,7 @@ _dmaguard()
 		[[ $split == true ]] && was_split=1
 	fi
 
-	local commands='status check generate run reload unload version help'
+	local commands='status check generate run load reload unload version help'
 
 	if ((cword == 1)); then
 		if [[ $cur == -* ]]; then
@@ -54,6 +54,7 @@ _dmaguard()
 	check) opts='--sysfs=' ;;
 	generate) opts='--sysfs=' ;;
 	run) opts='--policy= --audit --json --all --output= --pin-dir=' ;;
+	load) opts='--policy= --audit --pin-dir=' ;;
 	reload) opts='--policy= --pin-dir=' ;;
 	unload) opts='--pin-dir=' ;;
 	version) opts='' ;;
