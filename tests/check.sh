@@ -1,6 +1,7 @@
 #!/bin/sh
-# `make check`: unit tests, then every VM scenario on every kernel, then one
-# closing line adding both up. Both suites run even if the first fails.
+# `make check`: unit tests, then every VM scenario on every kernel, then
+# the system lane (the Debian package in a Debian userspace), then one
+# closing line adding them up. Every suite runs even if one before fails.
 # Usage: tests/check.sh MAKE
 make=${1:-make}
 log=build/check.log
@@ -14,14 +15,16 @@ run() {
 
 run unit
 run vm
+run system
 total() {
 	sed -n "s/^$1: \([0-9]*\) passed, \([0-9]*\) failed.*/\\$2/p" "$log" | tail -n 1
 }
-up=$(total unit 1) uf=$(total unit 2) vp=$(total vm 1) vf=$(total vm 2)
-# a suite that ended without its closing line counts as one failure
-[ -n "$up" ] || { up=0; uf=1; echo "check: the unit tests ended without a summary"; }
-[ -n "$vp" ] || { vp=0; vf=1; echo "check: the VM tests ended without a summary"; }
-passed=$((up + vp))
-failed=$((uf + vf))
+passed=0 failed=0
+for suite in unit vm system; do
+	p=$(total $suite 1) f=$(total $suite 2)
+	# a suite that ended without its closing line counts as one failure
+	[ -n "$p" ] || { p=0; f=1; echo "check: the $suite tests ended without a summary"; }
+	passed=$((passed + p)) failed=$((failed + f))
+done
 echo "check: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

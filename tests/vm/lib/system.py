@@ -30,7 +30,8 @@ both):
 `#@ disk initramfs-modules=A,B` adds modules to
 /etc/initramfs-tools/modules before that; `#@ disk after=OTHER` boots the
 disk OTHER's run left behind (a second boot of the same host), and is
-failed when OTHER did not pass.
+failed when OTHER did not pass. `#@ disk append=WORD` adds WORD to the
+kernel command line.
 """
 
 import glob
@@ -130,10 +131,13 @@ def discover(pattern=None):
         picked = [n for n in names
                   if any(fnmatch.fnmatch(n, g) for g in pattern.split())]
         # a second boot needs the first: run it too, before
-        for n in list(picked):
-            after = options(n).get("after")
+        i = len(picked) - 1
+        while i >= 0:
+            after = options(picked[i]).get("after")
             if after in names and after not in picked:
-                picked.insert(picked.index(n), after)
+                picked.insert(i, after)
+                i += 1
+            i -= 1
         names = picked
     return names
 
@@ -330,16 +334,16 @@ def _boot(suite, kernel, img, n, workdir, disks):
     if after:
         if after not in disks:
             return "needs the disk of %s, which did not pass in this run" % after
-        disk = disks.pop(after)
-        _, initrd = disk_image(suite, kernel, after, options(after))
+        disk, initrd = disks.pop(after)
     else:
         base, initrd = disk_image(suite, kernel, n, opts)
         disk = os.path.join(workdir, n + ".raw")
         subprocess.run(["cp", "--sparse=always", base, disk], check=True)
-    b = qemu.Boot(kernel, initrd, n, log_path(suite, n), append=DISK_APPEND,
+    append = DISK_APPEND + " " + opts.get("append", "")
+    b = qemu.Boot(kernel, initrd, n, log_path(suite, n), append=append,
                   timeout=TIMEOUT, mem=MEM, echo=echo,
                   extra_args=["-drive", "file=%s,if=virtio,format=raw" % disk])
-    b.disk = disk
+    b.disk = (disk, initrd)
     return b
 
 
@@ -366,7 +370,7 @@ def main():
                 failed += 1
             continue
         log("%s image ready in %ds" % (suite, time.monotonic() - t0))
-        disks = {}          # scenario -> its disk after its run (PASS only)
+        disks = {}          # scenario -> (disk, initrd) after its run (PASS only)
         workdir = os.path.join(runner.build_dir(), "system", "run-" + suite)
         shutil.rmtree(workdir, ignore_errors=True)
         os.makedirs(workdir)
