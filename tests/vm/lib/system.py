@@ -280,15 +280,13 @@ def _populate(root, tar, deb, kernel, helpers, tests, lib):
                                 kernel.kver))
     subprocess.run(["tar", "-C", root, "--numeric-owner", "-xpf", tar],
                    check=True)
-    # the package as an admin installs it: dpkg runs its maintainer
-    # scripts in the tree (the unit gets enabled; nothing starts)
+    # the package as an admin installs it (apt-get install ./FILE.deb): dpkg
+    # runs its maintainer scripts in the tree (the unit gets enabled;
+    # nothing starts)
     shutil.copy(deb, os.path.join(root, "tmp", "dmaguard.deb"))
-    p = subprocess.run(["chroot", root, "dpkg", "-i", "/tmp/dmaguard.deb"],
-                       stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                       text=True)
-    if p.returncode:
-        raise initramfs.BuildError("dpkg -i %s in the tree failed: %s" %
-                                   (os.path.basename(deb), p.stdout.strip()))
+    _chroot(root, ["apt-get", "install", "-y", "-q",
+                   "/tmp/dmaguard.deb"],
+            "apt-get install ./%s" % os.path.basename(deb))
     os.unlink(os.path.join(root, "tmp", "dmaguard.deb"))
     gdir = os.path.join(root, GUEST_LIB)
     os.makedirs(gdir, exist_ok=True)
