@@ -44,8 +44,8 @@ expect_eq "$(sed -n 's/^NoNewPrivs:[[:space:]]*//p' /proc/$pid/status)" 1 "daemo
 expect_out "*/sys/fs/bpf * rw,*" sh -c "cat /proc/$pid/mounts | grep ' /sys/fs/bpf '"
 expect_out "* / * ro,*" sh -c "cat /proc/$pid/mounts"
 # systemd's own review of the unit's sandbox: the hardening stays where the
-# unit puts it (1.5 when written; 3.2 before ProtectKernelTunables,
-# ProtectProc and SystemCallFilter), and the daemon above ran under it
+# unit puts it (1.7 when written; 3.2 before ProtectProc and
+# SystemCallFilter), and the daemon above ran under it
 exp=$(systemd-analyze security --no-pager dmaguard.service 2>/dev/null |
 	sed -n 's/.*Overall exposure level for dmaguard.service: \([0-9.]*\).*/\1/p')
 log "systemd-analyze security: exposure $exp"
