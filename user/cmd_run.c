@@ -90,7 +90,7 @@ static size_t report_present(const struct run_opts *o, const struct policy *pol,
 	const char *name = o->output ? o->output : "stdout";
 	struct present_result r;
 	char err[512];
-	size_t bad;
+	size_t violations;
 
 	if (present_report(o->pin_dir, pol, out, o->json, o->all, &r, err, sizeof(err))) {
 		cli_err("cannot judge the current bindings: %s; no present events", err);
@@ -99,14 +99,14 @@ static size_t report_present(const struct run_opts *o, const struct policy *pol,
 	if (r.err)
 		cli_err("cannot write present events to %s: %s; %zu of %zu not written",
 			name, strerror(-r.err), r.unwritten, r.written + r.unwritten);
-	bad = r.tally.deny + r.tally.audit;
-	if (!bad)
+	violations = r.tally.deny + r.tally.audit;
+	if (!violations)
 		cli_err("%zu current bindings, none the policy would deny or audit", r.tally.bound);
 	else
 		cli_err("%zu current bindings, %zu the policy would deny, %zu it audits "
 			"(present events); dmaguard never unbinds", r.tally.bound,
 			r.tally.deny, r.tally.audit);
-	return bad;
+	return violations;
 }
 
 /* The last start line: events are read from now on. */
