@@ -196,6 +196,7 @@ enum dg_event_type {
 	DG_EV_HOTPLUG = 6,
 	DG_EV_LOST = 7,	/* made by userspace from the seq gaps, never by BPF */
 	DG_EV_MAP_FULL = 8,	/* a BPF map had no room for an update (map, count) */
+	DG_EV_PRESENT = 9,	/* a binding run found at start (userspace, never BPF) */
 };
 
 enum dg_reason {

@@ -1,37 +1,51 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * `dmaguard check FILE`: validate a policy and list the current bindings it
- * would deny or audit (report.h has how a binding is judged). Unbound
- * devices are skipped: without a driver there is nothing to judge.
+ * would deny or audit, judged as run judges them for its present events
+ * (report_bindings()). Unbound devices are skipped: without a driver there
+ * is nothing to judge.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include "cli.h"
 #include "report.h"
-/* One line per binding the policy denies or audits. */
-static void print_violation(FILE *f, const struct topo_device *d, const struct policy *p,
-			    const struct judgement *j)
-{
-	char name[TEXT_MAX], drv[TEXT_MAX], rule[TEXT_MAX], buf[DG_SOURCE_LEN + 16];
-	char id[PCI_ID_LEN], class[PCI_CLASS_LEN];
 
-	fprintf(f, "%-5s %s driver=%s", policy_verdict_name(j->verdict),
-		report_text(name, sizeof(name), d->name, sizeof(d->name)),
-		report_text(drv, sizeof(drv), d->driver, sizeof(d->driver)));
-	if (d->is_pci)
-		fprintf(f, " id=%s class=%s", pci_id_str(id, d->vendor, d->devid),
-			pci_class_str(class, d->class));
-	if (d->group >= 0)
-		fprintf(f, " group=%d", d->group);
-	if (j->line)
-		fprintf(f, " (rule %s)",
-			report_text(rule, sizeof(rule), report_rule_text(buf, sizeof(buf), p, j),
-				    sizeof(buf)));
+/* What decided: "(rule FILE:LINE)", "(default bind deny)", or the built-in rule. */
+static void print_decision(const struct topo_device *d, const struct policy *p,
+			   const struct judgement *j)
+{
+	char rule[TEXT_MAX], buf[DG_SOURCE_LEN + 16];
+
+	if (j->reason == DG_REASON_MIXED)
+		printf(" (mixed-ownership: userspace owns group %d)", d->group);
+	else if (j->line)
+		printf(" (rule %s)",
+		       report_text(rule, sizeof(rule), report_rule_text(buf, sizeof(buf), p, j),
+				   sizeof(buf)));
 	else
-		fprintf(f, " (default bind %s)", policy_verdict_name(p->hdr.default_bind));
+		printf(" (default bind %s)", policy_verdict_name(p->hdr.default_bind));
+}
+
+/* One line per binding the policy denies or audits. */
+static void print_violation(void *ctx, const struct topo_device *d, const struct judgement *j)
+{
+	char name[TEXT_MAX], drv[TEXT_MAX], id[PCI_ID_LEN], class[PCI_CLASS_LEN];
+	const struct policy *p = ctx;
+
+	if (j->verdict == DG_ALLOW)
+		return;
+	printf("%-5s %s driver=%s", policy_verdict_name(j->verdict),
+	       report_text(name, sizeof(name), d->name, sizeof(d->name)),
+	       report_text(drv, sizeof(drv), d->driver, sizeof(d->driver)));
+	if (d->is_pci)
+		printf(" id=%s class=%s", pci_id_str(id, d->vendor, d->devid),
+		       pci_class_str(class, d->class));
+	if (d->group >= 0)
+		printf(" group=%d", d->group);
+	print_decision(d, p, j);
 	if (j->enforce_denies)
-		fputs(" [mode audit: enforce would deny]", f);
-	fputc('\n', f);
+		fputs(" [mode audit: enforce would deny]", stdout);
+	putchar('\n');
 }
 
 enum { OPT_SYSFS = 1 };
@@ -43,9 +57,8 @@ static const struct option check_opts[] = {
 
 static int run_check(int argc, char **argv)
 {
-	size_t i, n_bound = 0, n_deny = 0, n_audit = 0;
 	const char *sysfs = NULL, *file;
-	struct judgement j;
+	struct report_tally n;
 	struct policy *p;
 	struct topology t;
 	int c, rc;
@@ -65,25 +78,13 @@ static int run_check(int argc, char **argv)
 		free(p);
 		return rc;
 	}
-	for (i = 0; i < t.n_devices; i++) {
-		report_judge(p, &t.devices[i], &j);
-		if (!j.applies)
-			continue;
-		n_bound++;
-		if (j.verdict == DG_ALLOW)
-			continue;
-		if (j.verdict == DG_DENY)
-			n_deny++;
-		else
-			n_audit++;
-		print_violation(stdout, &t.devices[i], p, &j);
-	}
+	report_bindings(p, &t, &n, print_violation, p);
 	/* audit allows: reported, but not a violation of the exit status */
 	printf("%s: %zu current bindings, %zu would be denied, %zu audited\n",
-	       file, n_bound, n_deny, n_audit);
+	       file, n.bound, n.deny, n.audit);
 	topology_free(&t);
 	free(p);
-	return n_deny ? EXIT_VIOLATIONS : EXIT_OK;
+	return n.deny ? EXIT_VIOLATIONS : EXIT_OK;
 }
 
 const struct command cmd_check = {

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * `dmaguard run`: make sure enforcement is pinned (reusing what is there: no
- * second attach and no gap on restart), put the policy in force, then
+ * second attach and no gap on restart), put the policy in force, report the
+ * current bindings it would deny as present events (present.h), then
  * stream events (daemon.c). The pins outlive the daemon.
  */
 #include <errno.h>
@@ -16,6 +17,7 @@
 #include "loader.h"
 #include "notify.h"
 #include "pindir.h"
+#include "present.h"
 #include "trusted_path.h"
 #include "util.h"
 
@@ -74,12 +76,55 @@ static void print_active(const struct run_opts *o, const struct policy *pol,
 	gates_describe(gates_attached(o->pin_dir), gates, sizeof(gates));
 	cli_err("%s", gates);
 	cli_err("programs: %s", rep->programs);
+}
+
+/*
+ * Present events: the current bindings judged now that the policy is in
+ * force, those it denies or audits written as events (present.h), counted
+ * on stderr. Neither a topology that cannot be read nor an output that
+ * cannot be written stops run: enforcement is in force either way. Returns
+ * how many current bindings the policy denies or audits.
+ */
+static size_t report_present(const struct run_opts *o, const struct policy *pol, FILE *out)
+{
+	const char *name = o->output ? o->output : "stdout";
+	struct present_result r;
+	char err[512];
+	size_t violations;
+
+	if (present_report(o->pin_dir, pol, out, o->json, o->all, &r, err, sizeof(err))) {
+		cli_err("cannot judge the current bindings: %s; no present events", err);
+		return 0;
+	}
+	if (r.err)
+		cli_err("cannot write present events to %s: %s; %zu of %zu not written",
+			name, strerror(-r.err), r.unwritten, r.written + r.unwritten);
+	violations = r.tally.deny + r.tally.audit;
+	if (!violations)
+		cli_err("%zu current bindings, none the policy would deny or audit", r.tally.bound);
+	else
+		cli_err("%zu current bindings, %zu the policy would deny, %zu it audits "
+			"(present events); dmaguard never unbinds", r.tally.bound,
+			r.tally.deny, r.tally.audit);
+	return violations;
+}
+
+/* The last start line: events are read from now on. */
+static void print_enforcing(const struct run_opts *o, const struct policy *pol,
+			    const struct load_report *rep, size_t present)
+{
+	char status[512];
+	int n;
+
 	cli_err("enforcing %s", o->policy);
 	/* systemd (Type=notify) starts what is ordered after us only now */
-	snprintf(gates, sizeof(gates), "enforcing %s: mode %s, %u rules, hooks %s",
-		 o->policy, pol->hdr.mode == DG_MODE_AUDIT ? "audit" : "enforce",
-		 pol->hdr.n_rules, rep->hooks == HOOK_LSM ? "BPF LSM" : "fmod_ret");
-	if (notify_ready(gates) < 0)
+	n = snprintf(status, sizeof(status), "enforcing %s: mode %s, %u rules, hooks %s",
+		     o->policy, pol->hdr.mode == DG_MODE_AUDIT ? "audit" : "enforce",
+		     pol->hdr.n_rules, rep->hooks == HOOK_LSM ? "BPF LSM" : "fmod_ret");
+	if (present && n > 0 && (size_t)n < sizeof(status))
+		snprintf(status + n, sizeof(status) - n, "; %zu current bindings violate it",
+			 present);
+	if (notify_ready(status) < 0)
 		cli_err("cannot tell systemd we are ready (NOTIFY_SOCKET)");
 }
 
@@ -159,6 +204,7 @@ static int enforce_and_stream(const struct run_opts *o, const struct policy *pol
 		/* what is attached now that the gates follow the policy and --all */
 		pindir_list_links(o->pin_dir, &rep);
 		print_active(o, pol, &rep);
+		print_enforcing(o, pol, &rep, report_present(o, pol, out));
 		code = daemon_stream(&p, o, out);
 	}
 	if (out && out != stdout)
@@ -199,9 +245,12 @@ const struct command cmd_run = {
 	"  --policy FILE   the policy to enforce (dmaguard.policy(5))\n"
 	"  --audit         audit mode whatever FILE says: report, never deny\n"
 	"  --json          events as JSON lines (default: text)\n"
-	"  --all           stream allowed binds and opens too\n"
+	"  --all           stream allowed binds and opens too (and a present event\n"
+	"                  for every current binding)\n"
 	"  --output FILE   append events to FILE (created 0600) instead of stdout\n"
 	"  --pin-dir DIR   pin under DIR (default " DG_DEFAULT_PIN_DIR ")\n"
+	"\nAt start, each current binding FILE would deny or audit is reported as a\n"
+	"present event; dmaguard never unbinds a device.\n"
 	"\nThe pins outlive the daemon: stopping it leaves enforcement in force\n"
 	"('dmaguard unload' takes it away). SIGHUP re-reads FILE.\n"
 	"\nExit status: 0 stopped by SIGINT or SIGTERM, or the enforcement was unloaded;\n"

@@ -104,6 +104,7 @@ static const char *const type_names[] = {
 	[DG_EV_HOTPLUG] = "hotplug",
 	[DG_EV_LOST] = "lost",
 	[DG_EV_MAP_FULL] = "map-full",
+	[DG_EV_PRESENT] = "present",
 };
 
 static const char *const map_names[] = {
@@ -203,6 +204,16 @@ int event_format_ts(__u64 boot_ns, __s64 offset_ns, char *buf, size_t len)
 	return n;
 }
 
+/*
+ * seq numbers what the BPF side emitted; an event run made itself (present)
+ * stands outside that numbering, so it has none rather than one that
+ * would read as a gap or a duplicate.
+ */
+static bool has_seq(const struct dg_event *e)
+{
+	return e->type != DG_EV_PRESENT;
+}
+
 static bool has_task(const struct dg_event *e)
 {
 	return e->pid || e->comm[0];
@@ -288,8 +299,10 @@ int event_format_json(const struct dg_event *e, const struct event_ctx *c,
 		line_json_key(&l, "ts");
 		line_printf(&l, "\"%s\"", ts);
 	}
-	line_json_key(&l, "seq");
-	line_printf(&l, "%llu", (unsigned long long)e->seq);
+	if (has_seq(e)) {
+		line_json_key(&l, "seq");
+		line_printf(&l, "%llu", (unsigned long long)e->seq);
+	}
 	line_json_key(&l, "type");
 	line_printf(&l, "\"%s\"", NAME_OF(type_names, e->type, tmp));
 	line_json_decision(&l, e, c);
@@ -378,9 +391,10 @@ int event_format_text(const struct dg_event *e, const struct event_ctx *c,
 	line_init(&l, buf, len);
 	if (event_format_ts(e->boot_ns, c->realtime_offset_ns, ts, sizeof(ts)) > 0)
 		line_printf(&l, "%s ", ts);
-	/* type padded to the widest name ("hotplug", "release") */
-	line_printf(&l, "#%llu %-7s", (unsigned long long)e->seq,
-		    NAME_OF(type_names, e->type, tmp));
+	if (has_seq(e))
+		line_printf(&l, "#%llu ", (unsigned long long)e->seq);
+	/* type padded to the widest name ("hotplug", "release", "present") */
+	line_printf(&l, "%-7s", NAME_OF(type_names, e->type, tmp));
 	text_decision(&l, e, c);
 	if (e->flags & DG_EF_MAP)
 		line_printf(&l, " map %s full, %llu failed updates",
@@ -533,6 +547,22 @@ int event_stream_write(struct event_stream *s, const struct dg_event *e)
 	else
 		s->late++;	/* its seq was reported lost already */
 	return 0;
+}
+
+int event_stream_write_present(struct event_stream *s, const struct dg_event *e)
+{
+	struct event_ctx c = stream_ctx(s, e);
+	char buf[EVENT_LINE_MAX];
+	int n, err;
+
+	if (s->json)
+		n = event_format_json(e, &c, buf, sizeof(buf) - 1);
+	else
+		n = event_format_text(e, &c, buf, sizeof(buf) - 1);
+	err = stream_put(s, buf, n);
+	if (!err)
+		s->events++;
+	return err;
 }
 
 int event_stream_sync_unsequenced(struct event_stream *s, __u64 unsequenced,

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The event stream of `dmaguard run` (contract.md, "Events"): one line per
- * dg_event, JSON or readable text, and `lost` records for events the ring
- * buffer dropped.
+ * dg_event, JSON or readable text, `lost` records for events the ring
+ * buffer dropped, and the present events run writes at start (present.h).
  *
  * Loss accounting. The BPF side numbers every event it emits with a
  * consecutive seq, also one the ring buffer has no room for, and the ring
@@ -111,7 +111,8 @@ int event_format_ts(__u64 boot_ns, __s64 offset_ns, char *buf, size_t len);
  * Format one event as one line, without the newline, into buf. Fields that
  * do not apply are left out (DG_EF_* flags, reason 0, rule_line 0, a
  * negative group, empty strings; pid/comm/uid when pid is 0 and comm empty;
- * ts when it is out of range). Returns the length or -ENOSPC.
+ * ts when it is out of range; seq for a present event, which the BPF side
+ * did not number). Returns the length or -ENOSPC.
  */
 int event_format_json(const struct dg_event *e, const struct event_ctx *c,
 		      char *buf, size_t len);
@@ -155,6 +156,13 @@ int event_stream_set_policy_source(struct event_stream *s, const char *source);
  * writing e again is safe.
  */
 int event_stream_write(struct event_stream *s, const struct dg_event *e);
+
+/*
+ * Write e, a present event (dmaguard's own, made at start: no seq), as one
+ * line. It moves no loss accounting: it stands in no gap and sets no seq
+ * base. Counted in s->events. Returns 0 or -errno, as event_stream_write().
+ */
+int event_stream_write_present(struct event_stream *s, const struct dg_event *e);
 
 /*
  * Report the drops dg_stats.unsequenced counted since the last call (the

@@ -1,12 +1,21 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * What status, check and generate share. Verdicts: a binding is a device
- * and the driver bound to it; its verdict is the policy's bind verdict for
- * that pair (first matching rule, else the default; audit mode turns deny
- * into audit), from the same matcher the BPF side runs. An unbound device
- * has no verdict: what a policy says depends on the driver, and there is
- * none. The built-in mixed-ownership rule is not re-judged here: the kernel
- * never lets a current binding break it.
+ * What status, check, generate and run's present events share. Verdicts: a
+ * binding is a device and the driver bound to it; its verdict is the
+ * policy's bind verdict for that pair (first matching rule, else the
+ * default; audit mode turns deny into audit), from the same matcher the BPF
+ * side runs. An unbound device has no verdict: what a policy says depends
+ * on the driver, and there is none.
+ *
+ * Judged within its topology (report_judge_in()), a binding is first held
+ * to the built-in mixed-ownership rule, as the BPF side holds a probe: a
+ * driver that takes the group for kernel DMA, in a group userspace owns.
+ * From 5.19 the kernel never lets a binding break it. Before, VFIO lets a
+ * process open a group (and set its container) while another member keeps
+ * its kernel driver, and dmaguard's groups map counts both owners: the
+ * owner the topology reads from that map is user. An owner derived from
+ * sysfs is never user in a group a kernel driver holds, so offline trees
+ * never show the rule broken.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -81,6 +90,60 @@ void report_judge(const struct policy *p, const struct topo_device *d, struct ju
 	j->line = rule ? rule->line : 0;
 	raw = rule ? rule->verdict : p->hdr.default_bind;
 	j->enforce_denies = j->verdict == DG_AUDIT && raw == DG_DENY;
+}
+
+/* The group of d in t, NULL for none. */
+static const struct topo_group *group_of(const struct topology *t, const struct topo_device *d)
+{
+	size_t i;
+
+	for (i = 0; d->group >= 0 && i < t->n_groups; i++)
+		if (t->groups[i].id == d->group)
+			return &t->groups[i];
+	return NULL;
+}
+
+static bool breaks_mixed_ownership(const struct topology *t, const struct topo_device *d)
+{
+	const struct topo_group *g = group_of(t, d);
+
+	return g && g->owner == DG_OWNER_USER && dg_driver_takes_group(d->driver);
+}
+
+void report_judge_in(const struct policy *p, const struct topology *t,
+		     const struct topo_device *d, struct judgement *j)
+{
+	bool audit;
+
+	report_judge(p, d, j);
+	if (!j->applies || !breaks_mixed_ownership(t, d))
+		return;
+	/* built in, whatever the rules say; audit mode only reports it */
+	audit = p->hdr.mode == DG_MODE_AUDIT;
+	j->verdict = audit ? DG_AUDIT : DG_DENY;
+	j->reason = DG_REASON_MIXED;
+	j->line = 0;
+	j->enforce_denies = audit;
+}
+
+void report_bindings(const struct policy *p, const struct topology *t,
+		     struct report_tally *n, report_binding_fn *fn, void *ctx)
+{
+	struct judgement j;
+	size_t i;
+
+	memset(n, 0, sizeof(*n));
+	for (i = 0; i < t->n_devices; i++) {
+		report_judge_in(p, t, &t->devices[i], &j);
+		if (!j.applies)
+			continue;
+		n->bound++;
+		if (j.verdict == DG_DENY)
+			n->deny++;
+		else if (j.verdict != DG_ALLOW)
+			n->audit++;
+		fn(ctx, &t->devices[i], &j);
+	}
 }
 
 const char *report_rule_text(char *buf, size_t size, const struct policy *p,

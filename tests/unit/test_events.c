@@ -139,6 +139,20 @@ static struct dg_event claim(void)
 	return e;
 }
 
+/* What run writes at start for a current binding its policy denies. */
+static struct dg_event present_deny(void)
+{
+	struct dg_event e = {
+		.seq = 0, .boot_ns = BOOT_NS(123456), .type = DG_EV_PRESENT,
+		.flags = DG_EF_VERDICT | DG_EF_PCI | DG_EF_DRIVER | DG_EF_DEVICE | DG_EF_GROUP,
+		.verdict = DG_DENY, .reason = DG_REASON_RULE, .dma = DG_DMA_KERNEL,
+		.rule_line = 46, .group = 8,
+		.vendor = 0x8086, .devid = 0x10d3, .class = 0x020000,
+		.device = "0000:04:00.0", .driver = "e1000e",
+	};
+	return e;
+}
+
 static char *json_of(const struct dg_event *e, const struct event_ctx *c)
 {
 	static char buf[EVENT_LINE_MAX];
@@ -337,6 +351,26 @@ TEST(text_lines)
 		     "by kworker/0:1[77] uid 0");
 	e = claim();
 	ASSERT_STREQ(text_of(&e, &ctx), TS " #47 claim   [group 7] by qemu-system-x86[789] uid 107");
+}
+
+/* present: no seq (the BPF side did not number it), no process, no result */
+TEST(present_has_no_seq_process_or_result)
+{
+	struct dg_event e = present_deny();
+
+	assert_json_line(&e,
+		"{\"ts\":\"" TS "\",\"type\":\"present\",\"verdict\":\"deny\",\"reason\":\"rule\","
+		"\"rule\":\"policy.conf:46\",\"device\":\"0000:04:00.0\",\"id\":\"8086:10d3\","
+		"\"class\":\"0x020000\",\"group\":8,\"driver\":\"e1000e\",\"dma\":\"kernel\"}");
+	ASSERT_STREQ(text_of(&e, &ctx), TS " present DENY  rule policy.conf:46 0000:04:00.0 "
+		     "[8086:10d3 class 0x020000 group 8] driver e1000e (kernel DMA)");
+	/* a seq left in the record is still not written: it would read as a gap */
+	e.seq = 7;
+	e.reason = DG_REASON_MIXED;
+	e.rule_line = 0;
+	ASSERT_FALSE(strstr(json_of(&e, &ctx), "seq"));
+	ASSERT_STREQ(text_of(&e, &ctx), TS " present DENY  mixed-ownership 0000:04:00.0 "
+		     "[8086:10d3 class 0x020000 group 8] driver e1000e (kernel DMA)");
 }
 
 TEST(text_line_edges)
@@ -884,6 +918,35 @@ TEST(stream_write_errors_are_returned_and_retry_is_safe)
 	ASSERT_EQ(s.lost, 3);
 	ASSERT_EQ(s.next_seq, 6);
 	fclose(full);
+}
+
+/*
+ * Present events stand outside the seq numbering: written and counted, but
+ * they set no seq base and move no loss accounting, before or between
+ * the ring's events.
+ */
+TEST(stream_present_events_leave_the_seq_accounting_alone)
+{
+	struct dg_event p = present_deny();
+	struct event_stream s;
+	struct capture *c;
+
+	c = capture_open();
+	event_stream_init(&s, c->f, true, OFFSET_NS);
+	event_stream_set_policy_source(&s, "policy.conf");
+	ASSERT_EQ(event_stream_write_present(&s, &p), 0);
+	ASSERT_FALSE(s.have_seq);
+	write_ok(&s, 100);
+	ASSERT_EQ(event_stream_write_present(&s, &p), 0);
+	write_ok(&s, 101);
+	sync_ok(&s, 102, 102);
+	ASSERT_EQ(s.events, 4);
+	ASSERT_EQ(s.lost, 0);
+	ASSERT_EQ(s.next_seq, 102);
+	ASSERT_CONTAINS(c->buf, "\"type\":\"present\"");
+	assert_json_lines(c->buf,
+		"assert [o['type'] for o in objs] == ['present', 'release', 'present', 'release']\n"
+		"assert [o.get('seq') for o in objs] == [None, 100, None, 101]\n");
 }
 
 /*

@@ -13,7 +13,9 @@
  * event, from `dmaguard status`): the tail from the last event to NEXT must
  * be one lost record of that count, or empty. Without -n a trailing lost
  * record is an error. A lost record marked "unsequenced" (events dropped
- * before they had a seq) stands in no gap: it is counted, anywhere.
+ * before they had a seq) stands in no gap: it is counted, anywhere. A
+ * present event (run's report of a binding at start) has no seq and
+ * stands outside the numbering; one with a seq is an error.
  *
  * Usage: json-check [-r] [-s [-n NEXT]] < events.jsonl
  * Prints "N lines valid" (with -s also the events, lost records and lost
@@ -233,10 +235,12 @@ static const char *missing_field(const struct parser *p)
 	static const char *const common[] = { "ts", "seq", "type", "pid", "comm", "uid", NULL };
 	static const char *const judged[] = { "verdict", "reason", NULL };
 	static const char *const lost[] = { "type", "count", NULL };
+	static const char *const present[] = { "ts", "type", "verdict", "reason", "device",
+					       "driver", "dma", NULL };
 	const char *const *f;
 
-	if (!strcmp(p->type, "lost")) {
-		for (f = lost; *f; f++)
+	if (!strcmp(p->type, "lost") || !strcmp(p->type, "present")) {
+		for (f = *p->type == 'l' ? lost : present; *f; f++)
 			if (!has_key(p, *f))
 				return *f;
 		return NULL;
@@ -280,6 +284,8 @@ static const char *check_seq(struct seq_state *q, const struct parser *p, long n
 		q->lost_total += p->count;
 		return NULL;
 	}
+	if (!strcmp(p->type, "present"))
+		return p->has_seq ? "present event with a seq" : NULL;
 	if (!p->has_seq)
 		return "event without a seq";
 	q->events++;
