@@ -124,3 +124,12 @@ int cli_exit_code(int err)
 		return EXIT_VIOLATIONS;
 	}
 }
+
+int cli_policy_only(int argc, char **argv, const char *policy)
+{
+	if (cli_positional(argc, argv, 0, 0, ""))
+		return EXIT_USAGE;
+	if (!policy)
+		return cli_usage_error("--policy FILE is required");
+	return 0;
+}

@@ -83,6 +83,12 @@ int cli_next_opt(int argc, char **argv, const struct option *longopts, int *code
 int cli_positional(int argc, char **argv, int min, int max, const char *names);
 
 /*
+ * The end of the options of a command that takes no operand and needs
+ * --policy FILE (run, load, reload): 0, or EXIT_USAGE after saying why.
+ */
+int cli_policy_only(int argc, char **argv, const char *policy);
+
+/*
  * The exit code for a library error (-errno): -EOPNOTSUPP is the kernel
  * lacking something (3); -EINVAL, -ENAMETOOLONG and -EBADMSG are bad input
  * (2); anything else is a runtime failure (1).

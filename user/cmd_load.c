@@ -74,10 +74,9 @@ static int run_load(int argc, char **argv)
 	}
 	if (c < 0)
 		return code;
-	if (cli_positional(argc, argv, 0, 0, ""))
-		return EXIT_USAGE;
-	if (!path)
-		return cli_usage_error("--policy FILE is required");
+	code = cli_policy_only(argc, argv, path);
+	if (code)
+		return code;
 	pol = calloc(1, sizeof(*pol));
 	if (!pol)
 		return EXIT_VIOLATIONS;

@@ -33,10 +33,9 @@ static int run_reload(int argc, char **argv)
 	}
 	if (c < 0)
 		return code;
-	if (cli_positional(argc, argv, 0, 0, ""))
-		return EXIT_USAGE;
-	if (!path)
-		return cli_usage_error("--policy FILE is required");
+	code = cli_policy_only(argc, argv, path);
+	if (code)
+		return code;
 	/* as run and unload: a user is told what is missing, not EACCES on the pins */
 	if (pindir_privileged(err, sizeof(err))) {
 		cli_err("%s", err);

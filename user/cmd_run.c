@@ -51,11 +51,7 @@ static int parse_run(int argc, char **argv, struct run_opts *o)
 	}
 	if (c < 0)
 		return code == EXIT_OK ? -1 : code;
-	if (cli_positional(argc, argv, 0, 0, ""))
-		return EXIT_USAGE;
-	if (!o->policy)
-		return cli_usage_error("--policy FILE is required");
-	return 0;
+	return cli_policy_only(argc, argv, o->policy);
 }
 
 static void print_active(const struct run_opts *o, const struct policy *pol,
