@@ -130,6 +130,8 @@ static int on_event(void *ctx, void *data, size_t size)
 	 */
 	if (e->rule_line)
 		follow_slot(st->p, &st->s, st->generation, e->policy_slot & 1);
+	/* the wall clock may have been stepped since the last event */
+	event_stream_measure_clock(&st->s);
 	output_result(st, event_stream_write(&st->s, data), 1);
 	return 0;
 }
@@ -155,6 +157,7 @@ static void sync_lost(struct stream_state *st)
 	if (pinned_get_stats(st->p, &first) || pinned_get_stats(st->p, &second))
 		return;
 	lost = st->s.lost;
+	event_stream_measure_clock(&st->s);
 	err = event_stream_sync_tail(&st->s, first.next_seq, second.reserved_next,
 				     boot_ns_now());
 	if (!err)
@@ -198,6 +201,7 @@ int daemon_stream(struct pinned *p, const struct run_opts *o, FILE *out)
 
 	event_realtime_offset(&offset);
 	event_stream_init(s, out, o->json, offset);
+	event_stream_measure_clock(s);
 	/* after a takeover: where the previous daemon stopped, so a gap shows */
 	if (!pinned_take_cursor(p, &s->next_seq) && s->next_seq)
 		s->have_seq = true;
