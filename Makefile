@@ -158,6 +158,8 @@ install: $(O)/dmaguard
 		$(DESTDIR)$(PREFIX)/share/man/man5/dmaguard.policy.5
 	install -D -m 0644 examples/policy.conf \
 		$(DESTDIR)$(PREFIX)/share/doc/dmaguard/examples/policy.conf
+	install -D -m 0644 examples/logrotate.conf \
+		$(DESTDIR)$(PREFIX)/share/doc/dmaguard/examples/logrotate.conf
 	install -D -m 0644 completion/dmaguard.bash $(DESTDIR)$(COMPLETIONDIR)/dmaguard
 	$(if $(UNITDIR),sed 's|/usr/sbin/|$(PREFIX)/sbin/|g' systemd/dmaguard.service \
 		| install -D -m 0644 /dev/stdin $(DESTDIR)$(UNITDIR)/dmaguard.service)

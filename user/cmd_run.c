@@ -248,7 +248,8 @@ const struct command cmd_run = {
 	"\nAt start, each current binding FILE would deny or audit is reported as a\n"
 	"present event; dmaguard never unbinds a device.\n"
 	"\nThe pins outlive the daemon: stopping it leaves enforcement in force\n"
-	"('dmaguard unload' takes it away). SIGHUP re-reads FILE.\n"
+	"('dmaguard unload' takes it away). SIGHUP re-reads FILE; SIGUSR1 opens\n"
+	"the --output FILE again (logrotate).\n"
 	"\nExit status: 0 stopped by SIGINT or SIGTERM, or the enforcement was unloaded;\n"
 	"1 runtime failure (including missing privilege); 2 usage error or invalid\n"
 	"policy; 3 the kernel lacks something dmaguard needs.\n",

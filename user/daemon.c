@@ -2,7 +2,8 @@
 /*
  * The daemon side of `run`: the event stream from the pinned ring buffer
  * until SIGINT or SIGTERM, SIGHUP re-reading the policy file (a bad file is
- * rejected and the policy in force stays), and what it says on stderr.
+ * rejected and the policy in force stays), SIGUSR1 reopening the --output
+ * file (logrotate), and what it says on stderr.
  *
  * Output errors never touch enforcement and never stop the stream: a
  * daemon that exited on a full disk would be restarted by its service
@@ -12,6 +13,7 @@
  * again is reported with how many were lost.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -28,17 +30,20 @@
 #include "daemon.h"
 #include "pindir.h"
 #include "policy.h"
+#include "trusted_path.h"
 #include "util.h"
 
 /* How often lost-event counters are read when no event arrives, in ms. */
 #define POLL_MS 1000
 
-static volatile sig_atomic_t stop_requested, reload_requested;
+static volatile sig_atomic_t stop_requested, reload_requested, reopen_requested;
 
 static void on_signal(int sig)
 {
 	if (sig == SIGHUP)
 		reload_requested = 1;
+	else if (sig == SIGUSR1)
+		reopen_requested = 1;
 	else
 		stop_requested = 1;
 }
@@ -130,6 +135,8 @@ static int on_event(void *ctx, void *data, size_t size)
 	 */
 	if (e->rule_line)
 		follow_slot(st->p, &st->s, st->generation, e->policy_slot & 1);
+	/* the wall clock may have been stepped since the last event */
+	event_stream_measure_clock(&st->s);
 	output_result(st, event_stream_write(&st->s, data), 1);
 	return 0;
 }
@@ -155,6 +162,7 @@ static void sync_lost(struct stream_state *st)
 	if (pinned_get_stats(st->p, &first) || pinned_get_stats(st->p, &second))
 		return;
 	lost = st->s.lost;
+	event_stream_measure_clock(&st->s);
 	err = event_stream_sync_tail(&st->s, first.next_seq, second.reserved_next,
 				     boot_ns_now());
 	if (!err)
@@ -184,6 +192,35 @@ static void reload_from_signal(struct pinned *p, const struct run_opts *o)
 }
 
 /*
+ * SIGUSR1, after logrotate moved FILE away: open FILE again by its path,
+ * under the rules it was first opened by (file_create_private()), and put
+ * it in the place of the old file's descriptor, so the stream writes the
+ * next line to it. When that fails the old file stays the output.
+ */
+static void reopen_output(struct stream_state *st, const char *path)
+{
+	char err[512];
+	int fd;
+
+	if (!path) {
+		cli_err("SIGUSR1: events go to standard output; there is no --output FILE to reopen");
+		return;
+	}
+	fd = file_create_private(path, O_APPEND, err, sizeof(err));
+	if (fd < 0) {
+		cli_err("cannot reopen %s; events still go to the file opened before", err);
+		return;
+	}
+	fflush(st->s.out);
+	if (dup3(fd, fileno(st->s.out), O_CLOEXEC) < 0)
+		cli_err("cannot reopen %s: %s; events still go to the file opened before",
+			path, strerror(errno));
+	else
+		cli_err("reopened %s", path);
+	close(fd);
+}
+
+/*
  * Events name rules as FILE:LINE of the policy slot that decided them;
  * `dmaguard reload` from elsewhere may have refilled a slot, so take each
  * slot's file name from its pinned header whenever its generation changes.
@@ -198,6 +235,7 @@ int daemon_stream(struct pinned *p, const struct run_opts *o, FILE *out)
 
 	event_realtime_offset(&offset);
 	event_stream_init(s, out, o->json, offset);
+	event_stream_measure_clock(s);
 	/* after a takeover: where the previous daemon stopped, so a gap shows */
 	if (!pinned_take_cursor(p, &s->next_seq) && s->next_seq)
 		s->have_seq = true;
@@ -218,6 +256,12 @@ int daemon_stream(struct pinned *p, const struct run_opts *o, FILE *out)
 		if (reload_requested) {
 			reload_requested = 0;
 			reload_from_signal(p, o);
+			/* the host may have been renamed since */
+			event_stream_set_host(s, NULL);
+		}
+		if (reopen_requested) {
+			reopen_requested = 0;
+			reopen_output(&st, o->output);
 		}
 		follow_policy(p, s, st.generation);
 		sync_lost(&st);
@@ -253,6 +297,7 @@ void daemon_install_signals(void)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL);
+	sigaction(SIGUSR1, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	libbpf_set_print(libbpf_print);
 }

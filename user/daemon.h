@@ -18,7 +18,10 @@ struct run_opts {
 /* Load the policy file (audit: force audit mode); 0, or EXIT_USAGE after saying why. */
 int daemon_load_policy(const char *path, bool audit, struct policy *pol);
 
-/* SIGINT/SIGTERM stop the stream, SIGHUP reloads; libbpf speaks for warnings only. */
+/*
+ * SIGINT/SIGTERM stop the stream, SIGHUP reloads, SIGUSR1 reopens the
+ * --output file; libbpf speaks for warnings only.
+ */
 void daemon_install_signals(void);
 
 /*

@@ -5,6 +5,7 @@
 #include <stdint.h>
 #include <string.h>
 #include <time.h>
+#include <sys/utsname.h>
 #include "events.h"
 #include "json.h"
 #include "pci_id.h"
@@ -156,20 +157,92 @@ static const char *reason_name(unsigned int v)
 #define REASON(v, tmp) policy_name(reason_name(v), v, tmp, sizeof(tmp))
 #define DMA(v, tmp) policy_name(policy_dma_name(v), v, tmp, sizeof(tmp))
 
-int event_realtime_offset(__s64 *offset_ns)
+static __s64 ns_of(const struct timespec *t)
+{
+	return (__s64)t->tv_sec * 1000000000LL + t->tv_nsec;
+}
+
+/*
+ * One look at both clocks: boot time on both sides of the realtime read,
+ * the midpoint taken; window_ns is how far apart the two boot reads were.
+ */
+static int clock_read(__s64 *offset_ns, __u64 *boot_ns, __s64 *window_ns)
 {
 	struct timespec b1, rt, b2;
-	__s64 boot, real;
+	__s64 boot;
 
-	/* boot time on both sides of the realtime read: use the midpoint */
 	if (clock_gettime(CLOCK_BOOTTIME, &b1) || clock_gettime(CLOCK_REALTIME, &rt) ||
 	    clock_gettime(CLOCK_BOOTTIME, &b2))
 		return -errno;
-	boot = ((__s64)b1.tv_sec + b2.tv_sec) * 500000000LL +
-	       ((__s64)b1.tv_nsec + b2.tv_nsec) / 2;
-	real = (__s64)rt.tv_sec * 1000000000LL + rt.tv_nsec;
-	*offset_ns = real - boot;
+	boot = ns_of(&b1) + (ns_of(&b2) - ns_of(&b1)) / 2;
+	*offset_ns = ns_of(&rt) - boot;
+	*boot_ns = boot;
+	*window_ns = ns_of(&b2) - ns_of(&b1);
 	return 0;
+}
+
+int event_realtime_offset(__s64 *offset_ns)
+{
+	__s64 window;
+	__u64 boot;
+
+	return clock_read(offset_ns, &boot, &window);
+}
+
+/*
+ * A measurement is off by at most half its window; one held up that long
+ * could pass for a step, so it is taken again, and given up after a few.
+ */
+#define CLOCK_WINDOW_MAX_NS (EVENT_CLOCK_STEP_NS / 2)
+
+int event_clock_measure(__s64 *offset_ns, __u64 *boot_ns)
+{
+	__s64 window;
+	int tries, err;
+
+	for (tries = 0; tries < 3; tries++) {
+		err = clock_read(offset_ns, boot_ns, &window);
+		if (err || window <= CLOCK_WINDOW_MAX_NS)
+			return err;
+	}
+	return -EAGAIN;
+}
+
+void event_clock_init(struct event_clock *c, __s64 offset_ns, __u64 seen_ns)
+{
+	memset(c, 0, sizeof(*c));
+	c->offset_ns = offset_ns;
+	c->seen_ns = seen_ns;
+}
+
+void event_clock_update(struct event_clock *c, __s64 offset_ns, __u64 now_ns)
+{
+	__s64 change = offset_ns - c->offset_ns;
+
+	if (change > EVENT_CLOCK_STEP_NS || change < -EVENT_CLOCK_STEP_NS) {
+		c->before_ns = c->offset_ns;
+		c->before_seen_ns = c->seen_ns;
+	}
+	c->offset_ns = offset_ns;
+	c->seen_ns = now_ns;
+}
+
+__s64 event_clock_offset(const struct event_clock *c, __u64 boot_ns)
+{
+	if (c->before_seen_ns && boot_ns <= c->before_seen_ns)
+		return c->before_ns;
+	return c->offset_ns;
+}
+
+void event_host_name(char *buf, size_t len)
+{
+	struct utsname u;
+
+	if (!len)
+		return;
+	buf[0] = '\0';
+	if (!uname(&u))
+		snprintf(buf, len, "%s", u.nodename);
 }
 
 /* floor division, for times before the epoch */
@@ -287,18 +360,31 @@ static void line_json_subject(struct line *l, const struct dg_event *e)
 	}
 }
 
+/* What every JSON line starts with: the schema, the time (if has_ts) and the host. */
+static void line_json_envelope(struct line *l, bool has_ts, __u64 boot_ns,
+			       const struct event_ctx *c)
+{
+	char ts[EVENT_TS_LEN];
+
+	line_json_key(l, "schema");
+	line_printf(l, "%d", EVENT_SCHEMA);
+	if (has_ts && event_format_ts(boot_ns, c->realtime_offset_ns, ts, sizeof(ts)) > 0) {
+		line_json_key(l, "ts");
+		line_printf(l, "\"%s\"", ts);
+	}
+	if (c->host)
+		line_json_str_field(l, "host", c->host, EVENT_HOST_LEN);
+}
+
 int event_format_json(const struct dg_event *e, const struct event_ctx *c,
 		      char *buf, size_t len)
 {
-	char ts[EVENT_TS_LEN], tmp[24];
+	char tmp[24];
 	struct line l;
 
 	line_init(&l, buf, len);
 	line_putc(&l, '{');
-	if (event_format_ts(e->boot_ns, c->realtime_offset_ns, ts, sizeof(ts)) > 0) {
-		line_json_key(&l, "ts");
-		line_printf(&l, "\"%s\"", ts);
-	}
+	line_json_envelope(&l, true, e->boot_ns, c);
 	if (has_seq(e)) {
 		line_json_key(&l, "seq");
 		line_printf(&l, "%llu", (unsigned long long)e->seq);
@@ -382,15 +468,28 @@ static void text_subject(struct line *l, const struct dg_event *e)
 	}
 }
 
+/* What every text line starts with: "TS HOST " (the time if has_ts). */
+static void line_text_envelope(struct line *l, bool has_ts, __u64 boot_ns,
+			       const struct event_ctx *c)
+{
+	char ts[EVENT_TS_LEN];
+
+	if (has_ts && event_format_ts(boot_ns, c->realtime_offset_ns, ts, sizeof(ts)) > 0)
+		line_printf(l, "%s ", ts);
+	if (c->host && c->host[0]) {
+		line_text_string(l, c->host, EVENT_HOST_LEN);
+		line_putc(l, ' ');
+	}
+}
+
 int event_format_text(const struct dg_event *e, const struct event_ctx *c,
 		      char *buf, size_t len)
 {
-	char ts[EVENT_TS_LEN], tmp[24];
+	char tmp[24];
 	struct line l;
 
 	line_init(&l, buf, len);
-	if (event_format_ts(e->boot_ns, c->realtime_offset_ns, ts, sizeof(ts)) > 0)
-		line_printf(&l, "%s ", ts);
+	line_text_envelope(&l, true, e->boot_ns, c);
 	if (has_seq(e))
 		line_printf(&l, "#%llu ", (unsigned long long)e->seq);
 	/* type padded to the widest name ("hotplug", "release", "present") */
@@ -413,25 +512,26 @@ int event_format_text(const struct dg_event *e, const struct event_ctx *c,
 	return line_done(&l);
 }
 
-int event_format_lost_json(__u64 count, bool unsequenced, char *buf, size_t len)
+int event_format_lost_json(__u64 count, bool unsequenced, __u64 boot_ns,
+			   const struct event_ctx *c, char *buf, size_t len)
 {
 	struct line l;
 
 	line_init(&l, buf, len);
-	line_printf(&l, "{\"type\":\"lost\",\"count\":%llu%s}", (unsigned long long)count,
+	line_putc(&l, '{');
+	line_json_envelope(&l, boot_ns != 0, boot_ns, c);
+	line_printf(&l, ",\"type\":\"lost\",\"count\":%llu%s}", (unsigned long long)count,
 		    unsequenced ? ",\"unsequenced\":true" : "");
 	return line_done(&l);
 }
 
-int event_format_lost_text(__u64 count, bool unsequenced, __u64 boot_ns, __s64 offset_ns,
-			   char *buf, size_t len)
+int event_format_lost_text(__u64 count, bool unsequenced, __u64 boot_ns,
+			   const struct event_ctx *c, char *buf, size_t len)
 {
-	char ts[EVENT_TS_LEN];
 	struct line l;
 
 	line_init(&l, buf, len);
-	if (boot_ns && event_format_ts(boot_ns, offset_ns, ts, sizeof(ts)) > 0)
-		line_printf(&l, "%s ", ts);
+	line_text_envelope(&l, boot_ns != 0, boot_ns, c);
 	line_printf(&l, "lost %llu event%s%s", (unsigned long long)count,
 		    count == 1 ? "" : "s", unsequenced ? " before they had a sequence number" : "");
 	return line_done(&l);
@@ -443,12 +543,26 @@ void event_stream_init(struct event_stream *s, FILE *out, bool json,
 	memset(s, 0, sizeof(*s));
 	s->out = out;
 	s->json = json;
-	s->realtime_offset_ns = realtime_offset_ns;
+	event_clock_init(&s->clock, realtime_offset_ns, 0);
+	event_host_name(s->host, sizeof(s->host));
 }
 
-void event_stream_set_offset(struct event_stream *s, __s64 realtime_offset_ns)
+void event_stream_set_host(struct event_stream *s, const char *host)
 {
-	s->realtime_offset_ns = realtime_offset_ns;
+	if (host)
+		snprintf(s->host, sizeof(s->host), "%s", host);
+	else
+		event_host_name(s->host, sizeof(s->host));
+}
+
+void event_stream_measure_clock(struct event_stream *s)
+{
+	__s64 offset;
+	__u64 now;
+
+	/* an unsure measurement is not used: the last sure one stays */
+	if (!event_clock_measure(&offset, &now))
+		event_clock_update(&s->clock, offset, now);
 }
 
 int event_stream_set_slot_source(struct event_stream *s, unsigned int slot, const char *source)
@@ -487,17 +601,28 @@ static int stream_put(struct event_stream *s, char *buf, int n)
 	return 0;
 }
 
+/* The context of a line from policy slot `slot` that happened at boot_ns. */
+static struct event_ctx stream_ctx(const struct event_stream *s, unsigned int slot,
+				   __u64 boot_ns)
+{
+	return (struct event_ctx){
+		.policy_source = s->policy_source[slot & 1],
+		.host = s->host,
+		.realtime_offset_ns = event_clock_offset(&s->clock, boot_ns),
+	};
+}
+
 static int put_lost(struct event_stream *s, __u64 count, bool unsequenced, __u64 boot_ns)
 {
+	struct event_ctx c = stream_ctx(s, 0, boot_ns);
 	char buf[EVENT_LINE_MAX];
 	int n;
 
 	/* room for the newline: format into one byte less */
 	if (s->json)
-		n = event_format_lost_json(count, unsequenced, buf, sizeof(buf) - 1);
+		n = event_format_lost_json(count, unsequenced, boot_ns, &c, buf, sizeof(buf) - 1);
 	else
-		n = event_format_lost_text(count, unsequenced, boot_ns, s->realtime_offset_ns,
-					   buf, sizeof(buf) - 1);
+		n = event_format_lost_text(count, unsequenced, boot_ns, &c, buf, sizeof(buf) - 1);
 	n = stream_put(s, buf, n);
 	if (!n)
 		s->lost += count;
@@ -509,17 +634,9 @@ static int stream_put_lost(struct event_stream *s, __u64 count, __u64 boot_ns)
 	return put_lost(s, count, false, boot_ns);
 }
 
-static struct event_ctx stream_ctx(const struct event_stream *s, const struct dg_event *e)
-{
-	return (struct event_ctx){
-		.policy_source = s->policy_source[e ? e->policy_slot & 1 : 0],
-		.realtime_offset_ns = s->realtime_offset_ns,
-	};
-}
-
 int event_stream_write(struct event_stream *s, const struct dg_event *e)
 {
-	struct event_ctx c = stream_ctx(s, e);
+	struct event_ctx c = stream_ctx(s, e->policy_slot, e->boot_ns);
 	char buf[EVENT_LINE_MAX];
 	int n, err;
 
@@ -551,7 +668,7 @@ int event_stream_write(struct event_stream *s, const struct dg_event *e)
 
 int event_stream_write_present(struct event_stream *s, const struct dg_event *e)
 {
-	struct event_ctx c = stream_ctx(s, e);
+	struct event_ctx c = stream_ctx(s, e->policy_slot, e->boot_ns);
 	char buf[EVENT_LINE_MAX];
 	int n, err;
 

@@ -38,8 +38,10 @@
  * Usage by the daemon:
  *	event_stream_init(&s, out, json, offset);
  *	event_stream_set_policy_source(&s, path);
- *	ring buffer callback: event_stream_write(&s, e);
+ *	ring buffer callback: event_stream_measure_clock(&s);
+ *		event_stream_write(&s, e);
  *	every second, and at exit after draining the ring: read dg_stats twice,
+ *		event_stream_measure_clock(&s);
  *		event_stream_sync_tail(&s, first.next_seq, second.reserved_next, now);
  *
  * Strings from the kernel (device, driver, comm) may hold any byte. JSON
@@ -61,7 +63,8 @@
 
 /*
  * Longest line a formatter can produce, newline included: every string
- * escaped at 6 bytes a byte (64 + 32 + 16 + 128 source bytes) plus the
+ * escaped at 6 bytes a byte (64 + 32 + 16 + 128 source bytes and a host
+ * name of 64) plus the
  * fixed fields fits well below. Under PIPE_BUF (4096), so one write(2) of a
  * line to a pipe is atomic.
  */
@@ -70,16 +73,50 @@
 /* RFC 3339 UTC with microseconds: 2026-11-24T10:00:00.123456Z */
 #define EVENT_TS_LEN 28
 
+/*
+ * The "schema" of every JSON line: it grows only when a change would break
+ * a reader of the lines (a field removed or renamed, or its meaning or type
+ * changed); new fields and new values leave it (dmaguard(8), EVENTS).
+ */
+#define EVENT_SCHEMA 1
+
+/* uname's nodename: at most 64 bytes, and its NUL */
+#define EVENT_HOST_LEN 65
+
 /* What the formatters need besides the event itself. */
 struct event_ctx {
 	const char *policy_source;	/* "FILE" of rule=FILE:LINE; NULL or "": no rule field */
+	const char *host;		/* NULL or "": no host field */
 	__s64 realtime_offset_ns;	/* CLOCK_REALTIME - CLOCK_BOOTTIME */
 };
+
+/*
+ * CLOCK_REALTIME - CLOCK_BOOTTIME over the daemon's life. The BPF side
+ * stamps events with boot time, which no step of the wall clock moves, so
+ * an event's wall-clock time is its boot time plus the offset in force when
+ * it happened. The offset changes only when the wall clock is stepped
+ * (settimeofday(2), NTP at boot; slewing moves both clocks alike), so it is
+ * measured again before each event is written, and the offset before the
+ * last step is kept with the boot time it was last seen at: an event older
+ * than that, read late from a backlog, keeps the wall clock it happened
+ * under. (An event between that last look and the step, read after it,
+ * gets the new offset: nothing tells the two apart.)
+ */
+struct event_clock {
+	__s64 offset_ns;	/* measured last */
+	__u64 seen_ns;		/* boot time of that measurement; 0: none */
+	__s64 before_ns;	/* the offset before the last step */
+	__u64 before_seen_ns;	/* boot time before_ns was last seen at; 0: no step */
+};
+
+/* A change of the offset by more than this is a step, not measuring noise. */
+#define EVENT_CLOCK_STEP_NS 1000000LL
 
 struct event_stream {
 	FILE *out;
 	bool json;
-	__s64 realtime_offset_ns;
+	struct event_clock clock;
+	char host[EVENT_HOST_LEN];	/* "": none */
 	char policy_source[2][DG_SOURCE_LEN];	/* by policy slot */
 
 	bool have_seq;
@@ -101,6 +138,25 @@ const char *event_map_name(unsigned int map);
 int event_realtime_offset(__s64 *offset_ns);
 
 /*
+ * The same, and the boot time it was measured at. Returns 0, -errno, or
+ * -EAGAIN when the process was held up between the clock reads for long
+ * enough to make the measurement unsure (then it is not used).
+ */
+int event_clock_measure(__s64 *offset_ns, __u64 *boot_ns);
+
+/* Start with offset_ns, measured at boot time seen_ns (0: unknown). */
+void event_clock_init(struct event_clock *c, __s64 offset_ns, __u64 seen_ns);
+
+/* A new measurement: offset_ns, at boot time now_ns. */
+void event_clock_update(struct event_clock *c, __s64 offset_ns, __u64 now_ns);
+
+/* The offset in force at boot time boot_ns, as far as c has seen. */
+__s64 event_clock_offset(const struct event_clock *c, __u64 boot_ns);
+
+/* The host name for events: uname's nodename into buf (EVENT_HOST_LEN); "" on failure. */
+void event_host_name(char *buf, size_t len);
+
+/*
  * Format boot_ns + offset_ns as RFC 3339 UTC, rounded to the nearest
  * microsecond, into buf (at least EVENT_TS_LEN bytes). Returns the length,
  * -ERANGE when the time is outside years 0000..9999, -ENOSPC if buf is short.
@@ -108,11 +164,13 @@ int event_realtime_offset(__s64 *offset_ns);
 int event_format_ts(__u64 boot_ns, __s64 offset_ns, char *buf, size_t len);
 
 /*
- * Format one event as one line, without the newline, into buf. Fields that
- * do not apply are left out (DG_EF_* flags, reason 0, rule_line 0, a
- * negative group, empty strings; pid/comm/uid when pid is 0 and comm empty;
- * ts when it is out of range; seq for a present event, which the BPF side
- * did not number). Returns the length or -ENOSPC.
+ * Format one event as one line, without the newline, into buf. JSON starts
+ * with "schema" (EVENT_SCHEMA), "ts" and "host", text with TS and HOST.
+ * Fields that do not apply are left out (DG_EF_* flags, reason 0,
+ * rule_line 0, a negative group, empty strings; pid/comm/uid when pid is 0
+ * and comm empty; ts when it is out of range; host when c has none; seq for
+ * a present event, which the BPF side did not number). Returns the length
+ * or -ENOSPC.
  */
 int event_format_json(const struct dg_event *e, const struct event_ctx *c,
 		      char *buf, size_t len);
@@ -120,20 +178,28 @@ int event_format_text(const struct dg_event *e, const struct event_ctx *c,
 		      char *buf, size_t len);
 
 /*
- * A lost record: {"type":"lost","count":N}, or in text "TS lost N events"
- * (TS of boot_ns, or no TS when boot_ns is 0); unsequenced adds
- * ,"unsequenced":true and " before they had a sequence number". Returns the
- * length or -ENOSPC.
+ * A lost record: {"schema":1,"ts":TS,"host":HOST,"type":"lost","count":N},
+ * or in text "TS HOST lost N events" (TS of boot_ns, none when boot_ns is
+ * 0; HOST of c); unsequenced adds ,"unsequenced":true and " before they had
+ * a sequence number". Returns the length or -ENOSPC.
  */
-int event_format_lost_json(__u64 count, bool unsequenced, char *buf, size_t len);
-int event_format_lost_text(__u64 count, bool unsequenced, __u64 boot_ns, __s64 offset_ns,
-			   char *buf, size_t len);
+int event_format_lost_json(__u64 count, bool unsequenced, __u64 boot_ns,
+			   const struct event_ctx *c, char *buf, size_t len);
+int event_format_lost_text(__u64 count, bool unsequenced, __u64 boot_ns,
+			   const struct event_ctx *c, char *buf, size_t len);
 
+/* Starts with the host name of the system (event_host_name()). */
 void event_stream_init(struct event_stream *s, FILE *out, bool json,
 		       __s64 realtime_offset_ns);
 
-/* After a clock step, the daemon may measure the offset again. */
-void event_stream_set_offset(struct event_stream *s, __s64 realtime_offset_ns);
+/* The host name the events carry; NULL: the system's, read again. */
+void event_stream_set_host(struct event_stream *s, const char *host);
+
+/*
+ * Measure the clock offset again (event_clock_measure()), before writing
+ * what was read: an event after a step of the wall clock gets the new time.
+ */
+void event_stream_measure_clock(struct event_stream *s);
 
 /*
  * Name used in rule=NAME:LINE for events decided by policy slot `slot` (the

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <stdint.h>
 #include <time.h>
+#include <sys/utsname.h>
 #include "events.h"
 #include "unit.h"
 
@@ -12,28 +13,35 @@
 #define OFFSET_NS	((EPOCH_S - BOOT_S) * 1000000000LL)
 #define BOOT_NS(us)	((__u64)(BOOT_S * 1000000000LL + (us) * 1000LL))
 #define TS		"2026-11-24T10:00:00.123456Z"
+#define HOST		"web-7"
+/* what every JSON line starts with, and every text line */
+#define J_HEAD		"{\"schema\":1,\"ts\":\"" TS "\",\"host\":\"" HOST "\""
+#define T_HEAD		TS " " HOST
 
 static const struct event_ctx ctx = {
 	.policy_source = "policy.conf",
+	.host = HOST,
 	.realtime_offset_ns = OFFSET_NS,
 };
 
 /*
- * Every line must parse as JSON, be ASCII, keep the contract's field order
- * and hold no empty or null value; a lost record is exactly type + count,
- * or those and unsequenced: true.
+ * Every line must parse as JSON, be ASCII, start with schema 1, keep the
+ * contract's field order and hold no empty or null value; a lost record is
+ * schema, ts and host, then type + count, or those and unsequenced: true.
  * extra: more Python run with `objs` (the parsed lines), may be "".
  */
 static const char validator[] =
 	"import sys, json\n"
-	"order = ['ts','seq','type','verdict','reason','rule','device','id','class',\n"
-	"         'group','driver','dma','map','count','result','pid','comm','uid']\n"
+	"order = ['schema','ts','host','seq','type','verdict','reason','rule','device','id',\n"
+	"         'class','group','driver','dma','map','count','result','pid','comm','uid']\n"
 	"objs = []\n"
 	"for raw in sys.stdin.buffer.read().split(b'\\n')[:-1]:\n"
 	"    o = json.loads(raw.decode('ascii'))\n"
 	"    ks = list(o)\n"
+	"    assert ks[0] == 'schema' and o['schema'] == 1, ks\n"
 	"    if o['type'] == 'lost':\n"
-	"        assert ks in (['type', 'count'], ['type', 'count', 'unsequenced']), ks\n"
+	"        head = [k for k in ['schema', 'ts', 'host'] if k in o]\n"
+	"        assert ks in (head + ['type', 'count'], head + ['type', 'count', 'unsequenced']), ks\n"
 	"        assert o.get('unsequenced', True) is True, o\n"
 	"    else:\n"
 	"        idx = [order.index(k) for k in ks]\n"
@@ -187,7 +195,7 @@ TEST(json_bind_deny_by_rule_is_the_contract_example)
 	struct dg_event e = bind_deny_rule();
 
 	assert_json_line(&e,
-		"{\"ts\":\"" TS "\",\"seq\":42,\"type\":\"bind\",\"verdict\":\"deny\",\"reason\":\"rule\","
+		J_HEAD ",\"seq\":42,\"type\":\"bind\",\"verdict\":\"deny\",\"reason\":\"rule\","
 		"\"rule\":\"policy.conf:7\",\"device\":\"0000:02:01.0\",\"id\":\"8086:100e\",\"class\":\"0x020000\","
 		"\"group\":5,\"driver\":\"e1000\",\"dma\":\"kernel\",\"result\":-12,\"pid\":123,\"comm\":\"sh\",\"uid\":0}");
 }
@@ -197,7 +205,7 @@ TEST(json_bind_allow_by_default_has_no_rule)
 	struct dg_event e = bind_allow_default();
 
 	assert_json_line(&e,
-		"{\"ts\":\"" TS "\",\"seq\":43,\"type\":\"bind\",\"verdict\":\"allow\",\"reason\":\"default\","
+		J_HEAD ",\"seq\":43,\"type\":\"bind\",\"verdict\":\"allow\",\"reason\":\"default\","
 		"\"device\":\"0000:03:00.0\",\"id\":\"10de:1db6\",\"class\":\"0x030200\",\"group\":7,"
 		"\"driver\":\"vfio-pci\",\"dma\":\"user\",\"result\":0,\"pid\":456,\"comm\":\"bash\",\"uid\":1000}");
 }
@@ -207,7 +215,7 @@ TEST(json_open_deny_with_result)
 	struct dg_event e = open_deny();
 
 	assert_json_line(&e,
-		"{\"ts\":\"" TS "\",\"seq\":44,\"type\":\"open\",\"verdict\":\"deny\",\"reason\":\"rule\","
+		J_HEAD ",\"seq\":44,\"type\":\"open\",\"verdict\":\"deny\",\"reason\":\"rule\","
 		"\"rule\":\"policy.conf:12\",\"group\":7,\"result\":-1,\"pid\":789,"
 		"\"comm\":\"qemu-system-x86\",\"uid\":107}");
 }
@@ -224,7 +232,7 @@ TEST(json_map_full_names_the_map_and_its_failures)
 	e.map = DG_MAP_INFLIGHT;
 	e.count = 3;
 	assert_json_line(&e,
-		"{\"ts\":\"" TS "\",\"seq\":42,\"type\":\"map-full\",\"device\":\"0000:02:01.0\","
+		J_HEAD ",\"seq\":42,\"type\":\"map-full\",\"device\":\"0000:02:01.0\","
 		"\"id\":\"8086:100e\",\"class\":\"0x020000\",\"group\":5,\"driver\":\"e1000\","
 		"\"dma\":\"kernel\",\"map\":\"inflight\",\"count\":3,\"pid\":123,\"comm\":\"sh\",\"uid\":0}");
 	e.map = 7;	/* a map a newer BPF object knows */
@@ -241,7 +249,7 @@ TEST(json_untracked_deny_has_no_rule)
 	e.rule_line = 0;	/* as the BPF side sends it: no rule decided */
 	e.flags &= ~DG_EF_RESULT;
 	assert_json_line(&e,
-		"{\"ts\":\"" TS "\",\"seq\":42,\"type\":\"bind\",\"verdict\":\"deny\",\"reason\":\"untracked\","
+		J_HEAD ",\"seq\":42,\"type\":\"bind\",\"verdict\":\"deny\",\"reason\":\"untracked\","
 		"\"device\":\"0000:02:01.0\",\"id\":\"8086:100e\",\"class\":\"0x020000\","
 		"\"group\":5,\"driver\":\"e1000\",\"dma\":\"kernel\",\"pid\":123,\"comm\":\"sh\",\"uid\":0}");
 }
@@ -251,7 +259,7 @@ TEST(json_unbind_has_no_verdict)
 	struct dg_event e = unbind();
 
 	assert_json_line(&e,
-		"{\"ts\":\"" TS "\",\"seq\":45,\"type\":\"unbind\",\"device\":\"0000:02:01.0\","
+		J_HEAD ",\"seq\":45,\"type\":\"unbind\",\"device\":\"0000:02:01.0\","
 		"\"id\":\"8086:100e\",\"class\":\"0x020000\",\"group\":5,\"driver\":\"e1000\","
 		"\"dma\":\"kernel\",\"pid\":321,\"comm\":\"bash\",\"uid\":0}");
 }
@@ -261,7 +269,7 @@ TEST(json_hotplug)
 	struct dg_event e = hotplug();
 
 	assert_json_line(&e,
-		"{\"ts\":\"" TS "\",\"seq\":46,\"type\":\"hotplug\",\"device\":\"0000:05:00.0\","
+		J_HEAD ",\"seq\":46,\"type\":\"hotplug\",\"device\":\"0000:05:00.0\","
 		"\"id\":\"15b3:1017\",\"class\":\"0x020000\",\"group\":9,\"pid\":77,"
 		"\"comm\":\"kworker/0:1\",\"uid\":0}");
 }
@@ -271,7 +279,7 @@ TEST(json_claim_with_group_and_pid)
 	struct dg_event e = claim();
 
 	assert_json_line(&e,
-		"{\"ts\":\"" TS "\",\"seq\":47,\"type\":\"claim\",\"group\":7,\"pid\":789,"
+		J_HEAD ",\"seq\":47,\"type\":\"claim\",\"group\":7,\"pid\":789,"
 		"\"comm\":\"qemu-system-x86\",\"uid\":107}");
 }
 
@@ -285,9 +293,9 @@ TEST(json_omits_what_does_not_apply)
 		.result = -5, .vendor = 1, .class = 2, .driver = "x",
 	};
 
-	assert_json_line(&e, "{\"ts\":\"" TS "\",\"seq\":3,\"type\":\"hotplug\"}");
+	assert_json_line(&e, J_HEAD ",\"seq\":3,\"type\":\"hotplug\"}");
 	strcpy(e.device, "usb1");
-	assert_json_line(&e, "{\"ts\":\"" TS "\",\"seq\":3,\"type\":\"hotplug\",\"device\":\"usb1\"}");
+	assert_json_line(&e, J_HEAD ",\"seq\":3,\"type\":\"hotplug\",\"device\":\"usb1\"}");
 }
 
 TEST(json_builtin_reasons_have_no_rule)
@@ -335,22 +343,22 @@ TEST(text_lines)
 	struct dg_event e;
 
 	e = bind_deny_rule();
-	ASSERT_STREQ(text_of(&e, &ctx), TS " #42 bind    DENY  rule policy.conf:7 0000:02:01.0 "
+	ASSERT_STREQ(text_of(&e, &ctx), T_HEAD " #42 bind    DENY  rule policy.conf:7 0000:02:01.0 "
 		     "[8086:100e class 0x020000 group 5] driver e1000 (kernel DMA) result -12 by sh[123] uid 0");
 	e = bind_allow_default();
-	ASSERT_STREQ(text_of(&e, &ctx), TS " #43 bind    ALLOW default 0000:03:00.0 "
+	ASSERT_STREQ(text_of(&e, &ctx), T_HEAD " #43 bind    ALLOW default 0000:03:00.0 "
 		     "[10de:1db6 class 0x030200 group 7] driver vfio-pci (user DMA) result 0 by bash[456] uid 1000");
 	e = open_deny();
-	ASSERT_STREQ(text_of(&e, &ctx), TS " #44 open    DENY  rule policy.conf:12 [group 7] result -1 "
+	ASSERT_STREQ(text_of(&e, &ctx), T_HEAD " #44 open    DENY  rule policy.conf:12 [group 7] result -1 "
 		     "by qemu-system-x86[789] uid 107");
 	e = unbind();
-	ASSERT_STREQ(text_of(&e, &ctx), TS " #45 unbind  0000:02:01.0 [8086:100e class 0x020000 group 5] "
+	ASSERT_STREQ(text_of(&e, &ctx), T_HEAD " #45 unbind  0000:02:01.0 [8086:100e class 0x020000 group 5] "
 		     "driver e1000 (kernel DMA) by bash[321] uid 0");
 	e = hotplug();
-	ASSERT_STREQ(text_of(&e, &ctx), TS " #46 hotplug 0000:05:00.0 [15b3:1017 class 0x020000 group 9] "
+	ASSERT_STREQ(text_of(&e, &ctx), T_HEAD " #46 hotplug 0000:05:00.0 [15b3:1017 class 0x020000 group 9] "
 		     "by kworker/0:1[77] uid 0");
 	e = claim();
-	ASSERT_STREQ(text_of(&e, &ctx), TS " #47 claim   [group 7] by qemu-system-x86[789] uid 107");
+	ASSERT_STREQ(text_of(&e, &ctx), T_HEAD " #47 claim   [group 7] by qemu-system-x86[789] uid 107");
 }
 
 /* present: no seq (the BPF side did not number it), no process, no result */
@@ -359,17 +367,17 @@ TEST(present_has_no_seq_process_or_result)
 	struct dg_event e = present_deny();
 
 	assert_json_line(&e,
-		"{\"ts\":\"" TS "\",\"type\":\"present\",\"verdict\":\"deny\",\"reason\":\"rule\","
+		J_HEAD ",\"type\":\"present\",\"verdict\":\"deny\",\"reason\":\"rule\","
 		"\"rule\":\"policy.conf:46\",\"device\":\"0000:04:00.0\",\"id\":\"8086:10d3\","
 		"\"class\":\"0x020000\",\"group\":8,\"driver\":\"e1000e\",\"dma\":\"kernel\"}");
-	ASSERT_STREQ(text_of(&e, &ctx), TS " present DENY  rule policy.conf:46 0000:04:00.0 "
+	ASSERT_STREQ(text_of(&e, &ctx), T_HEAD " present DENY  rule policy.conf:46 0000:04:00.0 "
 		     "[8086:10d3 class 0x020000 group 8] driver e1000e (kernel DMA)");
 	/* a seq left in the record is still not written: it would read as a gap */
 	e.seq = 7;
 	e.reason = DG_REASON_MIXED;
 	e.rule_line = 0;
 	ASSERT_FALSE(strstr(json_of(&e, &ctx), "seq"));
-	ASSERT_STREQ(text_of(&e, &ctx), TS " present DENY  mixed-ownership 0000:04:00.0 "
+	ASSERT_STREQ(text_of(&e, &ctx), T_HEAD " present DENY  mixed-ownership 0000:04:00.0 "
 		     "[8086:10d3 class 0x020000 group 8] driver e1000e (kernel DMA)");
 }
 
@@ -379,7 +387,7 @@ TEST(text_line_edges)
 	struct dg_event e = { .seq = 1, .boot_ns = BOOT_NS(123456), .type = DG_EV_RELEASE };
 
 	/* nothing after the padded type: no trailing blanks */
-	ASSERT_STREQ(text_of(&e, &c), TS " #1 release");
+	ASSERT_STREQ(text_of(&e, &c), T_HEAD " #1 release");
 	e = bind_deny_rule();
 	c.policy_source = NULL;
 	ASSERT_CONTAINS(text_of(&e, &c), " DENY  rule line 7 0000:02:01.0");
@@ -389,7 +397,7 @@ TEST(text_line_edges)
 	e.rule_line = 0;
 	e.pid = 0;
 	e.comm[0] = '\0';
-	ASSERT_STREQ(text_of(&e, &c), TS " #42 bind    AUDIT default");
+	ASSERT_STREQ(text_of(&e, &c), T_HEAD " #42 bind    AUDIT default");
 }
 
 /* quote, backslash, newline, 0x01, 0xff, and DEL */
@@ -435,7 +443,7 @@ TEST(longest_line_fits_and_parses)
 	struct event_ctx c = ctx;
 	struct dg_event e = bind_deny_rule();
 	char source[DG_SOURCE_LEN], line[EVENT_LINE_MAX + 1];
-	char buf[EVENT_LINE_MAX];
+	char buf[EVENT_LINE_MAX], host[EVENT_HOST_LEN];
 	int n;
 
 	e.seq = UINT64_MAX;
@@ -450,9 +458,12 @@ TEST(longest_line_fits_and_parses)
 	memset(source, 0x02, sizeof(source) - 1);
 	source[sizeof(source) - 1] = '\0';
 	c.policy_source = source;
+	memset(host, 0x7f, sizeof(host) - 1);
+	host[sizeof(host) - 1] = '\0';
+	c.host = host;
 	/* the stream keeps one byte for the newline */
 	n = event_format_json(&e, &c, buf, sizeof(buf) - 1);
-	ASSERT_TRUE(n > 1500);
+	ASSERT_TRUE(n > 1800);
 	snprintf(line, sizeof(line), "%s\n", buf);
 	assert_json_lines(line, "assert objs[0]['seq'] == 2**64 - 1\n");
 	n = event_format_text(&e, &c, buf, sizeof(buf) - 1);
@@ -469,9 +480,9 @@ TEST(short_buffers_are_refused)
 	ASSERT_TRUE(memchr(buf, '\0', sizeof(buf)) != NULL);
 	ASSERT_EQ(event_format_text(&e, &ctx, buf, sizeof(buf)), -ENOSPC);
 	ASSERT_EQ(event_format_json(&e, &ctx, buf, 0), -ENOSPC);
-	ASSERT_EQ(event_format_lost_json(5, false, buf, 10), -ENOSPC);
-	ASSERT_EQ(event_format_lost_json(5, false, buf, sizeof(buf)), 25);
-	ASSERT_STREQ(buf, "{\"type\":\"lost\",\"count\":5}");
+	ASSERT_EQ(event_format_lost_json(5, false, 0, &ctx, buf, 10), -ENOSPC);
+	ASSERT_EQ(event_format_lost_json(5, false, 0, &ctx, buf, sizeof(buf)), 51);
+	ASSERT_STREQ(buf, "{\"schema\":1,\"host\":\"" HOST "\",\"type\":\"lost\",\"count\":5}");
 }
 
 static const char *ts(__u64 boot_ns, __s64 offset_ns)
@@ -537,9 +548,9 @@ TEST(event_without_a_valid_time_has_no_ts)
 	struct dg_event e = claim();
 
 	e.boot_ns = UINT64_MAX;
-	ASSERT_STREQ(json_of(&e, &ctx), "{\"seq\":47,\"type\":\"claim\",\"group\":7,\"pid\":789,"
+	ASSERT_STREQ(json_of(&e, &ctx), "{\"schema\":1,\"host\":\"" HOST "\",\"seq\":47,\"type\":\"claim\",\"group\":7,\"pid\":789,"
 		     "\"comm\":\"qemu-system-x86\",\"uid\":107}");
-	ASSERT_STREQ(text_of(&e, &ctx), "#47 claim   [group 7] by qemu-system-x86[789] uid 107");
+	ASSERT_STREQ(text_of(&e, &ctx), HOST " #47 claim   [group 7] by qemu-system-x86[789] uid 107");
 }
 
 TEST(realtime_offset_matches_the_clocks)
@@ -554,6 +565,93 @@ TEST(realtime_offset_matches_the_clocks)
 	/* the same within 10 ms, and a boot after 2020 */
 	ASSERT_TRUE(offset - direct < 10000000 && direct - offset < 10000000);
 	ASSERT_TRUE(offset > 1577836800LL * 1000000000LL);
+}
+
+TEST(clock_measure_matches_the_clocks)
+{
+	struct timespec rt, bt;
+	__s64 offset, direct, now;
+	__u64 boot;
+
+	ASSERT_EQ(event_clock_measure(&offset, &boot), 0);
+	clock_gettime(CLOCK_REALTIME, &rt);
+	clock_gettime(CLOCK_BOOTTIME, &bt);
+	direct = ((__s64)rt.tv_sec - bt.tv_sec) * 1000000000LL + rt.tv_nsec - bt.tv_nsec;
+	now = (__s64)bt.tv_sec * 1000000000LL + bt.tv_nsec;
+	ASSERT_TRUE(offset - direct < 10000000 && direct - offset < 10000000);
+	/* measured just now, on the boot clock */
+	ASSERT_TRUE((__s64)boot <= now && now - (__s64)boot < 10000000);
+}
+
+#define HOUR_NS (3600LL * 1000000000LL)
+
+/* A step of the wall clock moves the events after it, not those before. */
+TEST(clock_step_keeps_the_offset_before_it)
+{
+	struct event_clock c;
+
+	event_clock_init(&c, OFFSET_NS, BOOT_NS(0));
+	ASSERT_EQ(event_clock_offset(&c, BOOT_NS(5)), OFFSET_NS);
+	/* noise of the measurement is no step: no history */
+	event_clock_update(&c, OFFSET_NS + 3000, BOOT_NS(1000));
+	ASSERT_EQ(c.before_seen_ns, 0);
+	ASSERT_EQ(event_clock_offset(&c, BOOT_NS(5)), OFFSET_NS + 3000);
+	/* stepped an hour ahead between 1000 us and 2000 us */
+	event_clock_update(&c, OFFSET_NS + HOUR_NS, BOOT_NS(2000));
+	ASSERT_EQ(event_clock_offset(&c, BOOT_NS(999)), OFFSET_NS + 3000);
+	ASSERT_EQ(event_clock_offset(&c, BOOT_NS(1000)), OFFSET_NS + 3000);
+	ASSERT_EQ(event_clock_offset(&c, BOOT_NS(1001)), OFFSET_NS + HOUR_NS);
+	ASSERT_EQ(event_clock_offset(&c, BOOT_NS(3000)), OFFSET_NS + HOUR_NS);
+	/* more looks at the new offset keep the step where it was */
+	event_clock_update(&c, OFFSET_NS + HOUR_NS, BOOT_NS(4000));
+	ASSERT_EQ(event_clock_offset(&c, BOOT_NS(1000)), OFFSET_NS + 3000);
+	ASSERT_EQ(event_clock_offset(&c, BOOT_NS(1500)), OFFSET_NS + HOUR_NS);
+	/* a step back: the latest step is the one remembered */
+	event_clock_update(&c, OFFSET_NS, BOOT_NS(5000));
+	ASSERT_EQ(event_clock_offset(&c, BOOT_NS(4000)), OFFSET_NS + HOUR_NS);
+	ASSERT_EQ(event_clock_offset(&c, BOOT_NS(4001)), OFFSET_NS);
+}
+
+TEST(host_name_is_unames)
+{
+	char host[EVENT_HOST_LEN];
+	struct utsname u;
+
+	event_host_name(host, sizeof(host));
+	ASSERT_EQ(uname(&u), 0);
+	ASSERT_STREQ(host, u.nodename);
+}
+
+TEST(host_is_escaped_and_left_out_when_empty)
+{
+	struct event_ctx c = ctx;
+	struct dg_event e = claim();
+	char line[EVENT_LINE_MAX + 1];
+
+	c.host = "a b\n\xe9";
+	snprintf(line, sizeof(line), "%s\n", json_of(&e, &c));
+	ASSERT_CONTAINS(line, ",\"host\":\"a b\\n\\u00e9\",\"seq\":47,");
+	assert_json_lines(line, "assert objs[0]['host'].encode('latin-1') == b'a b\\n\\xe9'\n");
+	ASSERT_CONTAINS(text_of(&e, &c), TS " a\\x20b\\x0a\\xe9 #47 claim ");
+	c.host = "";
+	ASSERT_CONTAINS(json_of(&e, &c), "\"ts\":\"" TS "\",\"seq\":47,");
+	ASSERT_CONTAINS(text_of(&e, &c), TS " #47 claim ");
+	c.host = NULL;
+	ASSERT_CONTAINS(json_of(&e, &c), "{\"schema\":1,\"ts\":\"" TS "\",\"seq\":47,");
+}
+
+TEST(lost_records_carry_ts_and_host)
+{
+	char buf[EVENT_LINE_MAX];
+
+	ASSERT_TRUE(event_format_lost_json(3, false, BOOT_NS(123456), &ctx, buf, sizeof(buf)) > 0);
+	ASSERT_STREQ(buf, J_HEAD ",\"type\":\"lost\",\"count\":3}");
+	ASSERT_TRUE(event_format_lost_json(12, true, BOOT_NS(123456), &ctx, buf, sizeof(buf)) > 0);
+	ASSERT_STREQ(buf, J_HEAD ",\"type\":\"lost\",\"count\":12,\"unsequenced\":true}");
+	ASSERT_TRUE(event_format_lost_text(3, false, BOOT_NS(123456), &ctx, buf, sizeof(buf)) > 0);
+	ASSERT_STREQ(buf, T_HEAD " lost 3 events");
+	ASSERT_TRUE(event_format_lost_text(1, true, 0, &ctx, buf, sizeof(buf)) > 0);
+	ASSERT_STREQ(buf, HOST " lost 1 event before they had a sequence number");
 }
 
 /* ---- the stream ---- */
@@ -604,8 +702,8 @@ static void sync_ok(struct event_stream *s, __u64 next_seq, __u64 reserved_next)
 	ASSERT_EQ(event_stream_sync_tail(s, next_seq, reserved_next, BOOT_NS(123456)), 0);
 }
 
-#define LINE(seq) "{\"ts\":\"" TS "\",\"seq\":" #seq ",\"type\":\"release\",\"group\":3}\n"
-#define LOST(n) "{\"type\":\"lost\",\"count\":" #n "}\n"
+#define LINE(seq) J_HEAD ",\"seq\":" #seq ",\"type\":\"release\",\"group\":3}\n"
+#define LOST(n) J_HEAD ",\"type\":\"lost\",\"count\":" #n "}\n"
 
 static void assert_stream(struct capture *c, const char *expected)
 {
@@ -620,6 +718,7 @@ TEST(stream_first_event_sets_the_base)
 
 	c = capture_open();
 	event_stream_init(&s, c->f, true, OFFSET_NS);
+	event_stream_set_host(&s, HOST);
 	write_ok(&s, 100);
 	write_ok(&s, 101);
 	assert_stream(c, LINE(100) LINE(101));
@@ -634,6 +733,7 @@ TEST(stream_gap_gives_one_lost_line_before_the_event)
 
 	c = capture_open();
 	event_stream_init(&s, c->f, true, OFFSET_NS);
+	event_stream_set_host(&s, HOST);
 	write_ok(&s, 5);
 	write_ok(&s, 9);
 	write_ok(&s, 10);
@@ -650,14 +750,15 @@ TEST(stream_text_lost_line)
 
 	c = capture_open();
 	event_stream_init(&s, c->f, false, OFFSET_NS);
+	event_stream_set_host(&s, HOST);
 	write_ok(&s, 5);
 	write_ok(&s, 22);
 	write_ok(&s, 24);
-	ASSERT_STREQ(c->buf, TS " #5 release [group 3]\n"
-			    TS " lost 16 events\n"
-			    TS " #22 release [group 3]\n"
-			    TS " lost 1 event\n"
-			    TS " #24 release [group 3]\n");
+	ASSERT_STREQ(c->buf, T_HEAD " #5 release [group 3]\n"
+			    T_HEAD " lost 16 events\n"
+			    T_HEAD " #22 release [group 3]\n"
+			    T_HEAD " lost 1 event\n"
+			    T_HEAD " #24 release [group 3]\n");
 }
 
 TEST(stream_tail_stands_after_the_last_event_read)
@@ -667,6 +768,7 @@ TEST(stream_tail_stands_after_the_last_event_read)
 
 	c = capture_open();
 	event_stream_init(&s, c->f, true, OFFSET_NS);
+	event_stream_set_host(&s, HOST);
 	write_ok(&s, 0);
 	write_ok(&s, 1);
 	write_ok(&s, 2);
@@ -689,6 +791,7 @@ TEST(stream_unread_events_come_before_the_loss)
 
 	c = capture_open();
 	event_stream_init(&s, c->f, true, OFFSET_NS);
+	event_stream_set_host(&s, HOST);
 	write_ok(&s, 9);
 	/* 10..1498 wait in the ring, 1499..4009 were dropped */
 	sync_ok(&s, 4010, 1499);
@@ -711,6 +814,7 @@ TEST(stream_event_after_the_overflow_shows_the_gap_first)
 
 	c = capture_open();
 	event_stream_init(&s, c->f, true, OFFSET_NS);
+	event_stream_set_host(&s, HOST);
 	write_ok(&s, 9);
 	write_ok(&s, 10);
 	write_ok(&s, 20);		/* read before any sync: 11..19 lost */
@@ -726,6 +830,7 @@ TEST(stream_event_still_being_written_is_not_lost)
 
 	c = capture_open();
 	event_stream_init(&s, c->f, true, OFFSET_NS);
+	event_stream_set_host(&s, HOST);
 	write_ok(&s, 0);
 	sync_ok(&s, 3, 3);		/* 1, 2 taken by the ring, not yet readable */
 	write_ok(&s, 1);
@@ -747,6 +852,7 @@ TEST(stream_restart_on_a_pinned_ring)
 	 */
 	c = capture_open();
 	event_stream_init(&s, c->f, true, OFFSET_NS);
+	event_stream_set_host(&s, HOST);
 	sync_ok(&s, 90, 87);		/* nothing read yet: nothing to place */
 	write_ok(&s, 80);
 	write_ok(&s, 84);
@@ -764,17 +870,18 @@ TEST(stream_nothing_before_the_first_event)
 
 	c = capture_open();
 	event_stream_init(&s, c->f, false, OFFSET_NS);
+	event_stream_set_host(&s, HOST);
 	sync_ok(&s, 10, 3);
 	sync_ok(&s, 14, 3);
 	write_ok(&s, 14);
-	ASSERT_STREQ(c->buf, TS " #14 release [group 3]\n");
+	ASSERT_STREQ(c->buf, T_HEAD " #14 release [group 3]\n");
 	ASSERT_EQ(s.lost, 0);
 	sync_ok(&s, 17, 16);		/* 15 unread: nothing yet */
 	write_ok(&s, 15);
 	sync_ok(&s, 17, 16);
-	ASSERT_STREQ(c->buf, TS " #14 release [group 3]\n"
-			    TS " #15 release [group 3]\n"
-			    TS " lost 1 event\n");
+	ASSERT_STREQ(c->buf, T_HEAD " #14 release [group 3]\n"
+			    T_HEAD " #15 release [group 3]\n"
+			    T_HEAD " lost 1 event\n");
 	ASSERT_EQ(s.lost, 1);
 }
 
@@ -785,6 +892,7 @@ TEST(stream_late_event_is_written_and_counted)
 
 	c = capture_open();
 	event_stream_init(&s, c->f, true, OFFSET_NS);
+	event_stream_set_host(&s, HOST);
 	write_ok(&s, 0);
 	write_ok(&s, 2);		/* 1 looks lost */
 	write_ok(&s, 1);		/* ... but came after 2 (a seq taken unlocked) */
@@ -804,6 +912,7 @@ TEST(stream_rule_uses_the_current_source)
 
 	c = capture_open();
 	event_stream_init(&s, c->f, true, OFFSET_NS);
+	event_stream_set_host(&s, HOST);
 	ASSERT_EQ(event_stream_write(&s, &e), 0);
 	ASSERT_EQ(event_stream_set_policy_source(&s, "a.conf"), 0);
 	e.seq++;
@@ -837,6 +946,7 @@ TEST(stream_rule_names_the_file_of_the_deciding_slot)
 
 	c = capture_open();
 	event_stream_init(&s, c->f, true, OFFSET_NS);
+	event_stream_set_host(&s, HOST);
 	ASSERT_EQ(event_stream_set_slot_source(&s, 0, "old.conf"), 0);
 	ASSERT_EQ(event_stream_set_slot_source(&s, 1, "new.conf"), 0);
 	e.policy_slot = 0;
@@ -847,6 +957,42 @@ TEST(stream_rule_names_the_file_of_the_deciding_slot)
 	assert_json_lines(c->buf,
 		"assert objs[0]['rule'] == 'old.conf:7'\n"
 		"assert objs[1]['rule'] == 'new.conf:7'\n");
+}
+
+/*
+ * The wall clock is stepped an hour ahead while the stream runs: an event
+ * after the step has the new time; one from before it, still unread when
+ * the step was seen (a backlog), keeps the time it happened at.
+ */
+TEST(stream_ts_follows_a_clock_step)
+{
+	struct event_stream s;
+	struct capture *c;
+	struct dg_event e = ev(0);
+
+	c = capture_open();
+	event_stream_init(&s, c->f, true, OFFSET_NS);
+	event_stream_set_host(&s, HOST);
+	event_clock_update(&s.clock, OFFSET_NS, BOOT_NS(123456));
+	ASSERT_EQ(event_stream_write(&s, &e), 0);
+	e = ev(1);
+	e.boot_ns = BOOT_NS(123456) + 5 * 1000000000ULL;	/* 5 s later */
+	event_clock_update(&s.clock, OFFSET_NS + HOUR_NS, BOOT_NS(123456) + 6 * 1000000000ULL);
+	ASSERT_EQ(event_stream_write(&s, &e), 0);
+	e = ev(2);
+	e.boot_ns = BOOT_NS(123456) + 7 * 1000000000ULL;
+	ASSERT_EQ(event_stream_write(&s, &e), 0);
+	/* lost after the step, at 8 s */
+	ASSERT_EQ(event_stream_sync_tail(&s, 4, 3, BOOT_NS(123456) + 8 * 1000000000ULL), 0);
+	assert_json_lines(c->buf,
+		"assert [o['ts'] for o in objs] == ['2026-11-24T10:00:00.123456Z',\n"
+		"    '2026-11-24T11:00:05.123456Z', '2026-11-24T11:00:07.123456Z',\n"
+		"    '2026-11-24T11:00:08.123456Z'], objs\n");
+	/* a backlog event from before the last look before the step */
+	e = ev(4);
+	ASSERT_EQ(event_stream_write(&s, &e), 0);
+	ASSERT_CONTAINS(c->buf, "{\"schema\":1,\"ts\":\"2026-11-24T10:00:00.123456Z\","
+			"\"host\":\"" HOST "\",\"seq\":4,");
 }
 
 /* A stream whose writes succeed ok_writes times, then fail with EPIPE. */
@@ -883,6 +1029,7 @@ TEST(stream_write_errors_are_returned_and_retry_is_safe)
 
 	c = capture_open();
 	event_stream_init(&s, c->f, true, OFFSET_NS);
+	event_stream_set_host(&s, HOST);
 	write_ok(&s, 0);
 
 	/* the lost line fails: nothing accounted */
@@ -933,6 +1080,7 @@ TEST(stream_present_events_leave_the_seq_accounting_alone)
 
 	c = capture_open();
 	event_stream_init(&s, c->f, true, OFFSET_NS);
+	event_stream_set_host(&s, HOST);
 	event_stream_set_policy_source(&s, "policy.conf");
 	ASSERT_EQ(event_stream_write_present(&s, &p), 0);
 	ASSERT_FALSE(s.have_seq);
@@ -954,6 +1102,8 @@ TEST(stream_present_events_leave_the_seq_accounting_alone)
  * bound): reported apart, by the counter, as unsequenced lost records that
  * stand in no gap; the first look sets the base; a failed write is retried.
  */
+#define UNSEQ_HEAD "{\"schema\":1,\"host\":\"" HOST "\",\"type\":\"lost\","
+
 TEST(stream_unsequenced_drops_are_reported_by_the_counter)
 {
 	struct event_stream s;
@@ -962,6 +1112,7 @@ TEST(stream_unsequenced_drops_are_reported_by_the_counter)
 
 	c = capture_open();
 	event_stream_init(&s, c->f, true, OFFSET_NS);
+	event_stream_set_host(&s, HOST);
 	ASSERT_EQ(event_stream_sync_unsequenced(&s, 40, 0), 0);	/* before us: the base */
 	write_ok(&s, 0);
 	ASSERT_EQ(event_stream_sync_unsequenced(&s, 40, 0), 0);
@@ -974,8 +1125,9 @@ TEST(stream_unsequenced_drops_are_reported_by_the_counter)
 	s.out = c->f;
 	ASSERT_EQ(event_stream_sync_unsequenced(&s, 55, 0), 0);
 	fclose(full);
-	assert_stream(c, LINE(0) "{\"type\":\"lost\",\"count\":12,\"unsequenced\":true}\n"
-		      LINE(1) "{\"type\":\"lost\",\"count\":3,\"unsequenced\":true}\n");
+	/* no time given (0): no ts */
+	assert_stream(c, LINE(0) UNSEQ_HEAD "\"count\":12,\"unsequenced\":true}\n"
+		      LINE(1) UNSEQ_HEAD "\"count\":3,\"unsequenced\":true}\n");
 	ASSERT_EQ(s.lost, 15);
 }
 

@@ -16,6 +16,7 @@
 #define OFFSET_NS	((1795514400LL - 5000LL) * 1000000000LL)
 #define BOOT_NS		((__u64)5000000000000ULL)
 #define TS		"2026-11-24T10:00:00.000000Z"
+#define J_HEAD		"{\"schema\":1,\"ts\":\"" TS "\",\"host\":\"h1\""
 
 static struct policy *parse(const char *text)
 {
@@ -54,6 +55,7 @@ static void present(const struct topology *t, const char *text, bool json, bool 
 
 	ASSERT_TRUE(f != NULL);
 	event_stream_init(&s, f, json, OFFSET_NS);
+	event_stream_set_host(&s, "h1");
 	present_write(parse(text), t, &s, all, BOOT_NS, &w->r);
 	ASSERT_EQ(fclose(f), 0);
 	ASSERT_EQ(w->r.err, 0);
@@ -79,13 +81,13 @@ TEST(one_present_event_per_binding_the_policy_denies)
 	scan(&fx, &t);
 	present(&t, "deny bind driver=e1000\ndeny bind id=144d:*\n", true, false, &w);
 	ASSERT_STREQ(w.buf,
-		"{\"ts\":\"" TS "\",\"type\":\"present\",\"verdict\":\"deny\",\"reason\":\"rule\","
+		J_HEAD ",\"type\":\"present\",\"verdict\":\"deny\",\"reason\":\"rule\","
 		"\"rule\":\"p.conf:2\",\"device\":\"0000:02:00.0\",\"id\":\"144d:a808\","
 		"\"class\":\"0x010802\",\"group\":2,\"driver\":\"nvme\",\"dma\":\"kernel\"}\n"
-		"{\"ts\":\"" TS "\",\"type\":\"present\",\"verdict\":\"deny\",\"reason\":\"rule\","
+		J_HEAD ",\"type\":\"present\",\"verdict\":\"deny\",\"reason\":\"rule\","
 		"\"rule\":\"p.conf:1\",\"device\":\"0000:06:01.0\",\"id\":\"8086:100e\","
 		"\"class\":\"0x020000\",\"group\":6,\"driver\":\"e1000\",\"dma\":\"kernel\"}\n"
-		"{\"ts\":\"" TS "\",\"type\":\"present\",\"verdict\":\"deny\",\"reason\":\"rule\","
+		J_HEAD ",\"type\":\"present\",\"verdict\":\"deny\",\"reason\":\"rule\","
 		"\"rule\":\"p.conf:1\",\"device\":\"0000:06:02.0\",\"id\":\"8086:100e\","
 		"\"class\":\"0x020000\",\"group\":6,\"driver\":\"e1000\",\"dma\":\"kernel\"}\n");
 	ASSERT_EQ(w.r.written, 3);
@@ -107,9 +109,9 @@ TEST(text_lines_and_a_device_without_group_or_pci)
 	scan(&fx, &t);
 	present(&t, "deny bind driver=serial8250\ndeny bind device=0000:01:00.1\n", false, false, &w);
 	ASSERT_STREQ(w.buf,
-		TS " present DENY  rule p.conf:2 0000:01:00.1 [10de:10f8 class 0x040300 group 1] "
+		TS " h1 present DENY  rule p.conf:2 0000:01:00.1 [10de:10f8 class 0x040300 group 1] "
 		"driver snd_hda_intel (kernel DMA)\n"
-		TS " present DENY  rule p.conf:1 serial8250 driver serial8250 (kernel DMA)\n");
+		TS " h1 present DENY  rule p.conf:1 serial8250 driver serial8250 (kernel DMA)\n");
 	free(w.buf);
 	topology_free(&t);
 	fx_cleanup(&fx);
@@ -216,10 +218,10 @@ TEST(mixed_ownership_comes_first_whatever_the_rules)
 
 	present(&t, "allow bind driver=e1000\n", true, false, &w);
 	ASSERT_STREQ(w.buf,
-		"{\"ts\":\"" TS "\",\"type\":\"present\",\"verdict\":\"deny\",\"reason\":\"mixed-ownership\","
+		J_HEAD ",\"type\":\"present\",\"verdict\":\"deny\",\"reason\":\"mixed-ownership\","
 		"\"device\":\"0000:06:01.0\",\"id\":\"8086:100e\",\"class\":\"0x020000\",\"group\":6,"
 		"\"driver\":\"e1000\",\"dma\":\"kernel\"}\n"
-		"{\"ts\":\"" TS "\",\"type\":\"present\",\"verdict\":\"deny\",\"reason\":\"mixed-ownership\","
+		J_HEAD ",\"type\":\"present\",\"verdict\":\"deny\",\"reason\":\"mixed-ownership\","
 		"\"device\":\"0000:06:02.0\",\"id\":\"8086:100e\",\"class\":\"0x020000\",\"group\":6,"
 		"\"driver\":\"e1000\",\"dma\":\"kernel\"}\n");
 	free(w.buf);

@@ -3,7 +3,9 @@
  * json-check: validate dmaguard's JSON event lines inside the test VM, where
  * there is no python. Every line of standard input must be one JSON object
  * (RFC 8259, strict: no trailing commas, no duplicate keys, valid escapes);
- * with -r, events of each type must carry the contract's fields.
+ * with -r, events of each type must carry the contract's fields, every line
+ * (lost records too) "schema":1, "ts" and "host", and only the fields
+ * docs/dmaguard.8 lists, in the order it gives.
  *
  * With -s, the seq numbers must account for every event (docs/dmaguard.8,
  * "lost"): they increase by one from event to event, except across a gap,
@@ -45,8 +47,8 @@ struct parser {
 	const char *err;
 	char keys[MAX_KEYS][32];
 	char type[16];
-	unsigned long long seq, count;	/* top-level "seq" and "count" */
-	int has_seq, has_count;
+	unsigned long long seq, count, schema;	/* top-level "seq", "count", "schema" */
+	int has_seq, has_count, has_schema;
 	int n_keys;
 	int depth;
 };
@@ -158,6 +160,10 @@ static int parse_object(struct parser *p)
 			p->seq = strtoull(p->s, NULL, 10);
 			p->has_seq = 1;
 		}
+		if (top && !strcmp(key, "schema") && isdigit((unsigned char)*p->s)) {
+			p->schema = strtoull(p->s, NULL, 10);
+			p->has_schema = 1;
+		}
 		if (top && !strcmp(key, "count") && isdigit((unsigned char)*p->s)) {
 			p->count = strtoull(p->s, NULL, 10);
 			p->has_count = 1;
@@ -229,14 +235,54 @@ static int has_key(const struct parser *p, const char *key)
 	return 0;
 }
 
+/* The fields in the order docs/dmaguard.8 gives them (EVENTS, Fields). */
+static const char *const field_order[] = {
+	"schema", "ts", "host", "seq", "type", "verdict", "reason", "rule", "device", "id",
+	"class", "group", "driver", "dma", "map", "count", "result", "pid", "comm", "uid",
+	"unsequenced", NULL
+};
+
+static int field_index(const char *key)
+{
+	int i;
+
+	for (i = 0; field_order[i]; i++)
+		if (!strcmp(field_order[i], key))
+			return i;
+	return -1;
+}
+
+/* NULL if the fields are known and in order, else why not (in buf). */
+static const char *misordered_field(const struct parser *p, char *buf, size_t len)
+{
+	int i, at, last = -1;
+
+	for (i = 0; i < p->n_keys; i++) {
+		at = field_index(p->keys[i]);
+		if (at < 0)
+			snprintf(buf, len, "field \"%s\" is not in the man page", p->keys[i]);
+		else if (at <= last)
+			snprintf(buf, len, "field \"%s\" out of the documented order", p->keys[i]);
+		else {
+			last = at;
+			continue;
+		}
+		return buf;
+	}
+	if (!p->has_schema || p->schema != 1)
+		return "not \"schema\":1";
+	return NULL;
+}
+
 /* The contract's fields that every event of a type carries. */
 static const char *missing_field(const struct parser *p)
 {
-	static const char *const common[] = { "ts", "seq", "type", "pid", "comm", "uid", NULL };
+	static const char *const common[] = { "schema", "ts", "host", "seq", "type", "pid",
+					      "comm", "uid", NULL };
 	static const char *const judged[] = { "verdict", "reason", NULL };
-	static const char *const lost[] = { "type", "count", NULL };
-	static const char *const present[] = { "ts", "type", "verdict", "reason", "device",
-					       "driver", "dma", NULL };
+	static const char *const lost[] = { "schema", "ts", "host", "type", "count", NULL };
+	static const char *const present[] = { "schema", "ts", "host", "type", "verdict",
+					       "reason", "device", "driver", "dma", NULL };
 	const char *const *f;
 
 	if (!strcmp(p->type, "lost") || !strcmp(p->type, "present")) {
@@ -332,7 +378,7 @@ int main(int argc, char **argv)
 	int require = 0, seqs = 0, have_next = 0, c;
 	unsigned long long next = 0;
 	struct seq_state q = { 0 };
-	char *line = NULL;
+	char *line = NULL, why[128];
 	size_t cap = 0;
 	long n = 0;
 
@@ -367,6 +413,10 @@ int main(int argc, char **argv)
 		if (require && (miss = missing_field(&p))) {
 			fprintf(stderr, "line %ld: %s event without \"%s\": %s\n", n, p.type, miss,
 				line);
+			return 1;
+		}
+		if (require && (miss = misordered_field(&p, why, sizeof(why)))) {
+			fprintf(stderr, "line %ld: %s: %s\n", n, miss, line);
 			return 1;
 		}
 		if (seqs && (miss = check_seq(&q, &p, n))) {

@@ -8,7 +8,7 @@ dg_overflow_while_stopped
 # no event follows: the kernel's counters must place the loss
 expect_event '"type":"lost"' "lost record"
 last=$(tail -n 1 "$DG_EVENTS")
-expect_match "$last" '{"type":"lost","count":*}' "last line of the stream"
+expect_match "$last" '{"schema":1,"ts":"20*Z","host":"*","type":"lost","count":*}' "last line of the stream"
 next=$(dmaguard status --json | sed -n 's/.*"bpf":{"next_seq":\([0-9]*\),.*/\1/p')
 expect_ne "$next" "" "next_seq in status --json"
 dg_stop

@@ -24,7 +24,7 @@ case "$(uname -r)" in
 	expect_line "dmaguard run: * current bindings, 1 the policy would deny, 0 it audits (present events); dmaguard never unbinds" "$(cat "$DG_LOG")"
 	expect_eq "$(grep -c '"type":"present"' "$DG_EVENTS")" 1 "present events"
 	EVENT=$(grep '"type":"present"' "$DG_EVENTS")
-	expect_match "$EVENT" "{\"ts\":\"*\",\"type\":\"present\",\"verdict\":\"deny\",\"reason\":\"mixed-ownership\",\"device\":\"$SHARED_B\",\"id\":\"8086:100e\",\"class\":\"0x020000\",\"group\":$group,\"driver\":\"e1000\",\"dma\":\"kernel\"}" "present event"
+	expect_match "$EVENT" "{\"schema\":1,\"ts\":\"*\",\"host\":\"$(uname -n)\",\"type\":\"present\",\"verdict\":\"deny\",\"reason\":\"mixed-ownership\",\"device\":\"$SHARED_B\",\"id\":\"8086:100e\",\"class\":\"0x020000\",\"group\":$group,\"driver\":\"e1000\",\"dma\":\"kernel\"}" "present event"
 	expect_ok json-check -r -s <"$DG_EVENTS"
 	expect_fail dmaguard check "$DG_POLICY"
 	expect_line "deny  $SHARED_B driver=e1000 id=8086:100e class=0x020000 group=$group (mixed-ownership: userspace owns group $group)"

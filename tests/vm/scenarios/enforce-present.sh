@@ -29,7 +29,7 @@ expect_line "dmaguard run: $bound current bindings, 1 the policy would deny, 0 i
 # written before "enforcing": there when dg_start returns
 expect_eq "$(grep -c '"type":"present"' "$DG_EVENTS")" 1 "present events"
 EVENT=$(grep '"type":"present"' "$DG_EVENTS")
-expect_match "$EVENT" "{\"ts\":\"20*Z\",\"type\":\"present\",\"verdict\":\"deny\",\"reason\":\"rule\",\"rule\":\"$DG_POLICY:3\",\"device\":\"$ISOLATED\",\"id\":\"8086:10d3\",\"class\":\"0x020000\",\"group\":$group,\"driver\":\"e1000e\",\"dma\":\"kernel\"}" "present event"
+expect_match "$EVENT" "{\"schema\":1,\"ts\":\"20*Z\",\"host\":\"$(uname -n)\",\"type\":\"present\",\"verdict\":\"deny\",\"reason\":\"rule\",\"rule\":\"$DG_POLICY:3\",\"device\":\"$ISOLATED\",\"id\":\"8086:10d3\",\"class\":\"0x020000\",\"group\":$group,\"driver\":\"e1000e\",\"dma\":\"kernel\"}" "present event"
 expect_ok json-check -r -s <"$DG_EVENTS"
 # left bound; a new binding is still denied, reported as a bind event
 expect_eq "$(driver_of "$ISOLATED")" e1000e "driver of $ISOLATED under run"
