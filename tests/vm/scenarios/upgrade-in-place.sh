@@ -47,7 +47,7 @@ expect_ok json-check -r -s -n "$next" </tmp/both.jsonl
 for cmd in reload run; do
 	dmaguard-old $cmd --policy "$DG_POLICY" >/tmp/refused.out 2>&1
 	expect_eq "$?" 1 "exit status of the older build's $cmd"
-	expect_line '*has format 1 (pinned by dmaguard *); this dmaguard (*-testfmt, format 0) cannot operate it*' \
+	expect_line '*has format 2 (pinned by dmaguard *); this dmaguard (*-testfmt, format 0) cannot operate it*' \
 		"$(cat /tmp/refused.out)"
 done
 expect_write_fail /sys/bus/pci/drivers/e1000/bind "$SHARED_A" "$DENY_ERR"
