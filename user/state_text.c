@@ -14,7 +14,7 @@
 #include "state.h"
 #include "stats.h"
 
-#define LABEL "  %-11s "	/* the block's keys, aligned */
+#define LABEL "  %-12s "	/* the block's keys, aligned */
 
 static const char *mode_name(__u8 mode)
 {
