@@ -306,7 +306,7 @@ static int scan(const struct status_opts *o, struct topology *t)
 	return o->sysfs ? EXIT_USAGE : EXIT_VIOLATIONS;
 }
 
-static int show(const struct status_opts *o, const struct policy *p, const struct state *st)
+static int show(const struct status_opts *o, const struct policy *p, struct state *st)
 {
 	struct topology t;
 	int rc;
@@ -314,6 +314,8 @@ static int show(const struct status_opts *o, const struct policy *p, const struc
 	rc = scan(o, &t);
 	if (rc)
 		return rc;
+	if (st)
+		state_add_groups(st, &t);
 	if (o->json) {
 		rc = status_json(stdout, o->sysfs ? o->sysfs : TOPO_SYSFS_DEFAULT, &t, p,
 				 o->policy, st) ? EXIT_VIOLATIONS : EXIT_OK;
