@@ -42,12 +42,13 @@ else
 fi
 if [ -e "$DG_PIN/links/use_default_domain_exit" ]; then
 	expect_line "  hooks: *kernfs deny hook attached: a rule or the bind default denies a bind, in enforce mode"
+	expect_line "* open gate attached: an open rule or the open default is not allow"
 	expect_line "  ownership: *the kernel's DMA-ownership API*; group owners from the pinned groups map (9 of 9 groups)"
 else
 	expect_line "  hooks: *kernfs deny hook attached: always attached before 5.19*"
+	expect_line "* open gate attached: always attached before 5.19*"
 	expect_line "  ownership: *tracked by dmaguard (the kernel has no DMA-ownership API)*"
 fi
-expect_line "* open gate attached: an open rule or the open default is not allow"
 expect_line "  daemon: *streaming events, pid $DG_PID"
 expect_line "  events: *none"
 
