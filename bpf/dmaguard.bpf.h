@@ -146,6 +146,29 @@ DG_MAP struct {
 	__type(value, struct dg_call_owner);
 } call_token SEC(".maps");
 
+/*
+ * Format 2's maps (dmaguard.h). The VM tests' older build (its test format)
+ * has neither, as a build of format 1 had not, so the upgrade scenarios
+ * take over pins without them.
+ */
+#ifndef DMAGUARD_TEST_FORMAT
+/* What identifies each slot's policy: userspace's alone, no program reads it. */
+DG_MAP struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 2);
+	__type(key, __u32);
+	__type(value, struct dg_policy_info);
+} policy_info SEC(".maps");
+
+/* Events by DG_COUNT_INDEX(type, verdict, reason). Shared by every set. */
+DG_MAP struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, DG_COUNT_SLOTS);
+	__type(key, __u32);
+	__type(value, __u64);
+} counts SEC(".maps");
+#endif
+
 DG_MAP struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
 	__uint(max_entries, 256 * 1024);

@@ -35,7 +35,23 @@ static __always_inline struct dg_stats *get_stats(void)
 	return bpf_map_lookup_elem(&stats, &zero);
 }
 
-static __always_inline struct dg_event *event_start(__u32 type)
+/* Count an event by type, verdict and reason (dmaguard.h, "counts"). */
+static __always_inline void count_event(__u32 type, __u32 verdict, __u32 reason)
+{
+#ifndef DMAGUARD_TEST_FORMAT
+	__u32 key = DG_COUNT_INDEX(type, verdict, reason);
+	__u64 *n = bpf_map_lookup_elem(&counts, &key);
+
+	if (n)
+		__sync_fetch_and_add(n, 1);
+#endif
+}
+
+/*
+ * Start an event of type; verdict and reason (DG_COUNT_NO_VERDICT and
+ * DG_REASON_NONE for an event without one) count it, also when it is lost.
+ */
+static __always_inline struct dg_event *event_start(__u32 type, __u32 verdict, __u32 reason)
 {
 	__u32 zero = 0, one = 1;
 	struct dg_stats *st;
@@ -43,6 +59,7 @@ static __always_inline struct dg_event *event_start(__u32 type)
 	__u64 seq;
 	int i;
 
+	count_event(type, verdict, reason);
 	st = get_stats();
 	if (!st)
 		return NULL;
@@ -137,7 +154,7 @@ static __always_inline void map_full(__u32 map, const struct dg_bind_subject *s)
 	if (last && now - last < MAP_FULL_EVENT_NS)
 		return;
 	st->map_full_ns[map] = now;
-	e = event_start(DG_EV_MAP_FULL);
+	e = event_start(DG_EV_MAP_FULL, DG_COUNT_NO_VERDICT, DG_REASON_NONE);
 	if (!e)
 		return;
 	if (s)

@@ -86,7 +86,7 @@ static __always_inline void report_hotplug(struct device *dev)
 	if (!call_owned(call_begin(DG_CALL_HOTPLUG, (__u64)dev)))
 		return;
 	read_device(dev, &s);
-	e = event_start(DG_EV_HOTPLUG);
+	e = event_start(DG_EV_HOTPLUG, DG_COUNT_NO_VERDICT, DG_REASON_NONE);
 	if (!e)
 		return;
 	event_set_subject(e, &s);

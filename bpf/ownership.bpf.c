@@ -31,7 +31,7 @@ static __always_inline void report_ownership(__u32 type, __s32 gid, struct devic
 
 	if (!emit_all())
 		return;
-	e = event_start(type);
+	e = event_start(type, DG_COUNT_NO_VERDICT, DG_REASON_NONE);
 	if (!e)
 		return;
 	if (dev) {

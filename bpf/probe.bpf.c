@@ -89,7 +89,7 @@ static __always_inline void untracked_probe(struct device *dev, const struct dev
 	}
 	if (!call_owned(role) || (!dg_is_violation(verdict) && !emit_all()))
 		return;
-	e = event_start(DG_EV_BIND);
+	e = event_start(DG_EV_BIND, verdict, DG_REASON_UNTRACKED);
 	if (!e)
 		return;
 	event_set_subject(e, &s);
@@ -217,7 +217,7 @@ static __always_inline void report_probe(struct probe_frame *f, __s32 result)
 		return;
 	if (!dg_is_violation(verdict) && reason != DG_REASON_KERNEL_REFUSED && !emit_all())
 		return;
-	e = event_start(DG_EV_BIND);
+	e = event_start(DG_EV_BIND, verdict, reason);
 	if (!e)
 		return;
 	event_set_subject(e, &f->subj);
@@ -358,7 +358,7 @@ int BPF_PROG(unbind_exit, struct device *dev, bool busy)
 		group_account(s.group, -1, 0, false);
 	if (!emit_all())
 		return 0;
-	e = event_start(DG_EV_UNBIND);
+	e = event_start(DG_EV_UNBIND, DG_COUNT_NO_VERDICT, DG_REASON_NONE);
 	if (!e)
 		return 0;
 	event_set_subject(e, &s);

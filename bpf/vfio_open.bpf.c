@@ -57,7 +57,7 @@ static __always_inline void report_open(const struct dg_open_subject *s, __u8 ve
 
 	if (!call_owned(role) || (!dg_is_violation(verdict) && !emit_all()))
 		return;
-	e = event_start(DG_EV_OPEN);
+	e = event_start(DG_EV_OPEN, verdict, reason);
 	if (!e)
 		return;
 	if (s->device[0]) {

@@ -35,7 +35,7 @@ _dmaguard()
 		[[ $split == true ]] && was_split=1
 	fi
 
-	local commands='status check generate run load reload unload version help'
+	local commands='status metrics check generate run load reload unload version help'
 
 	if ((cword == 1)); then
 		if [[ $cur == -* ]]; then
@@ -50,10 +50,11 @@ _dmaguard()
 	# --help is every command's (user/cli.c) and is added below.
 	local command=${words[1]} opts
 	case $command in
-	status) opts='--json --sysfs= --policy=' ;;
+	status) opts='--json --sysfs= --policy= --pin-dir=' ;;
+	metrics) opts='--pin-dir=' ;;
 	check) opts='--sysfs=' ;;
 	generate) opts='--sysfs=' ;;
-	run) opts='--policy= --audit --json --all --output= --pin-dir=' ;;
+	run) opts='--policy= --audit --json --all --output= --pin-dir= --metrics-file=' ;;
 	load) opts='--policy= --audit --pin-dir=' ;;
 	reload) opts='--policy= --pin-dir=' ;;
 	unload) opts='--pin-dir=' ;;
@@ -63,7 +64,7 @@ _dmaguard()
 	esac
 
 	case $prev in
-	--policy | --output)
+	--policy | --output | --metrics-file)
 		_dmaguard_files
 		return
 		;;

@@ -300,6 +300,36 @@ struct dg_stats {
 _Static_assert(sizeof(struct dg_stats) == 168, "dg_stats layout");
 
 /*
+ * What identifies the policy of a slot (pinned "policy_info", one entry per
+ * slot, since format 2), for `status` and `metrics`. Only userspace writes
+ * it, with the slot's header and before the slot goes into force.
+ * generation is that of the header it describes: an entry whose generation
+ * is not the header's describes nothing (the slot was filled by a build
+ * before format 2, and a takeover copied it).
+ */
+#define DG_INFO_PATH_LEN	256
+struct dg_policy_info {
+	__u64 generation;	/* dg_policy.generation of the slot described */
+	__u64 loaded_ns;	/* CLOCK_REALTIME when the slot was written */
+	__u64 size;		/* bytes of the file, all of them hashed and parsed */
+	__u8 sha256[32];	/* SHA-256 of those bytes */
+	char path[DG_INFO_PATH_LEN];	/* the file read, resolved; "" if unknown */
+};
+_Static_assert(sizeof(struct dg_policy_info) == 312, "dg_policy_info layout");
+
+/*
+ * Events by type, verdict and reason (pinned "counts" array of __u64, since
+ * format 2): every event the BPF side starts is counted, also one the ring
+ * buffer has no room for. Events without a verdict count under
+ * DG_COUNT_NO_VERDICT. The index has room for 16 types, 4 verdicts and 8
+ * reasons, so the enums above may grow that far without a new layout.
+ */
+#define DG_COUNT_NO_VERDICT	3
+#define DG_COUNT_SLOTS		512
+#define DG_COUNT_INDEX(type, verdict, reason) \
+	((((type) & 15u) << 5) | (((verdict) & 3u) << 3) | ((reason) & 7u))
+
+/*
  * The pinned format (map "format", one entry). Format rule, so that a newer
  * dmaguard can take over older pins in place (upgrade.c, dmaguard(8)
  * UPGRADING):
@@ -319,7 +349,7 @@ _Static_assert(sizeof(struct dg_stats) == 168, "dg_stats layout");
 #ifdef DMAGUARD_TEST_FORMAT
 #define DG_FORMAT	0	/* the VM tests' "older build" (never shipped) */
 #else
-#define DG_FORMAT	1
+#define DG_FORMAT	2	/* 2: policy_info and counts */
 #endif
 
 /* Takeover progress (dg_format.phase), for recovery after a crash. */

@@ -10,8 +10,10 @@
 
 #define PROG(n, tgt, k, need, gate) \
 	{ offsetof(struct dmaguard_bpf, progs.n), #n, tgt, k, need, gate }
-#define MAP(n, t, vsize, entries, shared) \
-	{ offsetof(struct dmaguard_bpf, maps.n), #n, BPF_MAP_TYPE_##t, vsize, entries, shared }
+#define MAP_SINCE(n, t, vsize, entries, shared, since) \
+	{ offsetof(struct dmaguard_bpf, maps.n), #n, BPF_MAP_TYPE_##t, vsize, entries, shared, \
+	  since }
+#define MAP(n, t, vsize, entries, shared) MAP_SINCE(n, t, vsize, entries, shared, 1)
 
 const struct prog_def bpf_progs[] = {
 	/* the probe path and the device life cycle: enforcement needs all of them */
@@ -48,6 +50,9 @@ const struct map_def bpf_maps[] = {
 	MAP(policy, ARRAY, sizeof(struct dg_policy), 2, false),
 	MAP(rules, ARRAY, sizeof(struct dg_rule), 2 * DG_MAX_RULES, false),
 	MAP(config, ARRAY, sizeof(struct dg_config), 1, false),
+#ifndef DMAGUARD_TEST_FORMAT	/* the VM tests' older build has no format 2 map */
+	MAP_SINCE(policy_info, ARRAY, sizeof(struct dg_policy_info), 2, false, 2),
+#endif
 	/* written by the programs: shared across a takeover, layouts frozen */
 	MAP(format, ARRAY, sizeof(struct dg_format), 1, true),
 	MAP(call_token, LRU_HASH, sizeof(struct dg_call_owner), 0, true),
@@ -57,6 +62,9 @@ const struct map_def bpf_maps[] = {
 	MAP(groups, HASH, sizeof(struct dg_group), 0, true),
 	MAP(nodes, HASH, sizeof(struct dg_node), 0, true),
 	MAP(claimed_files, HASH, sizeof(__s32), 0, true),
+#ifndef DMAGUARD_TEST_FORMAT
+	MAP_SINCE(counts, ARRAY, sizeof(__u64), DG_COUNT_SLOTS, true, 2),
+#endif
 	/* per set, and its layout the programs' own: a takeover drains it */
 	MAP(inflight, HASH, 0, 0, false),
 };
@@ -79,6 +87,16 @@ const struct prog_def *prog_def_by_name(const char *name)
 	for (i = 0; i < bpf_n_progs; i++)
 		if (!strcmp(bpf_progs[i].name, name))
 			return &bpf_progs[i];
+	return NULL;
+}
+
+const struct map_def *bpf_map_def_by_name(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < bpf_n_maps; i++)
+		if (!strcmp(bpf_maps[i].name, name))
+			return &bpf_maps[i];
 	return NULL;
 }
 

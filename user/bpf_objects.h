@@ -55,6 +55,8 @@ struct map_def {
 	__u32 max_entries;	/* 0: sized at load (mapsize.c), or not checked */
 	bool shared;		/* written by BPF: shared by both sets of a takeover,
 				 * so its layout is frozen (include/dmaguard.h) */
+	__u32 since;		/* the format that added it: pins of an older
+				 * format do not have it (a takeover makes it) */
 };
 
 extern const struct prog_def bpf_progs[];
@@ -68,6 +70,7 @@ struct bpf_map *map_of(const struct dmaguard_bpf *skel, const struct map_def *d)
 
 /* The entry named name, or NULL. */
 const struct prog_def *prog_def_by_name(const char *name);
+const struct map_def *bpf_map_def_by_name(const char *name);
 
 /* Whether d is loaded with deny hooks of the LSM (lsm true) or fmod_ret flavour. */
 bool prog_def_flavour_ok(const struct prog_def *d, bool lsm);

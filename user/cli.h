@@ -35,8 +35,8 @@ struct command {
 	int (*run)(int argc, char **argv);
 };
 
-extern const struct command cmd_status, cmd_check, cmd_generate, cmd_run, cmd_reload,
-	cmd_unload, cmd_load, cmd_version, cmd_help;
+extern const struct command cmd_status, cmd_metrics, cmd_check, cmd_generate, cmd_run,
+	cmd_reload, cmd_unload, cmd_load, cmd_version, cmd_help;
 
 /* Every command, in the order `dmaguard help` lists them. */
 extern const struct command *const cli_commands[];

@@ -9,8 +9,8 @@
 #endif
 
 const struct command *const cli_commands[] = {
-	&cmd_status, &cmd_check, &cmd_generate, &cmd_run, &cmd_load, &cmd_reload, &cmd_unload,
-	&cmd_version, &cmd_help,
+	&cmd_status, &cmd_metrics, &cmd_check, &cmd_generate, &cmd_run, &cmd_load, &cmd_reload,
+	&cmd_unload, &cmd_version, &cmd_help,
 };
 const size_t cli_n_commands = sizeof(cli_commands) / sizeof(cli_commands[0]);
 

@@ -21,7 +21,8 @@
 #include "trusted_path.h"
 #include "util.h"
 
-enum { OPT_POLICY = 1, OPT_AUDIT, OPT_JSON, OPT_ALL, OPT_OUTPUT, OPT_PIN_DIR };
+enum { OPT_POLICY = 1, OPT_AUDIT, OPT_JSON, OPT_ALL, OPT_OUTPUT, OPT_PIN_DIR,
+       OPT_METRICS_FILE };
 
 static const struct option run_opts_long[] = {
 	{ "policy", required_argument, NULL, OPT_POLICY },
@@ -30,6 +31,7 @@ static const struct option run_opts_long[] = {
 	{ "all", no_argument, NULL, OPT_ALL },
 	{ "output", required_argument, NULL, OPT_OUTPUT },
 	{ "pin-dir", required_argument, NULL, OPT_PIN_DIR },
+	{ "metrics-file", required_argument, NULL, OPT_METRICS_FILE },
 	{ 0 },
 };
 
@@ -47,6 +49,7 @@ static int parse_run(int argc, char **argv, struct run_opts *o)
 		case OPT_ALL: o->all = true; break;
 		case OPT_OUTPUT: o->output = optarg; break;
 		case OPT_PIN_DIR: o->pin_dir = path_trim(optarg); break;
+		case OPT_METRICS_FILE: o->metrics_file = optarg; break;
 		}
 	}
 	if (c < 0)
@@ -236,7 +239,8 @@ static int run_run(int argc, char **argv)
 }
 
 const struct command cmd_run = {
-	"run", "--policy FILE [--audit] [--json] [--all] [--output FILE] [--pin-dir DIR]",
+	"run", "--policy FILE [--audit] [--json] [--all] [--output FILE] [--pin-dir DIR] "
+	"[--metrics-file PATH]",
 	"Load and pin enforcement, put FILE in force, then stream events",
 	"  --policy FILE   the policy to enforce (dmaguard.policy(5))\n"
 	"  --audit         audit mode whatever FILE says: report, never deny\n"
@@ -245,6 +249,9 @@ const struct command cmd_run = {
 	"                  for every current binding)\n"
 	"  --output FILE   append events to FILE (created 0600) instead of stdout\n"
 	"  --pin-dir DIR   pin under DIR (default " DG_DEFAULT_PIN_DIR ")\n"
+	"  --metrics-file PATH\n"
+	"                  write what 'dmaguard metrics' prints to PATH (0644) every 5 s,\n"
+	"                  replaced atomically (for node_exporter's textfile collector)\n"
 	"\nAt start, each current binding FILE would deny or audit is reported as a\n"
 	"present event; dmaguard never unbinds a device.\n"
 	"\nThe pins outlive the daemon: stopping it leaves enforcement in force\n"

@@ -24,9 +24,13 @@
  *     }
  *   ],
  *   "ungrouped": [ DEVICE, ... ]	devices with no IOMMU group, by name
- *   "bpf": { ... }			live system with dmaguard loaded: the
- *					BPF side's counters (stats.h)
+ *   "bpf": { ... }			live system (or --pin-dir) with dmaguard
+ *					loaded: the BPF side's counters (stats.h),
+ *					events by type and the ring (state.h)
  * }
+ * and, on the live system or with --pin-dir, after "policy":
+ *   "enforcement": { ... }		what is in force, from the pins (state.h;
+ *					every field in dmaguard(8), STATUS)
  * DEVICE:
  * {
  *   "device": "0000:01:00.0",		kernel device name
@@ -52,7 +56,9 @@
 #include "json.h"
 #include "pinned.h"
 #include "report.h"
+#include "state.h"
 #include "stats.h"
+#include "util.h"
 
 static void json_device(struct json_writer *w, const struct topo_device *d,
 			const struct policy *p)
@@ -120,7 +126,7 @@ static void json_group(struct json_writer *w, const struct topology *t,
 
 static int status_json(FILE *f, const char *root, const struct topology *t,
 		       const struct policy *p, const char *policy_path,
-		       const struct dg_stats *bpf)
+		       const struct state *st)
 {
 	struct json_writer w;
 	size_t i;
@@ -130,6 +136,8 @@ static int status_json(FILE *f, const char *root, const struct topology *t,
 	json_kv_string(&w, "sysfs", root);
 	if (p)
 		json_kv_string(&w, "policy", policy_path);
+	if (st)
+		state_json(&w, st);
 	json_key(&w, "groups");
 	json_array_begin(&w);
 	for (i = 0; i < t->n_groups; i++)
@@ -141,8 +149,8 @@ static int status_json(FILE *f, const char *root, const struct topology *t,
 		if (t->devices[i].group < 0)
 			json_device(&w, &t->devices[i], p);
 	json_array_end(&w);
-	if (bpf)
-		stats_json(&w, bpf);
+	if (st && st->have_stats)
+		state_counters_json(&w, st);
 	json_object_end(&w);
 	fputc('\n', f);
 	return json_finish(&w);
@@ -265,65 +273,112 @@ static void status_text(FILE *f, const struct topology *t, const struct policy *
 		fputs("(no IOMMU groups: the IOMMU is off or absent)\n", f);
 }
 
-enum { OPT_JSON = 1, OPT_SYSFS, OPT_POLICY };
+enum { OPT_JSON = 1, OPT_SYSFS, OPT_POLICY, OPT_PIN_DIR };
 
 static const struct option status_opts[] = {
 	{ "json", no_argument, NULL, OPT_JSON },
 	{ "sysfs", required_argument, NULL, OPT_SYSFS },
 	{ "policy", required_argument, NULL, OPT_POLICY },
+	{ "pin-dir", required_argument, NULL, OPT_PIN_DIR },
 	{ 0 },
 };
 
+struct status_opts {
+	const char *sysfs, *policy, *pin_dir;
+	bool json;
+};
+
+/*
+ * The topology, with group owners from DIR/groups where a pin directory
+ * describes this machine (pin_dir set); the exit code.
+ */
+static int scan(const struct status_opts *o, struct topology *t)
+{
+	char map[PATH_MAX], err[512];
+	struct topo_opts to;
+
+	topology_default_opts(o->sysfs, &to);
+	if (o->pin_dir && !pathf(map, sizeof(map), "%s/groups", o->pin_dir))
+		to.groups_map = map;
+	if (!topology_scan_opts(&to, t, err, sizeof(err)))
+		return 0;
+	cli_err("cannot read the device topology: %s", err);
+	return o->sysfs ? EXIT_USAGE : EXIT_VIOLATIONS;
+}
+
+static int show(const struct status_opts *o, const struct policy *p, struct state *st)
+{
+	struct topology t;
+	int rc;
+
+	rc = scan(o, &t);
+	if (rc)
+		return rc;
+	if (st)
+		state_add_groups(st, &t);
+	if (o->json) {
+		rc = status_json(stdout, o->sysfs ? o->sysfs : TOPO_SYSFS_DEFAULT, &t, p,
+				 o->policy, st) ? EXIT_VIOLATIONS : EXIT_OK;
+	} else {
+		if (st)
+			state_text(stdout, st);
+		status_text(stdout, &t, p);
+		if (st && st->have_stats)
+			stats_text(stdout, &st->stats);
+	}
+	topology_free(&t);
+	return rc;
+}
+
 static int run_status(int argc, char **argv)
 {
-	const char *sysfs = NULL, *policy = NULL;
+	struct status_opts o = { 0 };
+	struct state *st = NULL;
 	struct policy *p = NULL;
-	struct dg_stats bpf;
-	struct topology t;
-	bool json = false, have_bpf;
 	int c, rc;
 
 	while ((c = cli_next_opt(argc, argv, status_opts, &rc)) > 0) {
 		if (c == OPT_JSON)
-			json = true;
+			o.json = true;
 		else if (c == OPT_SYSFS)
-			sysfs = optarg;
+			o.sysfs = optarg;
+		else if (c == OPT_POLICY)
+			o.policy = optarg;
 		else
-			policy = optarg;
+			o.pin_dir = path_trim(optarg);
 	}
 	if (c < 0)
 		return rc;
 	if (cli_positional(argc, argv, 0, 0, ""))
 		return EXIT_USAGE;
-	if (policy && !(p = report_load_policy(policy)))
+	if (o.policy && !(p = report_load_policy(o.policy)))
 		return EXIT_USAGE;
-	rc = report_scan(sysfs, &t);
-	if (rc) {
+	/* the pins describe the live system, or the one --pin-dir names */
+	if (!o.pin_dir && (!o.sysfs || !strcmp(o.sysfs, TOPO_SYSFS_DEFAULT)))
+		o.pin_dir = DG_DEFAULT_PIN_DIR;
+	if (o.pin_dir && !(st = malloc(sizeof(*st)))) {
 		free(p);
-		return rc;
+		return EXIT_VIOLATIONS;
 	}
-	/* the live system with dmaguard loaded: its BPF counters too */
-	have_bpf = !strcmp(sysfs ? sysfs : TOPO_SYSFS_DEFAULT, TOPO_SYSFS_DEFAULT) &&
-		   !stats_read_pinned(DG_DEFAULT_PIN_DIR "/stats", &bpf);
-	if (json) {
-		rc = status_json(stdout, sysfs ? sysfs : TOPO_SYSFS_DEFAULT, &t, p, policy,
-				 have_bpf ? &bpf : NULL) ? EXIT_VIOLATIONS : EXIT_OK;
-	} else {
-		status_text(stdout, &t, p);
-		if (have_bpf)
-			stats_text(stdout, &bpf);
-	}
-	topology_free(&t);
+	if (st)
+		state_gather(o.pin_dir, st);
+	rc = show(&o, p, st);
+	free(st);
 	free(p);
 	return rc;
 }
 
 const struct command cmd_status = {
-	"status", "[--json] [--sysfs ROOT] [--policy FILE]",
-	"List every IOMMU group with its devices, owner and VFIO viability",
+	"status", "[--json] [--sysfs ROOT] [--policy FILE] [--pin-dir DIR]",
+	"Show what is enforced, and every IOMMU group with its devices, owner, viability",
 	"  --json          one JSON object (schema: dmaguard(8))\n"
 	"  --sysfs ROOT    read sysfs from ROOT instead of /sys\n"
 	"  --policy FILE   show each bound device's verdict under FILE\n"
+	"  --pin-dir DIR   the enforcement pinned under DIR (default " DG_DEFAULT_PIN_DIR ",\n"
+	"                  read only when ROOT is /sys)\n"
+	"\nWhat is in force is read from the pins, with or without a daemon: the policy\n"
+	"file with its SHA-256, mode and defaults, the hooks, programs and links, the\n"
+	"daemon streaming events, the event counters. Reading the pins needs root.\n"
 	"\nExit status: 0 listed; 1 the topology cannot be read; 2 usage error, invalid\n"
 	"policy FILE, or a ROOT that is not a sysfs tree.\n",
 	run_status,

@@ -28,6 +28,7 @@
 #include "gates.h"
 #include "loader.h"
 #include "daemon.h"
+#include "metrics.h"
 #include "pindir.h"
 #include "policy.h"
 #include "trusted_path.h"
@@ -229,6 +230,7 @@ int daemon_stream(struct pinned *p, const struct run_opts *o, FILE *out)
 {
 	struct stream_state st = { .p = p, .output = o->output ? o->output : "stdout" };
 	struct event_stream *s = &st.s;
+	struct metrics_writer metrics;
 	struct ring_buffer *rb;
 	__s64 offset = 0;
 	int r, code = EXIT_OK;
@@ -241,6 +243,8 @@ int daemon_stream(struct pinned *p, const struct run_opts *o, FILE *out)
 		s->have_seq = true;
 	follow_policy(p, s, st.generation);
 	sync_lost(&st);
+	metrics_writer_init(&metrics, o->metrics_file, o->pin_dir);
+	metrics_writer_tick(&metrics, true);
 	rb = ring_buffer__new(p->events_fd, on_event, &st, NULL);
 	if (!rb) {
 		cli_err("cannot read the event ring: %s", strerror(errno));
@@ -265,6 +269,7 @@ int daemon_stream(struct pinned *p, const struct run_opts *o, FILE *out)
 		}
 		follow_policy(p, s, st.generation);
 		sync_lost(&st);
+		metrics_writer_tick(&metrics, false);
 		/*
 		 * Unloaded under us: nothing is enforced or reported any more.
 		 * Exit 0, so a service manager restarting on failure does not
@@ -279,6 +284,9 @@ int daemon_stream(struct pinned *p, const struct run_opts *o, FILE *out)
 	ring_buffer__consume(rb);
 	sync_lost(&st);
 	ring_buffer__free(rb);
+	/* the last state: no daemon streaming, or nothing pinned (not a successor's) */
+	if (pinned_is_current(p) || !pinned_taken_over(p))
+		metrics_writer_finish(&metrics);
 	if (s->have_seq && !pinned_is_current(p) && pinned_taken_over(p))
 		pinned_leave_cursor(p, s->next_seq);
 	cli_err("stopped: %llu events, %llu lost; %s%s", (unsigned long long)s->events,

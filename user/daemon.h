@@ -12,6 +12,7 @@ struct run_opts {
 	const char *policy;
 	const char *output;	/* NULL: stdout */
 	const char *pin_dir;
+	const char *metrics_file;	/* NULL: none (metrics.h) */
 	bool audit, json, all;
 };
 

@@ -123,6 +123,11 @@ const char *event_map_name(unsigned int map)
 	return map < ARRAY_SIZE(map_names) ? map_names[map] : NULL;
 }
 
+const char *event_type_name(unsigned int type)
+{
+	return type < ARRAY_SIZE(type_names) ? type_names[type] : NULL;
+}
+
 /*
  * An enum value's name, or "unknown-N" for a value a newer BPF object may
  * send: written, never dropped, never a crash.
@@ -149,12 +154,12 @@ static const char *policy_name(const char *name, unsigned int v, char *tmp, size
 
 #define VERDICT(v, tmp) policy_name(policy_verdict_name(v), v, tmp, sizeof(tmp))
 /* untracked is the BPF side's own reason, never a policy's */
-static const char *reason_name(unsigned int v)
+const char *event_reason_name(unsigned int v)
 {
 	return v == DG_REASON_UNTRACKED ? "untracked" : policy_reason_name(v);
 }
 
-#define REASON(v, tmp) policy_name(reason_name(v), v, tmp, sizeof(tmp))
+#define REASON(v, tmp) policy_name(event_reason_name(v), v, tmp, sizeof(tmp))
 #define DMA(v, tmp) policy_name(policy_dma_name(v), v, tmp, sizeof(tmp))
 
 static __s64 ns_of(const struct timespec *t)

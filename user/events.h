@@ -133,6 +133,9 @@ struct event_stream {
 
 /* The name of map DG_MAP_* in map-full events ("inflight"), NULL past the last. */
 const char *event_map_name(unsigned int map);
+/* The name of event type DG_EV_* ("bind"), NULL for none; of reason DG_REASON_* ("rule"). */
+const char *event_type_name(unsigned int type);
+const char *event_reason_name(unsigned int reason);
 
 /* Measure CLOCK_REALTIME - CLOCK_BOOTTIME now. Returns 0 or -errno. */
 int event_realtime_offset(__s64 *offset_ns);

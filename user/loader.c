@@ -125,6 +125,20 @@ static int select_programs(struct dmaguard_bpf *skel, struct load_report *rep,
 	return code;
 }
 
+/* What identifies the policy of slot 0 (by name: the VM tests' older build has no such map). */
+static int write_initial_info(struct dmaguard_bpf *skel, const struct policy *pol,
+			      const struct dg_policy *hdr)
+{
+	struct bpf_map *map = bpf_object__find_map_by_name(skel->obj, "policy_info");
+	struct dg_policy_info info;
+	__u32 zero = 0;
+
+	if (!map)
+		return 0;
+	pinned_policy_info(pol, hdr->generation, &info);
+	return bpf_map_update_elem(bpf_map__fd(map), &zero, &info, 0) ? -errno : 0;
+}
+
 /*
  * Write a policy into slot 0 of freshly created maps, and the format entry
  * whose gate lets this set (dg_my_set 0) judge, before anything attaches.
@@ -146,7 +160,7 @@ static int write_initial_state(struct dmaguard_bpf *skel, const struct policy *p
 	if (bpf_map_update_elem(bpf_map__fd(skel->maps.policy), &zero, hdr, 0) ||
 	    bpf_map_update_elem(bpf_map__fd(skel->maps.config), &zero, &cfg, 0))
 		return -errno;
-	return 0;
+	return write_initial_info(skel, pol, hdr);
 }
 
 /* Groups as sysfs shows them now; the BPF side keeps them current from here. */

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 #include <bpf/bpf.h>
 #include "util.h"
@@ -117,7 +118,7 @@ int pinned_open(struct pinned *p, const char *dir, char *err, size_t len)
 {
 	memset(p, 0, sizeof(*p));
 	p->policy_fd = p->rules_fd = p->config_fd = p->stats_fd = -1;
-	p->groups_fd = p->events_fd = p->format_fd = p->lock_fd = -1;
+	p->groups_fd = p->events_fd = p->format_fd = p->lock_fd = p->info_fd = -1;
 	snprintf(p->dir, sizeof(p->dir), "%s", dir);
 	/* the directory first: the maps must come from it (checked below) */
 	p->lock_fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -138,6 +139,10 @@ int pinned_open(struct pinned *p, const char *dir, char *err, size_t len)
 		goto fail;
 	if (check_layouts(p, err, len))
 		goto fail;
+	/* every build but the VM tests' older one has it (checked above) */
+	if (bpf_map_def_by_name("policy_info") &&
+	    open_map(dir, "policy_info", &p->info_fd, err, len))
+		goto fail;
 	if (!pinned_is_current(p)) {
 		snprintf(err, len, "the enforcement in %s was unloaded or replaced while it was "
 			 "being opened; try again", dir);
@@ -152,7 +157,8 @@ fail:
 void pinned_close(struct pinned *p)
 {
 	int *fds[] = { &p->policy_fd, &p->rules_fd, &p->config_fd, &p->stats_fd,
-		       &p->groups_fd, &p->events_fd, &p->format_fd, &p->lock_fd };
+		       &p->groups_fd, &p->events_fd, &p->format_fd, &p->lock_fd,
+		       &p->info_fd };
 	size_t i;
 
 	for (i = 0; i < sizeof(fds) / sizeof(fds[0]); i++) {
@@ -287,6 +293,31 @@ int pinned_grace_period(void)
 	return r;
 }
 
+void pinned_policy_info(const struct policy *pol, __u64 generation, struct dg_policy_info *out)
+{
+	struct timespec now;
+
+	memset(out, 0, sizeof(*out));
+	clock_gettime(CLOCK_REALTIME, &now);
+	out->generation = generation;
+	out->loaded_ns = (__u64)now.tv_sec * 1000000000ull + now.tv_nsec;
+	out->size = pol->size;
+	memcpy(out->sha256, pol->sha256, sizeof(out->sha256));
+	memcpy(out->path, pol->path, sizeof(out->path));
+	out->path[sizeof(out->path) - 1] = '\0';
+}
+
+/* What identifies the policy written into slot, before the slot goes into force. */
+static int set_info(struct pinned *p, __u32 slot, const struct policy *pol, __u64 generation)
+{
+	struct dg_policy_info info;
+
+	if (p->info_fd < 0)
+		return 0;
+	pinned_policy_info(pol, generation, &info);
+	return bpf_map_update_elem(p->info_fd, &slot, &info, 0) ? -errno : 0;
+}
+
 int pinned_set_policy(struct pinned *p, const struct policy *pol, char *err, size_t len)
 {
 	struct dg_policy hdr = pol->hdr, cur;
@@ -330,6 +361,9 @@ int pinned_set_policy(struct pinned *p, const struct policy *pol, char *err, siz
 		r = -errno;
 		goto out;
 	}
+	r = set_info(p, slot, pol, hdr.generation);
+	if (r)
+		goto out;
 	/* a gate the new policy needs is in place before it goes into force */
 	if (gates_attach(p->dir, gates, err, len)) {
 		flock(p->lock_fd, LOCK_UN);

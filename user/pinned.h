@@ -23,6 +23,7 @@ struct pinned {
 	int groups_fd;
 	int events_fd;
 	int format_fd;		/* dg_format: the gate, the takeover, the stream cursor */
+	int info_fd;		/* policy_info; -1 in the VM tests' older build */
 	int lock_fd;		/* the pin directory, flock()ed while changing the policy */
 };
 
@@ -74,5 +75,9 @@ int pinned_get_slot(struct pinned *p, __u32 slot, struct dg_policy *out);
 int pinned_set_stream(struct pinned *p, bool emit_all, bool force_audit, char *err,
 		      size_t errlen);
 int pinned_get_stats(struct pinned *p, struct dg_stats *out);
+
+/* The policy_info entry that describes pol put in force as generation, now. */
+void pinned_policy_info(const struct policy *pol, __u64 generation,
+			struct dg_policy_info *out);
 
 #endif

@@ -12,6 +12,14 @@
 struct policy {
 	struct dg_policy hdr;
 	struct dg_rule rules[DG_MAX_RULES];
+	/*
+	 * The file as loaded (policy_load_fd(); zero after policy_parse()
+	 * alone): the SHA-256 of exactly the bytes parsed, their number, and
+	 * the file's resolved path ("" if unknown), for the pinned policy_info.
+	 */
+	unsigned char sha256[32];
+	__u64 size;
+	char path[DG_INFO_PATH_LEN];
 };
 
 #define POLICY_ERR_LEN 512
@@ -55,7 +63,10 @@ int policy_parse(const char *name, const char *buf, size_t len,
  */
 int policy_open_trusted(const char *path, uid_t owner, char *err, size_t errlen);
 
-/* Read (at most POLICY_MAX_BYTES) and parse the policy in fd, named name. */
+/*
+ * Read (at most POLICY_MAX_BYTES) and parse the policy in fd, named name;
+ * on success also its SHA-256, size and resolved path (struct policy).
+ */
 int policy_load_fd(int fd, const char *name, struct policy *out, char *err, size_t errlen);
 
 /* policy_open_trusted() then policy_load_fd(). Returns 0 or -errno, err set. */

@@ -16,6 +16,7 @@
 
 #include "match.h"
 #include "policy.h"
+#include "sha256.h"
 #include "trusted_path.h"
 #include "util.h"
 
@@ -25,6 +26,25 @@ int policy_open_trusted(const char *path, uid_t owner, char *err, size_t errlen)
 }
 
 /* --- loading -------------------------------------------------------------- */
+
+/*
+ * The path of the file open as fd, as the kernel resolved it (the file that
+ * was checked and read, whatever links led to it); else name if absolute.
+ */
+static void resolved_path(int fd, const char *name, char *buf, size_t size)
+{
+	char link[64];
+	ssize_t n;
+
+	snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
+	n = readlink(link, buf, size);
+	if (n > 0 && (size_t)n < size && buf[0] == '/') {
+		buf[n] = '\0';
+		return;
+	}
+	if (name[0] != '/' || (size_t)snprintf(buf, size, "%s", name) >= size)
+		buf[0] = '\0';	/* unknown rather than cut */
+}
 
 int policy_load_fd(int fd, const char *name, struct policy *out, char *err, size_t errlen)
 {
@@ -41,6 +61,12 @@ int policy_load_fd(int fd, const char *name, struct policy *out, char *err, size
 		ret = errf(err, errlen, (int)len, "%s: cannot read: %s", name, strerror((int)-len));
 	else if (policy_parse(name, buf, len, out, err, errlen))
 		ret = -EINVAL;
+	if (!ret) {
+		/* the bytes parsed, so the hash names exactly the rules in force */
+		sha256_buf(buf, len, out->sha256);
+		out->size = len;
+		resolved_path(fd, name, out->path, sizeof(out->path));
+	}
 	free(buf);
 	return ret;
 }

@@ -40,10 +40,16 @@ void stats_text(FILE *f, const struct dg_stats *st)
 
 void stats_json(struct json_writer *w, const struct dg_stats *st)
 {
-	unsigned int i;
-
 	json_key(w, "bpf");
 	json_object_begin(w);
+	stats_json_fields(w, st);
+	json_object_end(w);
+}
+
+void stats_json_fields(struct json_writer *w, const struct dg_stats *st)
+{
+	unsigned int i;
+
 	json_kv_uint(w, "next_seq", st->next_seq);
 	json_kv_uint(w, "lost", st->lost);
 	json_kv_uint(w, "unsequenced", st->unsequenced);
@@ -52,6 +58,5 @@ void stats_json(struct json_writer *w, const struct dg_stats *st)
 	json_object_begin(w);
 	for (i = 0; event_map_name(i); i++)
 		json_kv_uint(w, event_map_name(i), st->map_full[i]);
-	json_object_end(w);
 	json_object_end(w);
 }

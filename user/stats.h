@@ -21,5 +21,7 @@ void stats_text(FILE *f, const struct dg_stats *st);
  *               "map_full":{"groups":N,"nodes":N,"inflight":N,"opening":N,"claimed_files":N}}
  */
 void stats_json(struct json_writer *w, const struct dg_stats *st);
+/* The same members without "bpf" and its braces, for a writer that adds more. */
+void stats_json_fields(struct json_writer *w, const struct dg_stats *st);
 
 #endif

@@ -35,6 +35,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/random.h>
 #include <sys/stat.h>
 #include <sys/vfs.h>
 #include <unistd.h>
@@ -53,6 +54,9 @@ struct walk {
 	const char *subject;	/* "the policy": what is refused, in messages */
 	off_t max_size;		/* a larger file is refused */
 	bool parent_only;	/* stop before the last component (trusted_parent) */
+	bool other_owner_ok;	/* directories of another uid pass (trusted_parent_replaced) */
+	uid_t other;		/* the first such directory's owner, once passed */
+	bool below_other;	/* one was passed: no link is followed any more */
 	char last[NAME_MAX + 1];	/* then: the last component */
 	uid_t owner;		/* trusted besides root */
 	int dirfd;		/* O_PATH fd of the directory reached */
@@ -90,6 +94,20 @@ static int join(char *out, size_t size, const char *parent, const char *name)
 	return pathf(out, size, "%s%s%s", parent, strcmp(parent, "/") ? "/" : "", name);
 }
 
+/*
+ * A directory of another uid, for a file only ever replaced: passed when
+ * nobody else may write it; from there on no link is followed (step()).
+ */
+static bool other_owner_passes(struct walk *w, const struct stat *st)
+{
+	if (!w->other_owner_ok || !S_ISDIR(st->st_mode) || (st->st_mode & (S_IWGRP | S_IWOTH)))
+		return false;
+	if (!w->below_other)
+		w->other = st->st_uid;
+	w->below_other = true;
+	return true;
+}
+
 /* The owner and mode bits shared by files and directories. */
 static int judge_owner_mode(struct walk *w, const char *what, const char *path,
 			    const struct stat *st, bool sticky_ok)
@@ -97,6 +115,8 @@ static int judge_owner_mode(struct walk *w, const char *what, const char *path,
 	char owner[32], allowed[48];
 	mode_t mode = st->st_mode & 07777;
 
+	if (!trusted(w, st->st_uid) && other_owner_passes(w, st))
+		return 0;
 	if (!trusted(w, st->st_uid))
 		return errf(w->err, w->errlen, -EPERM,
 			    "%s: refusing %s: %s %s is owned by %s (mode %04o) and only %s "
@@ -351,6 +371,13 @@ static int step(struct walk *w, const char *comp, char *todo, size_t size, int *
 			   uid_name(st.st_uid, owner, sizeof(owner)), w->at);
 		goto out;
 	}
+	if (S_ISLNK(st.st_mode) && w->below_other) {
+		ret = errf(w->err, w->errlen, -ELOOP, "%s: refusing %s: %s is a symbolic link "
+			   "below a directory of %s, who could point it anywhere; fix: name the "
+			   "path the link leads to", w->name, w->subject, path,
+			   uid_name(w->other, owner, sizeof(owner)));
+		goto out;
+	}
 	if (S_ISLNK(st.st_mode)) {
 		ret = follow_link(w, fd, path, todo, size);
 		goto out;
@@ -415,23 +442,39 @@ int trusted_open(const char *path, uid_t owner, const char *subject, off_t max_s
 	return ret ? ret : file;
 }
 
+static int parent_walk(struct walk *w, const char *path, struct trusted_dir *out)
+{
+	int ret, file;
+
+	ret = walk_path(w, path, &file);
+	if (ret) {
+		if (w->dirfd >= 0)
+			close(w->dirfd);
+		return ret;
+	}
+	out->fd = w->dirfd;
+	out->shared = w->shared;
+	snprintf(out->name, sizeof(out->name), "%s", w->last);
+	return 0;
+}
+
+int trusted_parent_replaced(const char *path, const char *subject, struct trusted_dir *out,
+			    char *err, size_t errlen)
+{
+	struct walk w = { .name = path, .subject = subject, .parent_only = true,
+			  .other_owner_ok = true, .owner = geteuid(), .dirfd = -1, .err = err,
+			  .errlen = errlen };
+
+	return parent_walk(&w, path, out);
+}
+
 int trusted_parent(const char *path, uid_t owner, const char *subject,
 		   struct trusted_dir *out, char *err, size_t errlen)
 {
 	struct walk w = { .name = path, .subject = subject, .parent_only = true,
 			  .owner = owner, .dirfd = -1, .err = err, .errlen = errlen };
-	int ret, file;
 
-	ret = walk_path(&w, path, &file);
-	if (ret) {
-		if (w.dirfd >= 0)
-			close(w.dirfd);
-		return ret;
-	}
-	out->fd = w.dirfd;
-	out->shared = w.shared;
-	snprintf(out->name, sizeof(out->name), "%s", w.last);
-	return 0;
+	return parent_walk(&w, path, out);
 }
 
 /* --- files root writes ----------------------------------------------------- */
@@ -547,4 +590,77 @@ int file_create_private(const char *path, int flags, char *err, size_t errlen)
 		return r;
 	}
 	return fd;
+}
+
+/* --- files root replaces --------------------------------------------------- */
+
+/* Write all of data to fd; 0 or -errno. */
+static int write_all(int fd, const char *data, size_t len)
+{
+	ssize_t n;
+
+	while (len) {
+		n = write(fd, data, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		data += n;
+		len -= n;
+	}
+	return 0;
+}
+
+/*
+ * A new file beside d->name, ".NAME.XXXXXXXX" (random): hidden, and not
+ * ending as NAME does, so a reader of NAME's directory by suffix
+ * (node_exporter reads *.prom) never takes it for the file. Made
+ * exclusively: a name someone left there is skipped, never opened.
+ */
+static int create_temp(const struct trusted_dir *d, char *tmp, size_t len)
+{
+	unsigned int rnd;
+	int fd, tries;
+
+	for (tries = 0; tries < 16; tries++) {
+		if (getrandom(&rnd, sizeof(rnd), GRND_NONBLOCK) != sizeof(rnd))
+			rnd = (unsigned int)getpid() * 2654435761u + tries;
+		if (snprintf(tmp, len, ".%s.%08x", d->name, rnd) >= (int)len)
+			return -ENAMETOOLONG;
+		fd = openat(d->fd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC |
+			    O_NONBLOCK | O_NOCTTY, 0600);
+		if (fd >= 0 || errno != EEXIST)
+			return fd >= 0 ? fd : -errno;
+	}
+	return -EEXIST;
+}
+
+int file_replace_public(const char *path, const void *data, size_t len, char *err,
+			size_t errlen)
+{
+	char tmp[NAME_MAX + 1];
+	struct trusted_dir d;
+	int fd, ret;
+
+	ret = trusted_parent_replaced(path, "the file", &d, err, errlen);
+	if (ret)
+		return ret;
+	fd = create_temp(&d, tmp, sizeof(tmp));
+	if (fd < 0) {
+		close(d.fd);
+		return errf(err, errlen, fd, "%s: cannot create a file beside it: %s", path,
+			    strerror(-fd));
+	}
+	/* 0644 whatever the umask: the reader is another user (node_exporter's) */
+	ret = fchmod(fd, 0644) ? -errno : write_all(fd, data, len);
+	if (close(fd) && !ret)
+		ret = -errno;
+	if (!ret && renameat(d.fd, tmp, d.fd, d.name))
+		ret = -errno;
+	if (ret) {
+		unlinkat(d.fd, tmp, 0);
+		errf(err, errlen, ret, "%s: cannot replace it: %s", path, strerror(-ret));
+	}
+	close(d.fd);
+	return ret;
 }

@@ -57,4 +57,26 @@ int trusted_parent(const char *path, uid_t owner, const char *subject,
  */
 int file_create_private(const char *path, int flags, char *err, size_t errlen);
 
+/*
+ * trusted_parent() for a file that is only ever replaced, never written in
+ * place (file_replace_public()): a directory on the way may also belong to
+ * one other uid if nobody else may write it (Debian's /var/lib/prometheus
+ * belongs to prometheus), but from the first such directory on no symbolic
+ * link is followed (-ELOOP): that uid can then only lead the file into a
+ * directory of its own, never make root write elsewhere. The trusted uid
+ * besides root is this process's. Returns 0, or -errno with err set.
+ */
+int trusted_parent_replaced(const char *path, const char *subject, struct trusted_dir *out,
+			    char *err, size_t errlen);
+
+/*
+ * Replace path atomically with a new file holding data, mode 0644 whatever
+ * the umask: made beside it under a hidden name (exclusively, never through
+ * a link), written, then renamed over path, in the directory judged by
+ * trusted_parent_replaced(). Readers see the old file or the new one, never
+ * a part. Returns 0, or -errno with err set (path is then unchanged).
+ */
+int file_replace_public(const char *path, const void *data, size_t len, char *err,
+			size_t errlen);
+
 #endif

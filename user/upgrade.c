@@ -148,7 +148,7 @@ static int stage(struct takeover *t, struct load_report *rep, char *err, size_t 
 
 	r = loader_open_programs(&skel, rep, err, len);
 	if (!r)
-		r = upgrade_share_maps(skel, t->pd->path, err, len);
+		r = upgrade_share_maps(skel, t->pd->path, t->f.version, err, len);
 	if (r)
 		goto out;
 	skel->rodata->dg_my_set = !t->f.from_set;

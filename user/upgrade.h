@@ -63,8 +63,12 @@ int upgrade_open_format(const char *dir, int *fd);
 int upgrade_get_format(int fd, struct dg_format *f);
 /* The build that pinned f, for messages. */
 const char *upgrade_build_of(struct dg_format *f);
-/* Share the maps the BPF side writes with the set pinned in dir, before load. */
-int upgrade_share_maps(struct dmaguard_bpf *skel, const char *dir, char *err, size_t len);
+/*
+ * Share the maps the BPF side writes with the set pinned in dir, of format
+ * from_version, before load.
+ */
+int upgrade_share_maps(struct dmaguard_bpf *skel, const char *dir, __u32 from_version,
+		       char *err, size_t len);
 /*
  * Copy (converted) the maps only userspace writes from the set pinned in
  * dir into skel's, after load; *gates: what the policy in force needs.

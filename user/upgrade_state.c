@@ -110,8 +110,13 @@ static int same_layout(int fd, const struct bpf_map *map)
 	       info.value_size == bpf_map__value_size(map) ? 0 : -EPROTO;
 }
 
-/* Share the old set's BPF-written maps: both sets then count, number and queue as one. */
-int upgrade_share_maps(struct dmaguard_bpf *skel, const char *dir, char *err, size_t len)
+/*
+ * Share the old set's BPF-written maps: both sets then count, number and
+ * queue as one. A map added after the old set's format (from_version) is
+ * not there: the new set's own starts empty, and only the new set writes it.
+ */
+int upgrade_share_maps(struct dmaguard_bpf *skel, const char *dir, __u32 from_version,
+		       char *err, size_t len)
 {
 	char path[PATH_MAX];
 	struct bpf_map *map;
@@ -125,6 +130,8 @@ int upgrade_share_maps(struct dmaguard_bpf *skel, const char *dir, char *err, si
 		map = map_of(skel, &bpf_maps[i]);
 		pathf(path, sizeof(path), "%s/%s", dir, bpf_maps[i].name);
 		fd = bpf_obj_get(path);
+		if (fd < 0 && errno == ENOENT && from_version < bpf_maps[i].since)
+			continue;
 		if (!map || fd < 0)
 			return errf(err, len, -ENOENT, "cannot open %s: %s", path,
 				    strerror(map ? errno : ENOENT));
@@ -198,10 +205,34 @@ static int convert_config(int from, __u32 from_size, struct dg_config *cfg)
 }
 
 /*
+ * What identifies both slots' policies, where the old set has it (format 2
+ * on) in this layout; else the new set's entries stay zero: generation 0
+ * matches no slot, so `status` says the policy in force is not identified
+ * until the next load (which `run` does right after the takeover).
+ */
+static int copy_info(struct dmaguard_bpf *skel, const char *dir)
+{
+	struct bpf_map *to = bpf_object__find_map_by_name(skel->obj, "policy_info");
+	__u32 size = 0;
+	int from, r;
+
+	if (!to)
+		return 0;
+	from = open_old_map(dir, "policy_info", &size);
+	if (from == -ENOENT)
+		return 0;
+	if (from < 0)
+		return from;
+	r = size == bpf_map__value_size(to) ? copy_array(from, bpf_map__fd(to), 2, size) : 0;
+	close(from);
+	return r;
+}
+
+/*
  * The maps only userspace writes, copied before anything of the new set
  * attaches: both policy slots with their generations (events still in the
- * ring name a slot), the rules, the config. *gates: what the policy in
- * force needs attached.
+ * ring name a slot) and what identifies them, the rules, the config.
+ * *gates: what the policy in force needs attached.
  */
 int upgrade_copy_policy(struct dmaguard_bpf *skel, const char *dir, bool api,
 		       unsigned int *gates, char *err, size_t len)
@@ -221,6 +252,8 @@ int upgrade_copy_policy(struct dmaguard_bpf *skel, const char *dir, bool api,
 		r = copy_array(pol, bpf_map__fd(skel->maps.policy), 2, pol_size);
 	if (!r)
 		r = copy_array(rules, bpf_map__fd(skel->maps.rules), 2 * DG_MAX_RULES, rules_size);
+	if (!r)
+		r = copy_info(skel, dir);
 	if (!r)
 		r = convert_config(cfg_fd, cfg_size, &cfg);
 	if (!r && bpf_map_update_elem(bpf_map__fd(skel->maps.config), &zero, &cfg, 0))

@@ -345,7 +345,7 @@ TEST(bash_completes_commands_options_and_values)
 	ASSERT_STREQ(complete("dmaguard --v"), "--version\n");
 	ASSERT_STREQ(complete("dmaguard help u"), "unload\n");
 	ASSERT_STREQ(complete("dmaguard help "),
-		     "check\ngenerate\nhelp\nload\nreload\nrun\nstatus\nunload\nversion\n");
+		     "check\ngenerate\nhelp\nload\nmetrics\nreload\nrun\nstatus\nunload\nversion\n");
 	ASSERT_STREQ(complete("dmaguard help run "), "--help\n");
 	ASSERT_STREQ(complete("dmaguard run --policy "), "adir\nafile\n");
 	ASSERT_STREQ(complete("dmaguard run --policy=a"), "adir\nafile\n");

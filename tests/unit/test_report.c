@@ -504,7 +504,8 @@ TEST(usage_errors_and_help)
 	o = run(&cmd_status, "status", "--bogus", NULL);
 	ASSERT_EQ(o->rc, 2);
 	ASSERT_CONTAINS(o->err, "dmaguard status: unknown option '--bogus'\n");
-	ASSERT_CONTAINS(o->err, "Usage: dmaguard status [--json] [--sysfs ROOT] [--policy FILE]\n");
+	ASSERT_CONTAINS(o->err, "Usage: dmaguard status [--json] [--sysfs ROOT] [--policy FILE] "
+				"[--pin-dir DIR]\n");
 	o = run(&cmd_status, "status", "extra", NULL);
 	ASSERT_EQ(o->rc, 2);
 	ASSERT_CONTAINS(o->err, "unexpected argument 'extra'");
