@@ -51,9 +51,10 @@ import scenarios  # noqa: E402
 
 SYSTEM_DIR = os.path.join(runner.VM_DIR, "system")
 # initramfs-tools (with busybox and zstd, as a Debian install has them)
-# builds the initramfs of a disk boot
+# builds the initramfs of a disk boot; prometheus-node-exporter serves
+# `run --metrics-file` (system-metrics-node-exporter)
 PACKAGES = ["systemd", "systemd-sysv", "udev", "kmod", "initramfs-tools",
-            "busybox", "zstd"]
+            "busybox", "zstd", "prometheus-node-exporter"]
 # the suites of the lane (a kernel of the same name boots each tree)
 DEFAULT_SUITES = ("bookworm", "trixie")
 GUEST_LIB = "usr/local/lib/dmaguard-test"
