@@ -1,9 +1,11 @@
 """Turn the guest's "BENCH ..." records into the numbers of `make bench`
 (analyse) and a readable table (table). Pure functions of the records, so
-they can be checked without a VM: python3 tests/bench/report.py LOG [SHIFT]
-reads the records from a console log and prints the table again.
+they can be checked without a VM: python3 tests/bench/report.py LOG... [SHIFT]
+reads the records from console logs (the VM's, the boots') and prints the
+table again.
 """
 
+import re
 import statistics
 import sys
 
@@ -25,6 +27,14 @@ STATES = [
 ]
 # 1024 rules (matching rule last) against 1 rule: within 2% either way
 RULES_TOLERANCE = 0.02
+# boot to multi-user.target, dmaguard.service enabled against masked
+BOOT_TARGET = 1.05
+# boot figure -> (label, the start it is counted from)
+BOOT_SPANS = [
+    ("boot", "boot to multi-user.target, from kernel start", None),
+    ("boot-userspace", "boot to multi-user.target, from PID 1 start (userspace)",
+     "userspace_us"),
+]
 
 
 def parse_record(text):
@@ -213,19 +223,51 @@ def storms(records):
     return out
 
 
+def boot(records):
+    """The boot pairs: with / without per round, for each span; dmaguard's
+    own start (systemd's InactiveExit to ActiveEnter, i.e. READY=1)."""
+    by = {}
+    for kind, f in records:
+        if kind == "boot":
+            by.setdefault(f["state"], {})[f["round"]] = f
+    w, wo = by.get("with", {}), by.get("without", {})
+    rounds = sorted(set(w) & set(wo))
+    if not rounds:
+        return None
+    figs = []
+    for fig, label, origin in BOOT_SPANS:
+        def ms(f):
+            return (f["multi_user_us"] - (f[origin] if origin else 0)) / 1e3
+        pairs = [(ms(w[r]), ms(wo[r])) for r in rounds]
+        ratio = spread([a / b for a, b in pairs])
+        figs.append({"figure": fig, "label": label, "ratio": ratio,
+                     "ms": {"with": spread([a for a, _ in pairs]),
+                            "without": spread([b for _, b in pairs])},
+                     "added_ms": statistics.median(a - b for a, b in pairs),
+                     "pairs": [{"round": r, "with": a, "without": b}
+                               for r, (a, b) in zip(rounds, pairs)],
+                     "target_max": BOOT_TARGET, "met": ratio["median"] <= BOOT_TARGET})
+    start = [(w[r]["dmaguard_ready_us"] - w[r]["dmaguard_start_us"]) / 1e3 for r in rounds]
+    return {"figures": figs, "dmaguard_start_to_ready_ms": spread(start)}
+
+
 def analyse(lines, host):
     records = [parse_record(t) for t in lines]
     meta = next((f for k, f in records if k == "meta"), {})
     daemon = next((f for k, f in records if k == "daemon"), {})
     figs = ratio_figures(records)
-    if not figs:
+    boots = boot(records)
+    if not figs and not boots:
         raise ValueError("no paired measurements in the records")
+    if not meta:    # the boot figure alone
+        meta = next(({"kernel": f["kernel"], "nproc": f["nproc"], "rounds": 0}
+                     for k, f in records if k == "boot"), {})
     shift = host.get("icount_shift")
     return {"meta": meta, "host": host, "hooks": daemon.get("hooks"),
             "clock": host.get("clock", "real"),
             "ns_per_instruction": 2 ** shift if shift is not None else None,
             "ratios": figs, "events": storms(records), "startup": startup(records),
-            "bpf": bpf_figures(records)}
+            "bpf": bpf_figures(records), "boot": boots}
 
 
 # ------------------------------------------------------------------ table
@@ -336,21 +378,48 @@ def _bpf_rows(res, u):
     return rows
 
 
+def _boot_rows(res):
+    b = res.get("boot")
+    if not b:
+        return []
+    rows = ["%-60s %11s %11s %9s  %-22s %6s  %-10s" % (
+        "boot, dmaguard.service enabled against masked (%d pairs)" % b["figures"][0]["ratio"]["n"],
+        "ms with", "without", "added", "ratio median [min..max]", "IQR", "target")]
+    for f in b["figures"]:
+        r = f["ratio"]
+        rows.append("%-60s %11.0f %11.0f %9.0f  %.3f [%.3f..%.3f] %6.3f  <= %.2f    %s" % (
+            f["label"], f["ms"]["with"]["median"], f["ms"]["without"]["median"],
+            f["added_ms"], r["median"], r["min"], r["max"], r["q3"] - r["q1"],
+            f["target_max"], _verdict(f)))
+    s = b["dmaguard_start_to_ready_ms"]
+    rows.append("dmaguard.service start to READY=1 during the boot: median %.0f ms "
+                "[%.0f..%.0f] guest clock" % (s["median"], s["min"], s["max"]))
+    return rows
+
+
 def table(res):
     meta, u = res["meta"], Units(res)
     clock = "icount: guest ns = %d x instructions" % u.per_insn if u.per_insn else \
         "host wall clock (TCG)"
-    head = ("dmaguard bench: kernel %s, %s vCPU, deny hooks %s, %s pairs (order "
-            "alternating), clock %s; host load %.2f before, %.2f after" % (
-                meta.get("kernel"), meta.get("nproc"), res.get("hooks"),
-                meta.get("rounds"), clock, res["host"]["load_before"][0],
-                res["host"]["load_after"][0]))
-    rows = [head, ""] + _ratio_rows(res, u) + [""] + _event_rows(res, u) + [""] + \
-        _startup_rows(res, u) + _bpf_rows(res, u)
-    missed = [f["label"] for f in res["ratios"] if f.get("met") is False] + \
+    vm = ", deny hooks %s, %s pairs (order alternating)" % (
+        res.get("hooks"), meta.get("rounds")) if res["ratios"] else ""
+    head = ("dmaguard bench: kernel %s, %s vCPU%s, clock %s; host load %.2f before, "
+            "%.2f after" % (meta.get("kernel"), meta.get("nproc"), vm, clock,
+                            res["host"]["load_before"][0], res["host"]["load_after"][0]))
+    rows = [head, ""]
+    if res["ratios"]:
+        rows += _ratio_rows(res, u) + [""] + _event_rows(res, u) + [""] + \
+            _startup_rows(res, u) + _bpf_rows(res, u) + [""]
+    rows += _boot_rows(res)
+    boot_figs = res["boot"]["figures"] if res.get("boot") else []
+    missed = [f["label"] for f in res["ratios"] + boot_figs if f.get("met") is False] + \
         ["event storm " + e["name"] for e in res["events"] if not e["met"]]
     rows += ["", "targets missed: " + "; ".join(missed) if missed else "all targets met"]
     return "\n".join(rows)
+
+
+# a unit's output on the console of the system image, through journald
+UNIT_PREFIX = re.compile(r"^\[\s*[0-9.]+\] [^ :]+: ")
 
 
 def _records_from_log(path):
@@ -358,6 +427,7 @@ def _records_from_log(path):
     with open(path, errors="replace") as f:
         for raw in f:
             text = raw.split("| ", 1)[1].rstrip("\n") if "| " in raw else raw.rstrip("\n")
+            text = UNIT_PREFIX.sub("", text)
             if text.startswith("===== bench data"):
                 inside = True
             elif text.startswith("===== end of bench data"):
@@ -368,11 +438,12 @@ def _records_from_log(path):
 
 
 if __name__ == "__main__":
-    if len(sys.argv) not in (2, 3):
-        print("usage: report.py CONSOLE-LOG [ICOUNT-SHIFT]", file=sys.stderr)
+    args = sys.argv[1:]
+    shift = int(args.pop()) if len(args) > 1 and args[-1].isdigit() else None
+    if not args:
+        print("usage: report.py CONSOLE-LOG... [ICOUNT-SHIFT]", file=sys.stderr)
         sys.exit(2)
-    shift = int(sys.argv[2]) if len(sys.argv) > 2 else None
-    result = analyse(_records_from_log(sys.argv[1]),
+    result = analyse([r for path in args for r in _records_from_log(path)],
                      {"load_before": [0, 0, 0], "load_after": [0, 0, 0],
                       "clock": "icount" if shift is not None else "real",
                       "icount_shift": shift})
