@@ -300,8 +300,9 @@ profile() {
 		prog = "-"
 		if (match($0, /name="[^"]*"/))
 			prog = substr($0, RSTART + 6, RLENGTH - 7)
-		printf "BENCH trace policy=%s t_ns=%.0f ev=%s prog=%s\n", policy,
-			t[1] * 1e9 + t[2] * 1000, ev, prog
+		# as a string: busybox awk reads "012345" as octal
+		printf "BENCH trace policy=%s t_ns=%s%s000 ev=%s prog=%s\n", policy,
+			t[1], t[2], ev, prog
 	}' "$TRACE/trace"
 	daemon_stop stop-profile
 	unload
