@@ -185,9 +185,9 @@ static int read_all(const char *path, char **buf, size_t *size)
 }
 
 /* libbpf's parse, then one search per name: slow, but knows what libbpf knows. */
-static int find_by_libbpf(const char *path, const char *const *names, size_t n, bool *present)
+static int find_by_libbpf(const char *const *names, size_t n, bool *present)
 {
-	struct btf *btf = btf__parse(path, NULL);
+	struct btf *btf = btf__load_vmlinux_btf();
 	size_t i;
 
 	if (!btf)
@@ -198,18 +198,15 @@ static int find_by_libbpf(const char *path, const char *const *names, size_t n, 
 	return 0;
 }
 
-int kernel_funcs_find(const char *path, const char *const *names, size_t n, bool *present)
+int kernel_funcs_find(const char *const *names, size_t n, bool *present)
 {
-	size_t size = 0;
 	char *btf = NULL;
+	size_t size = 0;
 	int r;
 
-	r = read_all(path, &btf, &size);
-	if (r)
-		return r;
-	r = kernel_funcs_scan(btf, size, names, n, present);
+	r = read_all(KERNEL_BTF_PATH, &btf, &size);
+	if (!r)
+		r = kernel_funcs_scan(btf, size, names, n, present);
 	free(btf);
-	if (r == -EPROTO)
-		r = find_by_libbpf(path, names, n, present);
-	return r;
+	return r ? find_by_libbpf(names, n, present) : 0;
 }

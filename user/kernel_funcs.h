@@ -22,10 +22,11 @@ int kernel_funcs_scan(const void *btf, size_t size, const char *const *names, si
 		      bool *present);
 
 /*
- * The same for the BTF file at path (KERNEL_BTF_PATH). Where the scan
- * answers -EPROTO, libbpf's parser (which may know more) answers instead.
- * Returns 0 or -errno.
+ * The same for the running kernel: one walk over KERNEL_BTF_PATH. Where
+ * that cannot be read or walked, libbpf's parse of the kernel's BTF
+ * answers instead (slow, but as capable as the linked libbpf, with its
+ * messages and errors). Returns 0 or -errno.
  */
-int kernel_funcs_find(const char *path, const char *const *names, size_t n, bool *present);
+int kernel_funcs_find(const char *const *names, size_t n, bool *present);
 
 #endif

@@ -112,7 +112,7 @@ static int kernel_targets(bool *present, char *err, size_t len)
 		names[i] = bpf_progs[i].target;
 	for (i = 0; i < N_KERNEL_APIS; i++)
 		names[bpf_n_progs + i] = kernel_apis[i];
-	r = kernel_funcs_find(KERNEL_BTF_PATH, names, n, present);
+	r = kernel_funcs_find(names, n, present);
 	free(names);
 	if (r)
 		return errf(err, len, -EOPNOTSUPP,
