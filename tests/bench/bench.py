@@ -89,8 +89,9 @@ def prepare(suite, sc, bench_out):
 class IcountBoot(qemu.Boot):
     """The platform's VM with QEMU's instruction counter as the guest clock:
     every guest instruction advances virtual time by 2^shift ns (an idle
-    vCPU warps to the next timer), so CLOCK_MONOTONIC in the guest counts
-    instructions executed and other load on the host cannot move it."""
+    vCPU's clock runs in real time to its next timer), so CLOCK_MONOTONIC
+    in the guest counts instructions executed and other load on the host
+    cannot move CPU work."""
 
     shift = 3
 
