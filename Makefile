@@ -117,7 +117,8 @@ demo: deps
 	$(Q)$(MAKE) --no-print-directory all
 	$(Q)tests/vm/demo.sh
 
-bench: deps
+# the boot figure boots the system lane's image, which needs the package
+bench: deb
 	$(Q)$(MAKE) --no-print-directory all
 	$(Q)tests/bench/run.sh
 

@@ -17,11 +17,11 @@
 #include <sys/vfs.h>
 #include <unistd.h>
 #include <bpf/bpf.h>
-#include <bpf/btf.h>
 #include <bpf/libbpf.h>
 #include "dmaguard.skel.h"
 #include "bpf_objects.h"
 #include "gates.h"
+#include "kernel_funcs.h"
 #include "loader.h"
 #include "mapsize.h"
 #include "match.h"
@@ -88,6 +88,39 @@ static int check_kernel(struct load_report *rep, char *err, size_t len)
 	return 0;
 }
 
+/* Looked up in the kernel's BTF after the programs' targets: what the kernel offers. */
+static const char *const kernel_apis[] = {
+	"iommu_device_use_default_domain",	/* the DMA-ownership API (5.19) */
+	"iommu_device_claim_dma_owner",		/* device claims (6.2) */
+};
+#define N_KERNEL_APIS (sizeof(kernel_apis) / sizeof(kernel_apis[0]))
+
+/*
+ * present[i]: the kernel's BTF has bpf_progs[i]'s target; then
+ * present[bpf_n_progs + j]: it has kernel_apis[j]. One pass for all of
+ * them (kernel_funcs.c): start-up is on the boot's critical path.
+ */
+static int kernel_targets(bool *present, char *err, size_t len)
+{
+	size_t i, n = bpf_n_progs + N_KERNEL_APIS;
+	const char **names = calloc(n, sizeof(*names));
+	int r;
+
+	if (!names)
+		return errf(err, len, -ENOMEM, "out of memory");
+	for (i = 0; i < bpf_n_progs; i++)
+		names[i] = bpf_progs[i].target;
+	for (i = 0; i < N_KERNEL_APIS; i++)
+		names[bpf_n_progs + i] = kernel_apis[i];
+	r = kernel_funcs_find(names, n, present);
+	free(names);
+	if (r)
+		return errf(err, len, -EOPNOTSUPP,
+			    "cannot use the kernel's BTF (" KERNEL_BTF_PATH "): %s; "
+			    "it needs CONFIG_DEBUG_INFO_BTF=y", strerror(-r));
+	return 0;
+}
+
 /*
  * Load only programs whose attach target the running kernel has, and only
  * one flavour of the deny hooks. A missing required target is fatal.
@@ -95,33 +128,32 @@ static int check_kernel(struct load_report *rep, char *err, size_t len)
 static int select_programs(struct dmaguard_bpf *skel, struct load_report *rep,
 			   char *err, size_t len)
 {
-	struct btf *vmlinux = btf__load_vmlinux_btf();
-	int code = 0;
+	bool *present = calloc(bpf_n_progs + N_KERNEL_APIS, sizeof(*present));
+	int code;
 	size_t i;
 
-	if (!vmlinux)
-		return errf(err, len, -EOPNOTSUPP,
-			    "cannot use the kernel's BTF (/sys/kernel/btf/vmlinux): %s; "
-			    "it needs CONFIG_DEBUG_INFO_BTF=y", strerror(errno));
-	rep->ownership_api = btf__find_by_name_kind(vmlinux, "iommu_device_use_default_domain",
-						    BTF_KIND_FUNC) > 0;
-	rep->device_claims = btf__find_by_name_kind(vmlinux, "iommu_device_claim_dma_owner",
-						    BTF_KIND_FUNC) > 0;
+	if (!present)
+		return errf(err, len, -ENOMEM, "out of memory");
+	code = kernel_targets(present, err, len);
+	if (code)
+		goto out;
+	rep->ownership_api = present[bpf_n_progs + 0];
+	rep->device_claims = present[bpf_n_progs + 1];
 	for (i = 0; i < bpf_n_progs && !code; i++) {
 		const struct prog_def *d = &bpf_progs[i];
-		bool present, wanted, needed;
+		bool wanted, needed;
 
-		present = btf__find_by_name_kind(vmlinux, d->target, BTF_KIND_FUNC) > 0;
 		wanted = prog_def_flavour_ok(d, rep->hooks == HOOK_LSM) &&
 			 (d->need != PROG_LEGACY || !rep->ownership_api);
 		needed = d->need == PROG_REQUIRED || d->need == PROG_HOOK;
-		if (wanted && !present && needed)
+		if (wanted && !present[i] && needed)
 			code = errf(err, len, -EOPNOTSUPP,
 				    "the kernel has no %s() in its BTF, which dmaguard attaches to",
 				    d->target);
-		bpf_program__set_autoload(prog_of(skel, d), wanted && present);
+		bpf_program__set_autoload(prog_of(skel, d), wanted && present[i]);
 	}
-	btf__free(vmlinux);
+out:
+	free(present);
 	return code;
 }
 

@@ -1,12 +1,16 @@
 """`make bench`: boot one bookworm VM with one vCPU, run tests/bench/guest/
 bench.sh in it, and turn its "BENCH ..." console records into a table and
-build/bench.json. Method and latest numbers: tests/bench/README.md.
+build/bench.json. Then the boot figure: the system lane's image (a Debian
+userspace with the dmaguard package, tests/vm/lib/system.py) booted in
+pairs, dmaguard.service enabled and masked, on the same clock. Method and
+latest numbers: tests/bench/README.md.
 
 The VM platform (tests/vm/lib) is used as a library: the kernel cache, the
 image builder and the QEMU runner are the same as for `make check`; the
 image additionally carries the static helpers of tests/bench/guest/*.c.
 
-Environment: BENCH_ROUNDS (pairs, default 10), BENCH_SCALE (loop sizes in
+Environment: BENCH_ROUNDS (pairs, default 10; 0: no VM bench), BENCH_BOOTS
+(boot pairs, default 3; 0: no boot figure), BENCH_SCALE (loop sizes in
 percent, default 100), BENCH_KERNEL (default bookworm), O (build dir).
 Exit 0 when the benchmark ran (targets missed or not), 1 when it could not
 measure.
@@ -14,6 +18,7 @@ measure.
 
 import json
 import os
+import re
 import subprocess
 import sys
 import time
@@ -28,12 +33,20 @@ import kernels  # noqa: E402
 import qemu  # noqa: E402
 import runner  # noqa: E402
 import scenarios  # noqa: E402
+import system  # noqa: E402
 import report  # noqa: E402
 
 GUEST = os.path.join(BENCH_DIR, "guest")
 SCENARIO = os.environ.get("BENCH_SCENARIO") or os.path.join(GUEST, "bench.sh")
 LDLIBS = ["-lbpf", "-lelf", "-lz", "-lzstd"]
 START, END = "===== bench data =====", "===== end of bench data ====="
+# The boot figure's scenario in the system image (tests/vm/system/), and
+# what each state masks on the kernel command line: the image is the same
+# file either way, and both boots have systemd mask one unit (one that does
+# not exist "with" dmaguard).
+BOOT_SCENARIO = "bench-boot"
+BOOT_MASK = {"with": "dmaguard-bench-none.service", "without": "dmaguard.service"}
+BOOT_TIMEOUT = 900
 
 
 def out_dir():
@@ -76,8 +89,9 @@ def prepare(suite, sc, bench_out):
 class IcountBoot(qemu.Boot):
     """The platform's VM with QEMU's instruction counter as the guest clock:
     every guest instruction advances virtual time by 2^shift ns (an idle
-    vCPU warps to the next timer), so CLOCK_MONOTONIC in the guest counts
-    instructions executed and other load on the host cannot move it."""
+    vCPU's clock runs in real time to its next timer), so CLOCK_MONOTONIC
+    in the guest counts instructions executed and other load on the host
+    cannot move CPU work."""
 
     shift = 3
 
@@ -85,6 +99,39 @@ class IcountBoot(qemu.Boot):
         argv = super().argv(hostchan, qmp)
         i = argv.index("-accel")
         return argv[:i + 2] + ["-icount", "shift=%d,sleep=on" % self.shift] + argv[i + 2:]
+
+
+class BootError(Exception):
+    pass
+
+
+def boot_order(r):
+    return ("with", "without") if r % 2 == 0 else ("without", "with")
+
+
+def boot_pairs(suite, kernel, image, pairs, boot_cls, bench_out):
+    """Boot the system image `pairs` times in each state, alternating which
+    goes first; return the guest's BENCH records."""
+    records = []
+    for r in range(pairs):
+        for state in boot_order(r):
+            log = os.path.join(bench_out, "boot-%s-%d-%s.log" % (suite, r, state))
+            con = BootConsole()
+            append = "%s systemd.mask=%s dmaguard.bench=%s dmaguard.bench_round=%d" % (
+                system.APPEND, BOOT_MASK[state], state, r)
+            res = boot_cls(kernel, image, BOOT_SCENARIO, log, append=append,
+                           timeout=BOOT_TIMEOUT, echo=con.line, smp=1,
+                           mem=system.MEM).run()
+            if res.status != "PASS" or not con.ended or not con.records:
+                raise BootError("boot %d (%s): %s %s (log: %s)" % (
+                    r + 1, state, res.status, res.reason or "no records",
+                    os.path.relpath(log)))
+            _, f = report.parse_record(con.records[0])
+            print("  boot %d of %d, %-7s multi-user.target at %.1f s guest time (%ds)" % (
+                r + 1, pairs, state + ":", f["multi_user_us"] / 1e6, res.seconds),
+                flush=True)
+            records += con.records
+    return records
 
 
 class Console:
@@ -109,15 +156,8 @@ class Console:
             print("  %4ds %s" % (time.monotonic() - self.t0, text), flush=True)
 
 
-def main():
-    suite = os.environ.get("BENCH_KERNEL") or "bookworm"
-    rounds = int(os.environ.get("BENCH_ROUNDS") or "10")
-    scale = int(os.environ.get("BENCH_SCALE") or "100")
-    clock = os.environ.get("BENCH_CLOCK") or "icount"
-    if clock not in ("icount", "real"):
-        print("bench: BENCH_CLOCK must be icount or real")
-        return 1
-    bench_out = os.path.join(out_dir(), "bench")
+def run_vm(suite, rounds, scale, boot_cls, bench_out):
+    """The VM bench: its records, or None after saying why it failed."""
     log = os.path.join(bench_out, "console-%s.log" % suite)
     try:
         sc = scenarios.Scenario(SCENARIO)
@@ -126,26 +166,80 @@ def main():
     except (scenarios.ScenarioError, kernels.FetchError, initramfs.BuildError,
             subprocess.CalledProcessError, OSError, ValueError) as e:
         print("bench: cannot prepare the VM: %s" % e)
-        return 1
-    load_before = os.getloadavg()
+        return None
     print("bench: %s, 1 vCPU, %d pairs; console log %s (host load %.2f)"
-          % (suite, rounds, os.path.relpath(log), load_before[0]), flush=True)
+          % (suite, rounds, os.path.relpath(log), os.getloadavg()[0]), flush=True)
     con = Console()
-    IcountBoot.shift = int(os.environ.get("BENCH_ICOUNT_SHIFT") or IcountBoot.shift)
-    boot = IcountBoot if clock == "icount" else qemu.Boot
-    b = boot(kernel, initrd, sc.name, log, append=" ".join(sc.append),
-                  timeout=sc.timeout, echo=con.line, smp=sc.smp, mem=sc.mem)
-    res = b.run()
-    host = {"clock": clock, "icount_shift": IcountBoot.shift if clock == "icount" else None, "load_before": load_before, "load_after": os.getloadavg(),
-            "cpus": os.cpu_count(), "vm_seconds": round(res.seconds, 1)}
+    res = boot_cls(kernel, initrd, sc.name, log, append=" ".join(sc.append),
+                   timeout=sc.timeout, echo=con.line, smp=sc.smp, mem=sc.mem).run()
     if res.status != "PASS" or not con.ended:
         print("bench: the VM run failed: %s %s (log: %s)"
               % (res.status, res.reason, os.path.relpath(log)))
+        return None
+    return con.records
+
+
+def run_boots(suite, pairs, boot_cls, bench_out):
+    """The boot figure's records, or None after saying why it failed."""
+    try:
+        kernel = kernels.fetch(suite)
+        image = system.image(suite, kernel)
+    except (kernels.FetchError, initramfs.BuildError, subprocess.CalledProcessError,
+            OSError) as e:
+        print("bench: cannot prepare the system image (make deb first): %s" % e)
+        return None
+    print("bench: boot figure: %s, %s, 1 vCPU, %d pairs" % (
+        suite, os.path.relpath(image), pairs), flush=True)
+    try:
+        return boot_pairs(suite, kernel, image, pairs, boot_cls, bench_out)
+    except BootError as e:
+        print("bench: %s" % e)
+        return None
+
+
+class BootConsole(Console):
+    """The unit's output reaches the console through journald, as
+    "[ 48.8] guest-run[164]: TEXT"."""
+
+    PREFIX = re.compile(r"^\[\s*[0-9.]+\] [^ :]+: ")
+
+    def line(self, text):
+        super().line(self.PREFIX.sub("", text))
+
+
+def main():
+    suite = os.environ.get("BENCH_KERNEL") or "bookworm"
+    rounds = int(os.environ.get("BENCH_ROUNDS") or "10")
+    boots = int(os.environ.get("BENCH_BOOTS") or "3")
+    scale = int(os.environ.get("BENCH_SCALE") or "100")
+    clock = os.environ.get("BENCH_CLOCK") or "icount"
+    if clock not in ("icount", "real"):
+        print("bench: BENCH_CLOCK must be icount or real")
+        return 1
+    bench_out = os.path.join(out_dir(), "bench")
+    load_before = os.getloadavg()
+    IcountBoot.shift = int(os.environ.get("BENCH_ICOUNT_SHIFT") or IcountBoot.shift)
+    boot_cls = IcountBoot if clock == "icount" else qemu.Boot
+    t0 = time.monotonic()
+    records, failed = [], False
+    if rounds > 0:
+        vm = run_vm(suite, rounds, scale, boot_cls, bench_out)
+        failed |= vm is None
+        records += vm or []
+    if boots > 0:
+        boot = run_boots(suite, boots, boot_cls, bench_out)
+        failed |= boot is None
+        records += boot or []
+    host = {"clock": clock, "icount_shift": IcountBoot.shift if clock == "icount" else None,
+            "load_before": load_before, "load_after": os.getloadavg(),
+            "cpus": os.cpu_count(), "seconds": round(time.monotonic() - t0, 1)}
+    if not records:
         return 1
     try:
-        result = report.analyse(con.records, host)
+        result = report.analyse(records, host)
     except (ValueError, KeyError) as e:
-        print("bench: cannot read the records: %s (log: %s)" % (e, os.path.relpath(log)))
+        print("bench: cannot read the records: %s (logs: %s)" % (
+            e, os.path.relpath(bench_out)))
         return 1
     print(report.table(result))
     path = os.path.join(out_dir(), "bench.json")
@@ -153,7 +247,7 @@ def main():
         json.dump(result, f, indent=2, sort_keys=True)
         f.write("\n")
     print("bench: wrote %s" % os.path.relpath(path))
-    return 0
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":

@@ -1,9 +1,11 @@
 """Turn the guest's "BENCH ..." records into the numbers of `make bench`
 (analyse) and a readable table (table). Pure functions of the records, so
-they can be checked without a VM: python3 tests/bench/report.py LOG [SHIFT]
-reads the records from a console log and prints the table again.
+they can be checked without a VM: python3 tests/bench/report.py LOG... [SHIFT]
+reads the records from console logs (the VM's, the boots') and prints the
+table again.
 """
 
+import re
 import statistics
 import sys
 
@@ -25,6 +27,14 @@ STATES = [
 ]
 # 1024 rules (matching rule last) against 1 rule: within 2% either way
 RULES_TOLERANCE = 0.02
+# boot to multi-user.target, dmaguard.service enabled against masked
+BOOT_TARGET = 1.05
+# boot figure -> (label, the start it is counted from)
+BOOT_SPANS = [
+    ("boot", "boot to multi-user.target, from kernel start", None),
+    ("boot-userspace", "boot to multi-user.target, from PID 1 start (userspace)",
+     "userspace_us"),
+]
 
 
 def parse_record(text):
@@ -159,6 +169,86 @@ def bpf_figures(records):
             "n_maps": total.get("maps")}
 
 
+# The start-up profile (guest/bench.sh, startup_profile): the steps of one
+# `dmaguard run` to READY=1 in the order it passes them, each ending at a
+# traced event (FUNC: entry, FUNC_r: return). A step whose event the trace
+# lacks (a function renamed or inlined) is counted in the next one.
+PROFILE_STEPS = [
+    ("main", "exec, C start-up"),
+    ("daemon_load_policy_r", "policy read and parsed"),
+    ("loader_open_programs", "pin directory checked and locked"),
+    ("bpf_object__open_skeleton_r", "BPF object opened (libbpf parses the embedded ELF)"),
+    ("mapsize_apply", "attach targets looked up in the kernel's BTF (dmaguard)"),
+    ("mapsize_apply_r", "map sizes from sysfs"),
+    ("bpf_object__load_vmlinux_btf_r", "libbpf: feature probe, kernel BTF parsed"),
+    ("bpf_object__create_maps", "libbpf: object BTF loaded into the kernel"),
+    ("bpf_object__create_maps_r", "maps created"),
+    ("bpf_object_load_prog", "libbpf: CO-RE relocations (candidates searched in kernel BTF)"),
+    ("bpf_object__load_skeleton_r", "programs loaded (libbpf's target lookups, the verifier)"),
+    ("loader_attach_and_pin", "policy written into the maps, pin directory made"),
+    ("loader_attach_and_pin_r", "maps pinned, programs attached, links pinned"),
+    ("loader_seed_nodes_r", "groups and VFIO nodes seeded from sysfs"),
+]
+
+
+def _pairs(events, name):
+    """[(entry_ns, return_ns)] of FUNC name, in order."""
+    out, start = [], None
+    for e in events:
+        if e["ev"] == name:
+            start = e
+        elif e["ev"] == name + "_r" and start is not None:
+            out.append((start, e))
+            start = None
+    return out
+
+
+def _profile_one(start, events):
+    steps, last = [], start["t0_ns"]
+    for ev, label in PROFILE_STEPS:
+        hit = next((e for e in events if e["ev"] == ev and e["t_ns"] >= last), None)
+        if hit:
+            steps.append({"step": ev, "label": label, "ms": (hit["t_ns"] - last) / 1e6})
+            last = hit["t_ns"]
+    ready = start["t0_ns"] + start["startup_ns"]
+    # the "enforcing" line comes just before READY=1
+    steps.append({"step": "ready", "label": "renamed into place, reopened, status printed",
+                  "ms": (ready - last) / 1e6})
+    # per program: from libbpf's bpf_object_load_prog to its bpf_prog_load
+    # (preparing it, the attach target looked up in kernel BTF), then the
+    # load itself (the verifier and the JIT)
+    progs, prep = [], None
+    for i, e in enumerate(events):
+        if e["ev"] == "bpf_object_load_prog":
+            prep = e["t_ns"]
+        elif e["ev"] == "bpf_prog_load" and e["prog"] != "-" and prep is not None:
+            ret = next((r for r in events[i + 1:] if r["ev"] == "bpf_prog_load_r"), None)
+            if ret:
+                progs.append({"name": e["prog"], "prepare_ms": (e["t_ns"] - prep) / 1e6,
+                              "load_ms": (ret["t_ns"] - e["t_ns"]) / 1e6})
+            prep = None
+
+    def total(name):
+        p = _pairs(events, name)
+        return {"n": len(p), "ms": sum(b["t_ns"] - a["t_ns"] for a, b in p) / 1e6}
+
+    return {"total_ms": start["startup_ns"] / 1e6, "steps": steps, "programs": progs,
+            "core_candidate_searches": total("bpf_core_add_cands"),
+            "attach_one": total("attach_one"), "gates_attach": total("gates_attach"),
+            "topology_scan": total("topology_scan")}
+
+
+def startup_profile(records):
+    # policy names ("shipped", "1024") as strings, though parse_record reads 1024 as a number
+    starts = {str(f["policy"]): f for kind, f in records if kind == "profile-start"}
+    out = {}
+    for policy, start in starts.items():
+        events = [f for kind, f in records if kind == "trace" and str(f["policy"]) == policy]
+        if events:
+            out[policy] = _profile_one(start, sorted(events, key=lambda e: e["t_ns"]))
+    return out or None
+
+
 def startup(records):
     starts = [f for kind, f in records if kind in ("start", "start-info", "storm-start")]
     stops = [f for kind, f in records if kind in ("stop", "stop-info")]
@@ -213,19 +303,52 @@ def storms(records):
     return out
 
 
+def boot(records):
+    """The boot pairs: with / without per round, for each span; dmaguard's
+    own start (systemd's InactiveExit to ActiveEnter, i.e. READY=1)."""
+    by = {}
+    for kind, f in records:
+        if kind == "boot":
+            by.setdefault(f["state"], {})[f["round"]] = f
+    w, wo = by.get("with", {}), by.get("without", {})
+    rounds = sorted(set(w) & set(wo))
+    if not rounds:
+        return None
+    figs = []
+    for fig, label, origin in BOOT_SPANS:
+        def ms(f):
+            return (f["multi_user_us"] - (f[origin] if origin else 0)) / 1e3
+        pairs = [(ms(w[r]), ms(wo[r])) for r in rounds]
+        ratio = spread([a / b for a, b in pairs])
+        figs.append({"figure": fig, "label": label, "ratio": ratio,
+                     "ms": {"with": spread([a for a, _ in pairs]),
+                            "without": spread([b for _, b in pairs])},
+                     "added_ms": statistics.median(a - b for a, b in pairs),
+                     "pairs": [{"round": r, "with": a, "without": b}
+                               for r, (a, b) in zip(rounds, pairs)],
+                     "target_max": BOOT_TARGET, "met": ratio["median"] <= BOOT_TARGET})
+    start = [(w[r]["dmaguard_ready_us"] - w[r]["dmaguard_start_us"]) / 1e3 for r in rounds]
+    return {"figures": figs, "dmaguard_start_to_ready_ms": spread(start)}
+
+
 def analyse(lines, host):
     records = [parse_record(t) for t in lines]
     meta = next((f for k, f in records if k == "meta"), {})
     daemon = next((f for k, f in records if k == "daemon"), {})
     figs = ratio_figures(records)
-    if not figs:
+    boots = boot(records)
+    if not figs and not boots:
         raise ValueError("no paired measurements in the records")
+    if not meta:    # the boot figure alone
+        meta = next(({"kernel": f["kernel"], "nproc": f["nproc"], "rounds": 0}
+                     for k, f in records if k == "boot"), {})
     shift = host.get("icount_shift")
     return {"meta": meta, "host": host, "hooks": daemon.get("hooks"),
             "clock": host.get("clock", "real"),
             "ns_per_instruction": 2 ** shift if shift is not None else None,
             "ratios": figs, "events": storms(records), "startup": startup(records),
-            "bpf": bpf_figures(records)}
+            "bpf": bpf_figures(records), "boot": boots,
+            "startup_profile": startup_profile(records)}
 
 
 # ------------------------------------------------------------------ table
@@ -336,21 +459,90 @@ def _bpf_rows(res, u):
     return rows
 
 
+def _profile_rows(res, u):
+    prof = res.get("startup_profile")
+    if not prof:
+        return []
+    pols = sorted(prof, key=lambda p: (p != "shipped", p))
+    rows = ["start-up to enforcing, traced (uprobes), ms guest clock: policy " +
+            ", ".join(pols),
+            "  %-66s" % "step" + "".join("%10s %4s" % (p, "%") for p in pols)]
+    steps = [(s["step"], s["label"]) for s in prof[pols[0]]["steps"]]
+    for step, label in steps:
+        cells = ""
+        for p in pols:
+            ms = next((s["ms"] for s in prof[p]["steps"] if s["step"] == step), None)
+            cells += "%10.0f %3.0f%%" % (ms, 100 * ms / prof[p]["total_ms"]) \
+                if ms is not None else "%10s %4s" % ("-", "")
+        rows.append("  %-66s%s" % (label, cells))
+    rows.append("  %-66s" % "total" + "".join(
+        "%10.0f %4s" % (prof[p]["total_ms"], "") for p in pols))
+    verified = {p["link"]: p["verified_insns"] for p in (res.get("bpf") or {}).get("programs", [])}
+    rows.append("  %-26s %9s %18s" % ("program", "verified", "prepare ms (libbpf)") +
+                "".join("%16s" % ("load ms " + p) for p in pols))
+    first = prof[pols[0]]["programs"]
+    for prog in first:
+        cells = ""
+        for p in pols:
+            m = next((x for x in prof[p]["programs"] if x["name"] == prog["name"]), None)
+            cells += "%16.0f" % m["load_ms"] if m else "%16s" % "-"
+        rows.append("  %-26s %9s %18.0f%s" % (prog["name"], verified.get(prog["name"], "?"),
+                                              prog["prepare_ms"], cells))
+    rows.append("  %-26s %9s %18.0f%s" % (
+        "all", sum(verified.get(x["name"], 0) for x in first) or "?",
+        sum(x["prepare_ms"] for x in first),
+        "".join("%16.0f" % sum(x["load_ms"] for x in prof[p]["programs"]) for p in pols)))
+    for p in pols:
+        c, a = prof[p]["core_candidate_searches"], prof[p]["attach_one"]
+        rows.append("  %s: %d CO-RE candidate searches %.0f ms; %d attach+pin %.0f ms%s" % (
+            p, c["n"], c["ms"], a["n"], a["ms"],
+            "; gates %.0f ms" % prof[p]["gates_attach"]["ms"]
+            if prof[p]["gates_attach"]["n"] else ""))
+    return rows
+
+
+def _boot_rows(res):
+    b = res.get("boot")
+    if not b:
+        return []
+    rows = ["%-60s %11s %11s %9s  %-22s %6s  %-10s" % (
+        "boot, dmaguard.service enabled against masked (%d pairs)" % b["figures"][0]["ratio"]["n"],
+        "ms with", "without", "added", "ratio median [min..max]", "IQR", "target")]
+    for f in b["figures"]:
+        r = f["ratio"]
+        rows.append("%-60s %11.0f %11.0f %9.0f  %.3f [%.3f..%.3f] %6.3f  <= %.2f    %s" % (
+            f["label"], f["ms"]["with"]["median"], f["ms"]["without"]["median"],
+            f["added_ms"], r["median"], r["min"], r["max"], r["q3"] - r["q1"],
+            f["target_max"], _verdict(f)))
+    s = b["dmaguard_start_to_ready_ms"]
+    rows.append("dmaguard.service start to READY=1 during the boot: median %.0f ms "
+                "[%.0f..%.0f] guest clock" % (s["median"], s["min"], s["max"]))
+    return rows
+
+
 def table(res):
     meta, u = res["meta"], Units(res)
     clock = "icount: guest ns = %d x instructions" % u.per_insn if u.per_insn else \
         "host wall clock (TCG)"
-    head = ("dmaguard bench: kernel %s, %s vCPU, deny hooks %s, %s pairs (order "
-            "alternating), clock %s; host load %.2f before, %.2f after" % (
-                meta.get("kernel"), meta.get("nproc"), res.get("hooks"),
-                meta.get("rounds"), clock, res["host"]["load_before"][0],
-                res["host"]["load_after"][0]))
-    rows = [head, ""] + _ratio_rows(res, u) + [""] + _event_rows(res, u) + [""] + \
-        _startup_rows(res, u) + _bpf_rows(res, u)
-    missed = [f["label"] for f in res["ratios"] if f.get("met") is False] + \
+    vm = ", deny hooks %s, %s pairs (order alternating)" % (
+        res.get("hooks"), meta.get("rounds")) if res["ratios"] else ""
+    head = ("dmaguard bench: kernel %s, %s vCPU%s, clock %s; host load %.2f before, "
+            "%.2f after" % (meta.get("kernel"), meta.get("nproc"), vm, clock,
+                            res["host"]["load_before"][0], res["host"]["load_after"][0]))
+    rows = [head, ""]
+    if res["ratios"]:
+        rows += _ratio_rows(res, u) + [""] + _event_rows(res, u) + [""] + \
+            _startup_rows(res, u) + _bpf_rows(res, u) + [""] + _profile_rows(res, u) + [""]
+    rows += _boot_rows(res)
+    boot_figs = res["boot"]["figures"] if res.get("boot") else []
+    missed = [f["label"] for f in res["ratios"] + boot_figs if f.get("met") is False] + \
         ["event storm " + e["name"] for e in res["events"] if not e["met"]]
     rows += ["", "targets missed: " + "; ".join(missed) if missed else "all targets met"]
     return "\n".join(rows)
+
+
+# a unit's output on the console of the system image, through journald
+UNIT_PREFIX = re.compile(r"^\[\s*[0-9.]+\] [^ :]+: ")
 
 
 def _records_from_log(path):
@@ -358,6 +550,7 @@ def _records_from_log(path):
     with open(path, errors="replace") as f:
         for raw in f:
             text = raw.split("| ", 1)[1].rstrip("\n") if "| " in raw else raw.rstrip("\n")
+            text = UNIT_PREFIX.sub("", text)
             if text.startswith("===== bench data"):
                 inside = True
             elif text.startswith("===== end of bench data"):
@@ -368,11 +561,12 @@ def _records_from_log(path):
 
 
 if __name__ == "__main__":
-    if len(sys.argv) not in (2, 3):
-        print("usage: report.py CONSOLE-LOG [ICOUNT-SHIFT]", file=sys.stderr)
+    args = sys.argv[1:]
+    shift = int(args.pop()) if len(args) > 1 and args[-1].isdigit() else None
+    if not args:
+        print("usage: report.py CONSOLE-LOG... [ICOUNT-SHIFT]", file=sys.stderr)
         sys.exit(2)
-    shift = int(sys.argv[2]) if len(sys.argv) > 2 else None
-    result = analyse(_records_from_log(sys.argv[1]),
+    result = analyse([r for path in args for r in _records_from_log(path)],
                      {"load_before": [0, 0, 0], "load_after": [0, 0, 0],
                       "clock": "icount" if shift is not None else "real",
                       "icount_shift": shift})

@@ -3,7 +3,8 @@
  * bench-start LOG CMD [ARG...]: start CMD (`dmaguard run ...`) with its
  * stdout and stderr appended to LOG and time how long it takes until LOG has
  * the line "dmaguard run: enforcing". Then prints
- *   startup_ns=NS pid=PID vmhwm_kb=KB vmrss_kb=KB
+ *   startup_ns=NS pid=PID vmhwm_kb=KB vmrss_kb=KB t0_ns=NS
+ * (t0_ns: CLOCK_MONOTONIC at the start, for a trace on the same clock)
  * and exits 0, leaving CMD running (it is reparented to init; stop it with
  * kill and watch /proc/PID). Exit 1 if CMD exits first or 120 s pass.
  *
@@ -119,6 +120,7 @@ int main(int argc, char **argv)
 	}
 	t = now_ns() - t0;
 	read_rss(pid, &hwm, &rss);
-	printf("startup_ns=%llu pid=%d vmhwm_kb=%ld vmrss_kb=%ld\n", t, (int)pid, hwm, rss);
+	printf("startup_ns=%llu pid=%d vmhwm_kb=%ld vmrss_kb=%ld t0_ns=%llu\n", t, (int)pid, hwm,
+	       rss, t0);
 	return 0;
 }
