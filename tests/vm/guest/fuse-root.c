@@ -5,7 +5,9 @@
  * for a user where /etc/fuse.conf has user_allow_other: mounts (as root) with
  * user_id=UID and allow_other, then serves as UID. The root directory (mode
  * 0755) holds one file, policy.conf (mode 0644), whose content is TEXT; both
- * are reported as owned by uid 0. Prints "mounted" once the mount is in
+ * are reported as owned by uid 0. With FUSE_ROOT_STALL_STATFS set in the
+ * environment, statfs() is never answered (a daemon that stalls its
+ * callers). Prints "mounted" once the mount is in
  * place; serves until unmounted. Exit 1 on a failure (reason on stderr), 2
  * on a usage error.
  */
@@ -28,6 +30,7 @@
 #define FILE_NAME "policy.conf"
 
 static const char *text;
+static int stall_statfs;
 static char buf[FUSE_MIN_READ_BUFFER + 65536];
 
 static void fill_attr(struct fuse_attr *a, __u64 id)
@@ -152,6 +155,8 @@ static int serve(int fd)
 			reply(fd, in->unique, 0, NULL, 0);
 			break;
 		case FUSE_STATFS:
+			if (stall_statfs)
+				break;	/* never answered: the caller waits */
 			statfs_out.st.bsize = 4096;
 			statfs_out.st.namelen = 255;
 			reply(fd, in->unique, 0, &statfs_out, sizeof(statfs_out));
@@ -181,6 +186,7 @@ int main(int argc, char **argv)
 	}
 	uid = (uid_t)strtoul(argv[2], NULL, 10);
 	text = argv[4];
+	stall_statfs = getenv("FUSE_ROOT_STALL_STATFS") != NULL;
 	fd = open("/dev/fuse", O_RDWR | O_CLOEXEC);
 	if (fd < 0) {
 		perror("fuse-root: /dev/fuse");
