@@ -9,6 +9,9 @@
 binds_in() {
 	grep -c '"type":"bind"' "$1" 2>/dev/null
 }
+binds_are() {
+	[ "$(binds_in "$1")" = "$2" ]
+}
 policy "deny bind device=$SHARED_A"
 expect_ok unbind "$SHARED_A"
 mkdir -m 0755 -p /var/log/dg /victimdir
@@ -23,7 +26,7 @@ expect_ok wait_until 10 grep -q 'cannot reopen' "$DG_LOG"
 expect_out "*cannot reopen /var/log/dg/events.jsonl: *directory /var/log/dg is owned by uid 1000*" cat "$DG_LOG"
 expect_fail test -e "$DG_EVENTS"
 expect_write_fail /sys/bus/pci/drivers/e1000/bind "$SHARED_A" "$DENY_ERR"
-expect_ok wait_until 10 sh -c '[ "$(binds_in /var/log/dg.1)" = 1 ]'
+expect_ok wait_until 10 binds_are /var/log/dg.1 1
 
 # swapped for a link (to a directory uid 1000 owns) under /var/log
 expect_ok rmdir /var/log/dg
@@ -35,6 +38,6 @@ expect_ok wait_until 10 sh -c "[ \$(grep -c 'cannot reopen' $DG_LOG) = 2 ]"
 expect_out "*cannot reopen /var/log/dg/events.jsonl: *uid 1000*" cat "$DG_LOG"
 expect_eq "$(ls -A /tmp/udir)" "" "entries where the link leads"
 expect_write_fail /sys/bus/pci/drivers/e1000/bind "$SHARED_A" "$DENY_ERR"
-expect_ok wait_until 10 sh -c '[ "$(binds_in /var/log/dg.1)" = 2 ]'
+expect_ok wait_until 10 binds_are /var/log/dg.1 2
 sed 's/^/    | /' "$DG_LOG"
 dg_stop
