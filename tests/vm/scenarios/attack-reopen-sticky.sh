@@ -1,18 +1,18 @@
 # SIGUSR1 reopens --output /tmp/events.jsonl (sticky /tmp) after logrotate
 # moved it away; before the signal, uid 1000 puts at the name a symbolic
-# link to the root file /etc/victim, a hard link to it
+# link to the root file /tmp/victim, a hard link to it
 # (fs.protected_hardlinks=0), a hard link to root's rotated log, a file of
 # its own, a FIFO. Each is refused as at start (said, and the events keep
-# going to the file opened before), /etc/victim never changes, run never
+# going to the file opened before), /tmp/victim never changes, run never
 # blocks; once the name is free, the reopen makes a root file 0600.
 # vm: timeout=240
 . /vm/dmaguard.sh
-printf 'SECRET\n' >/etc/victim
-chmod 0600 /etc/victim
+printf 'SECRET\n' >/tmp/victim
+chmod 0600 /tmp/victim
 expect_ok sh -c 'echo 0 >/proc/sys/fs/protected_hardlinks'
 victim() {
-	stat -c '%u %a %s' /etc/victim
-	cat /etc/victim
+	stat -c '%u %a %s' /tmp/victim
+	cat /tmp/victim
 }
 BEFORE=$(victim)
 binds_in() {
@@ -30,8 +30,8 @@ expect_ok mv /tmp/events.jsonl /tmp/events.jsonl.1
 n=0
 for what in symlink hardlink rotated own fifo; do
 	case $what in
-	symlink) expect_ok as-user 1000 ln -s /etc/victim /tmp/events.jsonl ;;
-	hardlink) expect_ok as-user 1000 ln /etc/victim /tmp/events.jsonl ;;
+	symlink) expect_ok as-user 1000 ln -s /tmp/victim /tmp/events.jsonl ;;
+	hardlink) expect_ok as-user 1000 ln /tmp/victim /tmp/events.jsonl ;;
 	rotated) expect_ok as-user 1000 ln /tmp/events.jsonl.1 /tmp/events.jsonl ;;
 	own) expect_ok as-user 1000 sh -c 'umask 0; : >/tmp/events.jsonl' ;;
 	fifo) expect_ok as-user 1000 mkfifo -m 0666 /tmp/events.jsonl ;;
@@ -44,7 +44,7 @@ for what in symlink hardlink rotated own fifo; do
 		fail "$what at the name: SIGUSR1 was not refused"
 	}
 	log "$what: $(grep 'cannot reopen' "$DG_LOG" | tail -n 1)"
-	expect_eq "$(victim)" "$BEFORE" "/etc/victim after $what"
+	expect_eq "$(victim)" "$BEFORE" "/tmp/victim after $what"
 	n=$((n + 1))
 	expect_write_fail /sys/bus/pci/drivers/e1000/bind "$SHARED_A" "$DENY_ERR"
 	wait_until 10 binds_at_least /tmp/events.jsonl.1 "$n" ||
@@ -58,6 +58,6 @@ expect_ok wait_until 10 grep -q 'reopened /tmp/events.jsonl' "$DG_LOG"
 expect_eq "$(stat -c '%F %u %a %h' /tmp/events.jsonl)" "regular file 0 600 1" "the reopened file"
 expect_write_fail /sys/bus/pci/drivers/e1000/bind "$SHARED_A" "$DENY_ERR"
 expect_ok wait_until 10 sh -c '[ "$(grep -c "\"type\":\"bind\"" /tmp/events.jsonl)" = 1 ]'
-expect_eq "$(victim)" "$BEFORE" "/etc/victim"
+expect_eq "$(victim)" "$BEFORE" "/tmp/victim"
 sed 's/^/    | /' "$DG_LOG"
 dg_stop
