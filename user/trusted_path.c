@@ -34,6 +34,7 @@
 #include <limits.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
 #include <sys/stat.h>
@@ -133,15 +134,63 @@ static int judge_owner_mode(struct walk *w, const char *what, const char *path,
 		    uid_name(st->st_uid, owner, sizeof(owner)), (unsigned)mode, path);
 }
 
-/* Not on a FUSE file system: its daemon answers for the owners and modes. */
+/*
+ * The type of the file system fd is on, from /proc/self/mountinfo by mount
+ * id: 0, 1 when it cannot be told that way, or -errno. statx with
+ * AT_STATX_DONT_SYNC takes what the kernel has cached, so no file system
+ * daemon is asked (a FUSE daemon that never answers would hang us).
+ */
+static int mount_fstype(int fd, char *type, size_t size)
+{
+	char *line = NULL, *sep;
+	struct statx stx;
+	size_t cap = 0;
+	int id, ret = 1;
+	FILE *f;
+
+	if (statx(fd, "", AT_EMPTY_PATH | AT_STATX_DONT_SYNC, STATX_MNT_ID, &stx) ||
+	    !(stx.stx_mask & STATX_MNT_ID))
+		return 1;
+	f = fopen("/proc/self/mountinfo", "re");
+	if (!f)
+		return 1;
+	while (ret == 1 && getline(&line, &cap, f) > 0) {
+		if (sscanf(line, "%d", &id) != 1 || (__u64)id != stx.stx_mnt_id)
+			continue;
+		sep = strstr(line, " - ");
+		if (sep && sscanf(sep + 3, "%63s", type) == 1 && strlen(type) < size)
+			ret = 0;
+	}
+	free(line);
+	fclose(f);
+	return ret;
+}
+
+static bool is_fuse(const char *type)
+{
+	return !strcmp(type, "fuse") || !strcmp(type, "fuseblk") || !strncmp(type, "fuse.", 5);
+}
+
+/*
+ * Not on a FUSE file system: its daemon answers for the owners and modes,
+ * and may never answer at all. Judged before anything else asks the file
+ * system about fd.
+ */
 static int judge_fs(struct walk *w, int fd, const char *path)
 {
 	struct statfs fs;
+	char type[64];
+	bool fuse;
 
-	if (fstatfs(fd, &fs))
-		return errf(w->err, w->errlen, -errno, "%s: cannot statfs %s: %s",
-			    w->name, path, strerror(errno));
-	if (fs.f_type == FUSE_SUPER_MAGIC)
+	if (!mount_fstype(fd, type, sizeof(type))) {
+		fuse = is_fuse(type);
+	} else {
+		if (fstatfs(fd, &fs))
+			return errf(w->err, w->errlen, -errno, "%s: cannot statfs %s: %s",
+				    w->name, path, strerror(errno));
+		fuse = fs.f_type == FUSE_SUPER_MAGIC;
+	}
+	if (fuse)
 		return errf(w->err, w->errlen, -EPERM, "%s: refusing %s: %s is on a FUSE file "
 			    "system, whose daemon (whoever mounted it) reports its owners and "
 			    "contents; fix: name a path on a local file system", w->name,
@@ -359,6 +408,9 @@ static int step(struct walk *w, const char *comp, char *todo, size_t size, int *
 		return errf(w->err, w->errlen, -errno, strcmp(path, w->name) ?
 			    "%s: cannot open %s: %s" : "%s: cannot open%.0s: %s",
 			    w->name, path, strerror(errno));
+	/* before fstat: a FUSE daemon may never answer it */
+	if ((ret = judge_fs(w, fd, path)))
+		goto out;
 	if (fstat(fd, &st)) {
 		ret = errf(w->err, w->errlen, -errno, "%s: cannot stat %s: %s",
 			   w->name, path, strerror(errno));
