@@ -54,7 +54,7 @@ SYSTEM_DIR = os.path.join(runner.VM_DIR, "system")
 # builds the initramfs of a disk boot; prometheus-node-exporter serves
 # `run --metrics-file` (system-metrics-node-exporter)
 PACKAGES = ["systemd", "systemd-sysv", "udev", "kmod", "initramfs-tools",
-            "busybox", "zstd", "prometheus-node-exporter"]
+            "busybox", "zstd", "prometheus-node-exporter", "systemd-journal-remote"]
 # the suites of the lane (a kernel of the same name boots each tree)
 DEFAULT_SUITES = ("bookworm", "trixie")
 GUEST_LIB = "usr/local/lib/dmaguard-test"

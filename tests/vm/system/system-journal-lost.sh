@@ -1,0 +1,63 @@
+# Events lost while the daemon was stopped reach the journal as a lost
+# entry, PRIORITY 3 (err) with the lost MESSAGE_ID, and the journal
+# accounts for every denied bind exactly: the bind entries after the last
+# one before the flood plus the lost counts are the attempts.
+MSG_LOST=79fccf9ccc63424582ca8a2e53fa3c79
+expect_eq "$ISOLATED" 0000:03:00.0 "ISOLATED's address (the policy names it)"
+expect_ok systemctl is-active dmaguard.service
+
+# expect_field ENTRY NAME VALUE: the JSON entry has field NAME = VALUE
+expect_field() {
+	expect_eq "$(printf '%s\n' "$1" | json_field "$2")" "$3" "$2"
+}
+
+# a bind by hand: the seq base
+expect_write_fail "$SYS_PCI/drivers/e1000e/bind" "$ISOLATED"
+by_hand() {
+	dg_entries DMAGUARD_DEVICE="$ISOLATED" DMAGUARD_COMM=write-file | grep -q .
+}
+wait_secs 60 by_hand || fail "no DENY entry with DMAGUARD_COMM=write-file"
+seq0=$(dg_entries DMAGUARD_DEVICE="$ISOLATED" DMAGUARD_COMM=write-file | tail -n 1 |
+	json_field DMAGUARD_SEQ)
+expect_ne "$seq0" "" "DMAGUARD_SEQ of the bind by hand"
+if dg_entries DMAGUARD_TYPE=lost | grep -q .; then
+	fail "lost entries before the flood: $(dg_entries DMAGUARD_TYPE=lost | head -n 2)"
+fi
+pid=$(systemctl show -P MainPID dmaguard.service)
+
+# the ring (256 KiB, ~1,365 events) overflows while the daemon is stopped
+kill -STOP "$pid"
+rm -f /tmp/stop /tmp/progress
+bind-loop "$ISOLATED" e1000e /tmp/stop /tmp/progress >/tmp/bind-loop.out &
+loop=$!
+enough() {
+	n=$(sed -n 's/^attempts=\([0-9]*\) .*/\1/p' /tmp/progress 2>/dev/null)
+	[ "${n:-0}" -ge 2000 ]
+}
+wait_secs 300 enough || fail "bind-loop made only $(cat /tmp/progress) in 300 s"
+touch /tmp/stop
+wait "$loop"
+attempts=$(sed -n 's/^attempts=\([0-9]*\) ok=0 .*/\1/p' /tmp/bind-loop.out)
+[ -n "$attempts" ] || fail "bind-loop: $(cat /tmp/bind-loop.out)"
+log "bind-loop: $(cat /tmp/bind-loop.out)"
+kill -CONT "$pid"
+# accounted: the bind entries after seq0 plus the lost counts
+accounted() {
+	local events lost
+	events=$(dg_entries DMAGUARD_TYPE=bind |
+		sed -n 's/.*"DMAGUARD_SEQ":"\([0-9]*\)".*/\1/p' | awk -v s="$seq0" '$1 > s' | wc -l)
+	lost=$(dg_entries DMAGUARD_TYPE=lost |
+		sed -n 's/.*"DMAGUARD_COUNT":"\([0-9]*\)".*/\1/p' | awk '{ n += $1 } END { print n + 0 }')
+	log "journal: $events bind entries after seq $seq0, $lost lost, of $attempts attempts"
+	[ $((events + lost)) -eq "$attempts" ] && [ "$lost" -gt 0 ]
+}
+wait_secs 240 accounted || fail "the journal does not account for the $attempts bind attempts"
+accounted
+e=$(dg_entries DMAGUARD_TYPE=lost | tail -n 1)
+log "lost entry: $e"
+expect_field "$e" PRIORITY 3
+expect_field "$e" MESSAGE_ID $MSG_LOST
+expect_field "$e" _TRANSPORT journal
+expect_match "$(printf '%s\n' "$e" | json_field MESSAGE)" "*lost * events" MESSAGE
+expect_eq "$(dg_entries DMAGUARD_TYPE=lost -p err..err | wc -l)" "$(dg_entries DMAGUARD_TYPE=lost | wc -l)" "lost entries at PRIORITY err"
+expect_ok systemctl is-active dmaguard.service
