@@ -14,12 +14,14 @@
 
 /*
  * Room in the socket's buffer delays blocking (the protocol's advice); the
- * kernel caps it at net.core.wmem_max. A journald that takes no entry for a
- * second is reported as failing rather than waited for: the ring buffer
- * keeps the events meanwhile, and what it cannot keep is counted as lost.
+ * kernel caps it at net.core.wmem_max. A send waits while journald's queue
+ * is full, as sd_journal_send() does: a burst of events outruns journald,
+ * and while the daemon waits the ring buffer keeps the events, counting
+ * what it cannot keep as lost. Only a journald that takes nothing for
+ * JOURNAL_SEND_TIMEOUT_S is reported as failing.
  */
 #define JOURNAL_SNDBUF (8 << 20)
-#define JOURNAL_SEND_TIMEOUT_S 1
+#define JOURNAL_SEND_TIMEOUT_S 10
 
 bool journal_stream_is(int fd)
 {
@@ -361,14 +363,16 @@ void journal_entry_add_json(struct journal_entry *e, const char *prefix, const c
 
 static int send_msg(struct journal *j, struct msghdr *mh)
 {
-	int flags = MSG_NOSIGNAL | (j->failing ? MSG_DONTWAIT : 0);
-
 	mh->msg_name = &j->addr;
 	mh->msg_namelen = j->addr_len;
-	if (sendmsg(j->fd, mh, flags) >= 0)
-		return 0;
-	/* EAGAIN: the queue stayed full past the timeout (or, failing, is full) */
-	return errno == EAGAIN ? -ETIMEDOUT : -errno;
+	/* a signal (SIGHUP, SIGTERM) is seen once the entry is sent */
+	while (sendmsg(j->fd, mh, MSG_NOSIGNAL) < 0) {
+		if (errno == EINTR)
+			continue;
+		/* EAGAIN: journald's queue stayed full past the timeout */
+		return errno == EAGAIN ? -ETIMEDOUT : -errno;
+	}
+	return 0;
 }
 
 static int send_datagram(struct journal *j, const struct journal_entry *e)
@@ -445,7 +449,6 @@ int journal_send(struct journal *j, const struct journal_entry *e)
 	err = send_datagram(j, e);
 	if (err == -EMSGSIZE || err == -ENOBUFS)
 		err = send_memfd(j, e);
-	j->failing = err != 0;
 	return err;
 }
 

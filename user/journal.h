@@ -43,7 +43,6 @@ struct journal {
 	int fd;
 	struct sockaddr_un addr;
 	socklen_t addr_len;
-	bool failing;	/* the last send failed: do not wait on the next */
 	struct journal_entry entry;	/* reused by journal_put_record() */
 };
 
@@ -86,10 +85,10 @@ void journal_entry_add_json(struct journal_entry *e, const char *prefix, const c
 
 /*
  * Send e as one entry: a datagram, or a sealed memfd when the datagram is
- * too large. After a failed send the next one does not wait for room in
- * the socket's queue (a journald that is stuck costs one timeout, not one
- * per event). Returns 0, or -errno (-ETIMEDOUT for a queue that stayed
- * full, e->err for an entry that could not be built).
+ * too large. While journald's queue is full the send waits, up to ten
+ * seconds (signals do not cut it short). Returns 0, or -errno (-ETIMEDOUT
+ * for a queue that stayed full, e->err for an entry that could not be
+ * built).
  */
 int journal_send(struct journal *j, const struct journal_entry *e);
 
