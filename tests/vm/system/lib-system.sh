@@ -13,9 +13,9 @@ dg_journal() {
 dg_json_events() {
 	awk '
 	BEGIN {
-		n = split("ts seq type verdict reason rule device id class group driver " \
-			"dma map count result pid comm uid unsequenced", order, " ")
-		split("seq group count result pid uid unsequenced", b, " ")
+		n = split("schema ts host seq type verdict reason rule device id class group " \
+			"driver dma map count result pid comm uid unsequenced", order, " ")
+		split("schema seq group count result pid uid unsequenced", b, " ")
 		for (i in b)
 			bare[b[i]] = 1
 	}

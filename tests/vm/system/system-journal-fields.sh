@@ -37,6 +37,8 @@ wait_secs 60 denied ||
 e=$(dg_entries DMAGUARD_VERDICT=deny DMAGUARD_DEVICE="$ISOLATED" | head -n 1)
 log "entry: $e"
 id="$(sed 's/^0x//' "$SYS_PCI/devices/$ISOLATED/vendor"):$(sed 's/^0x//' "$SYS_PCI/devices/$ISOLATED/device")"
+expect_field "$e" DMAGUARD_SCHEMA 1
+expect_field "$e" DMAGUARD_HOST "$(hostname)"
 expect_field "$e" DMAGUARD_TYPE bind
 expect_field "$e" DMAGUARD_VERDICT deny
 expect_field "$e" DMAGUARD_REASON rule
