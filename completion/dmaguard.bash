@@ -54,7 +54,7 @@ _dmaguard()
 	metrics) opts='--pin-dir=' ;;
 	check) opts='--sysfs=' ;;
 	generate) opts='--sysfs=' ;;
-	run) opts='--policy= --audit --json --all --output= --pin-dir= --metrics-file=' ;;
+	run) opts='--policy= --audit --json --all --output= --journal --pin-dir= --metrics-file=' ;;
 	load) opts='--policy= --audit --pin-dir=' ;;
 	reload) opts='--policy= --pin-dir=' ;;
 	unload) opts='--pin-dir=' ;;

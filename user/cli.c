@@ -4,13 +4,23 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <syslog.h>
+#include <unistd.h>
 #include "cli.h"
+#include "journal.h"
 
 const struct command *cli_command;
 
-/* "dmaguard CMD: " + message + newline, on stderr. */
-static void vmessage(const char *fmt, va_list ap)
+/*
+ * "dmaguard CMD: " + message + newline, on stderr; "<N>" first when stderr
+ * is the journal stream, for journald to take as the PRIORITY (the prefix
+ * of sd-daemon(3)). Looked at for each message: a terminal or a redirection
+ * never sees the prefix.
+ */
+static void vmessage(int priority, const char *fmt, va_list ap)
 {
+	if (journal_stream_is(STDERR_FILENO))
+		fprintf(stderr, "<%d>", priority & LOG_PRIMASK);
 	if (cli_command)
 		fprintf(stderr, "dmaguard %s: ", cli_command->name);
 	else
@@ -24,7 +34,16 @@ void cli_err(const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	vmessage(fmt, ap);
+	vmessage(LOG_ERR, fmt, ap);
+	va_end(ap);
+}
+
+void cli_msg(int priority, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vmessage(priority, fmt, ap);
 	va_end(ap);
 }
 
@@ -33,7 +52,7 @@ int cli_usage_error(const char *fmt, ...)
 	va_list ap;
 
 	va_start(ap, fmt);
-	vmessage(fmt, ap);
+	vmessage(LOG_ERR, fmt, ap);
 	va_end(ap);
 	if (cli_command)
 		fprintf(stderr, "Usage: dmaguard %s%s%s\nTry 'dmaguard %s --help'.\n",

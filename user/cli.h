@@ -58,8 +58,16 @@ extern const struct command *cli_command;
  */
 int cli_run(const struct command *c, int argc, char **argv);
 
-/* "dmaguard CMD: " + message + newline to stderr. */
+/*
+ * "dmaguard CMD: " + message + newline to stderr. When stderr is the journal
+ * stream systemd connected (JOURNAL_STREAM), prefixed "<N>" with the
+ * message's syslog priority, which journald takes as its PRIORITY:
+ * cli_err() is LOG_ERR; cli_msg() takes LOG_WARNING, LOG_NOTICE (what
+ * changed: enforcing, reloaded, stopped), LOG_INFO (details) from
+ * <syslog.h>.
+ */
 void cli_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void cli_msg(int priority, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* A usage error: the message, the synopsis and a pointer to --help; EXIT_USAGE. */
 int cli_usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -10,10 +10,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <syslog.h>
 #include <unistd.h>
 #include "cli.h"
 #include "daemon.h"
 #include "gates.h"
+#include "journal.h"
 #include "loader.h"
 #include "notify.h"
 #include "pindir.h"
@@ -21,7 +23,7 @@
 #include "trusted_path.h"
 #include "util.h"
 
-enum { OPT_POLICY = 1, OPT_AUDIT, OPT_JSON, OPT_ALL, OPT_OUTPUT, OPT_PIN_DIR,
+enum { OPT_POLICY = 1, OPT_AUDIT, OPT_JSON, OPT_ALL, OPT_OUTPUT, OPT_JOURNAL, OPT_PIN_DIR,
        OPT_METRICS_FILE };
 
 static const struct option run_opts_long[] = {
@@ -30,6 +32,7 @@ static const struct option run_opts_long[] = {
 	{ "json", no_argument, NULL, OPT_JSON },
 	{ "all", no_argument, NULL, OPT_ALL },
 	{ "output", required_argument, NULL, OPT_OUTPUT },
+	{ "journal", no_argument, NULL, OPT_JOURNAL },
 	{ "pin-dir", required_argument, NULL, OPT_PIN_DIR },
 	{ "metrics-file", required_argument, NULL, OPT_METRICS_FILE },
 	{ 0 },
@@ -48,13 +51,20 @@ static int parse_run(int argc, char **argv, struct run_opts *o)
 		case OPT_JSON: o->json = true; break;
 		case OPT_ALL: o->all = true; break;
 		case OPT_OUTPUT: o->output = optarg; break;
+		case OPT_JOURNAL: o->journal = true; break;
 		case OPT_PIN_DIR: o->pin_dir = path_trim(optarg); break;
 		case OPT_METRICS_FILE: o->metrics_file = optarg; break;
 		}
 	}
 	if (c < 0)
 		return code == EXIT_OK ? -1 : code;
-	return cli_policy_only(argc, argv, o->policy);
+	code = cli_policy_only(argc, argv, o->policy);
+	if (code)
+		return code;
+	/* one place for the events, so one loss accounting */
+	if (o->journal && o->output)
+		return cli_usage_error("--journal and --output are exclusive");
+	return 0;
 }
 
 static void print_active(const struct run_opts *o, const struct policy *pol,
@@ -62,19 +72,19 @@ static void print_active(const struct run_opts *o, const struct policy *pol,
 {
 	char gates[256];
 
-	cli_err("%s %s: %u rules, mode %s, default bind %s, default open %s",
+	cli_msg(LOG_INFO, "%s %s: %u rules, mode %s, default bind %s, default open %s",
 		rep->reused ? "reusing pinned enforcement in" : "enforcement pinned in",
 		o->pin_dir, pol->hdr.n_rules,
 		pol->hdr.mode == DG_MODE_AUDIT ? "audit" : "enforce",
 		policy_verdict_name(pol->hdr.default_bind),
 		policy_verdict_name(pol->hdr.default_open));
-	cli_err("deny hooks: %s; ownership: %s%s",
+	cli_msg(LOG_INFO, "deny hooks: %s; ownership: %s%s",
 		rep->hooks == HOOK_LSM ? "BPF LSM" : "fmod_ret on security_*() (bpf is not an active LSM)",
 		rep->ownership_api ? "kernel DMA-ownership API" : "tracked by dmaguard (kernel has no ownership API)",
 		rep->device_claims ? " with device claims" : "");
 	gates_describe(gates_attached(o->pin_dir), gates, sizeof(gates));
-	cli_err("%s", gates);
-	cli_err("programs: %s", rep->programs);
+	cli_msg(LOG_INFO, "%s", gates);
+	cli_msg(LOG_INFO, "programs: %s", rep->programs);
 }
 
 /*
@@ -84,14 +94,16 @@ static void print_active(const struct run_opts *o, const struct policy *pol,
  * cannot be written stops run: enforcement is in force either way. Returns
  * how many current bindings the policy denies or audits.
  */
-static size_t report_present(const struct run_opts *o, const struct policy *pol, FILE *out)
+static size_t report_present(const struct run_opts *o, const struct policy *pol, FILE *out,
+			     const struct event_sink *sink)
 {
-	const char *name = o->output ? o->output : "stdout";
+	const char *name = sink ? sink->name : o->output ? o->output : "stdout";
 	struct present_result r;
 	char err[512];
 	size_t violations;
 
-	if (present_report(o->pin_dir, pol, out, o->json, o->all, &r, err, sizeof(err))) {
+	if (present_report(o->pin_dir, pol, out, o->json, sink, o->all, &r, err,
+			   sizeof(err))) {
 		cli_err("cannot judge the current bindings: %s; no present events", err);
 		return 0;
 	}
@@ -100,9 +112,10 @@ static size_t report_present(const struct run_opts *o, const struct policy *pol,
 			name, strerror(-r.err), r.unwritten, r.written + r.unwritten);
 	violations = r.tally.deny + r.tally.audit;
 	if (!violations)
-		cli_err("%zu current bindings, none the policy would deny or audit", r.tally.bound);
+		cli_msg(LOG_INFO, "%zu current bindings, none the policy would deny or audit",
+			r.tally.bound);
 	else
-		cli_err("%zu current bindings, %zu the policy would deny, %zu it audits "
+		cli_msg(LOG_WARNING, "%zu current bindings, %zu the policy would deny, %zu it audits "
 			"(present events); dmaguard never unbinds", r.tally.bound,
 			r.tally.deny, r.tally.audit);
 	return violations;
@@ -115,7 +128,7 @@ static void print_enforcing(const struct run_opts *o, const struct policy *pol,
 	char status[512];
 	int n;
 
-	cli_err("enforcing %s", o->policy);
+	cli_msg(LOG_NOTICE, "enforcing %s", o->policy);
 	/* systemd (Type=notify) starts what is ordered after us only now */
 	n = snprintf(status, sizeof(status), "enforcing %s: mode %s, %u rules, hooks %s",
 		     o->policy, pol->hdr.mode == DG_MODE_AUDIT ? "audit" : "enforce",
@@ -124,7 +137,7 @@ static void print_enforcing(const struct run_opts *o, const struct policy *pol,
 		snprintf(status + n, sizeof(status) - n, "; %zu current bindings violate it",
 			 present);
 	if (notify_ready(status) < 0)
-		cli_err("cannot tell systemd we are ready (NOTIFY_SOCKET)");
+		cli_msg(LOG_WARNING, "cannot tell systemd we are ready (NOTIFY_SOCKET)");
 }
 
 /* One streaming daemon per pin directory: two would split the event stream. */
@@ -162,12 +175,46 @@ static FILE *open_output(const char *path)
 }
 
 /*
+ * Events go to the journal natively when asked (--journal), or when stdout,
+ * where they would go otherwise, is the journal stream systemd connected
+ * (JOURNAL_STREAM): there the entries carry fields and a priority that a
+ * line on stdout cannot. --output FILE keeps them in FILE.
+ */
+static bool wants_journal(const struct run_opts *o)
+{
+	return o->journal || (!o->output && journal_stream_is(STDOUT_FILENO));
+}
+
+/*
+ * The journal as the event sink, or NULL when no socket can be had: then
+ * the events go to stdout (under systemd, the journal as lines).
+ */
+static const struct event_sink *open_journal(struct journal *j, struct event_sink *sink)
+{
+	int err = journal_open(j, NULL);
+
+	if (err) {
+		cli_msg(LOG_WARNING, "cannot open a socket to the journal: %s; events go to stdout",
+			strerror(-err));
+		return NULL;
+	}
+	sink->put = journal_put_record;
+	sink->ctx = j;
+	sink->name = "the journal";
+	cli_msg(LOG_INFO, "events go to the journal (fields DMAGUARD_*)");
+	return sink;
+}
+
+/*
  * Pin or reuse enforcement, then stream until stopped; the exit code. The
  * output is opened only once enforcement is in force: a name someone made
  * where the event log goes must not leave the host unenforced.
  */
 static int enforce_and_stream(const struct run_opts *o, const struct policy *pol)
 {
+	const struct event_sink *to = NULL;
+	struct journal journal = { .fd = -1 };
+	struct event_sink sink;
 	char err[LOADER_ERR_LEN];
 	struct load_report rep;
 	int code, lock_fd = -1;
@@ -176,7 +223,7 @@ static int enforce_and_stream(const struct run_opts *o, const struct policy *pol
 
 	code = loader_ensure(o->pin_dir, pol, &rep, err, sizeof(err));
 	if (rep.warning[0])
-		cli_err("warning: %s", rep.warning);
+		cli_msg(LOG_WARNING, "warning: %s", rep.warning);
 	if (code) {
 		cli_err("%s", err);
 		/* -EPERM (no privilege) is 1: the kernel lacks nothing then */
@@ -199,15 +246,18 @@ static int enforce_and_stream(const struct run_opts *o, const struct policy *pol
 		cli_err("enforcement stays pinned in %s; no events are written", o->pin_dir);
 		code = EXIT_VIOLATIONS;
 	}
+	if (!code && wants_journal(o))
+		to = open_journal(&journal, &sink);
 	if (!code) {
 		/* what is attached now that the gates follow the policy and --all */
 		pindir_list_links(o->pin_dir, &rep);
 		print_active(o, pol, &rep);
-		print_enforcing(o, pol, &rep, report_present(o, pol, out));
-		code = daemon_stream(&p, o, out);
+		print_enforcing(o, pol, &rep, report_present(o, pol, out, to));
+		code = daemon_stream(&p, o, out, to);
 	}
 	if (out && out != stdout)
 		fclose(out);
+	journal_close(&journal);
 	/* the policy in force stays as it is; only the daemon's requests end */
 	if (lock_fd >= 0) {
 		pinned_set_stream(&p, false, false, err, sizeof(err));
@@ -239,15 +289,17 @@ static int run_run(int argc, char **argv)
 }
 
 const struct command cmd_run = {
-	"run", "--policy FILE [--audit] [--json] [--all] [--output FILE] [--pin-dir DIR] "
-	"[--metrics-file PATH]",
+	"run", "--policy FILE [--audit] [--json] [--all] [--output FILE | --journal] "
+	"[--pin-dir DIR] [--metrics-file PATH]",
 	"Load and pin enforcement, put FILE in force, then stream events",
 	"  --policy FILE   the policy to enforce (dmaguard.policy(5))\n"
 	"  --audit         audit mode whatever FILE says: report, never deny\n"
-	"  --json          events as JSON lines (default: text)\n"
+	"  --json          events as JSON lines (default: text), on stdout or FILE\n"
 	"  --all           stream allowed binds and opens too (and a present event\n"
 	"                  for every current binding)\n"
 	"  --output FILE   append events to FILE (created 0600) instead of stdout\n"
+	"  --journal       send events to the journal as entries with DMAGUARD_*\n"
+	"                  fields (the default when stdout is the journal stream)\n"
 	"  --pin-dir DIR   pin under DIR (default " DG_DEFAULT_PIN_DIR ")\n"
 	"  --metrics-file PATH\n"
 	"                  write what 'dmaguard metrics' prints to PATH (0644) every 5 s,\n"

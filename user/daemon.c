@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <syslog.h>
 #include <time.h>
 #include <unistd.h>
 #include <bpf/libbpf.h>
@@ -92,7 +93,7 @@ static void follow_policy(struct pinned *p, struct event_stream *s, __u64 genera
 struct stream_state {
 	struct event_stream s;
 	struct pinned *p;
-	const char *output;	/* for messages: the --output FILE, or stdout */
+	const char *output;	/* for messages: the --output FILE, the journal or stdout */
 	__u64 generation[2];	/* of the policy slots, as the stream names them */
 	int write_err;		/* -errno of the failing output, 0 while it works */
 	/*
@@ -112,7 +113,7 @@ static void output_result(struct stream_state *st, int err, __u64 events)
 			"writing works again (enforcement is not affected)",
 			st->output, strerror(-err));
 	else if (!err && st->write_err)
-		cli_err("writing events to %s again; %llu events were lost", st->output,
+		cli_msg(LOG_WARNING, "writing events to %s again; %llu events were lost", st->output,
 			(unsigned long long)st->unwritten);
 	if (err)
 		st->unwritten += events;
@@ -184,7 +185,8 @@ static void reload_from_signal(struct pinned *p, const struct run_opts *o)
 			cli_err("reload: %s; the previous policy stays in force", err);
 		} else {
 			gates_describe(gates_attached(o->pin_dir), err, sizeof(err));
-			cli_err("reloaded %s: %u rules; %s", o->policy, pol->hdr.n_rules, err);
+			cli_msg(LOG_NOTICE, "reloaded %s: %u rules; %s", o->policy,
+				pol->hdr.n_rules, err);
 		}
 	} else {
 		cli_err("reload: %s rejected; the previous policy stays in force", o->policy);
@@ -204,7 +206,8 @@ static void reopen_output(struct stream_state *st, const char *path)
 	int fd;
 
 	if (!path) {
-		cli_err("SIGUSR1: events go to standard output; there is no --output FILE to reopen");
+		cli_msg(LOG_WARNING, "SIGUSR1: events go to %s; there is no --output FILE to reopen",
+			st->output);
 		return;
 	}
 	fd = file_create_private(path, O_APPEND, err, sizeof(err));
@@ -217,7 +220,7 @@ static void reopen_output(struct stream_state *st, const char *path)
 		cli_err("cannot reopen %s: %s; events still go to the file opened before",
 			path, strerror(errno));
 	else
-		cli_err("reopened %s", path);
+		cli_msg(LOG_NOTICE, "reopened %s", path);
 	close(fd);
 }
 
@@ -226,9 +229,13 @@ static void reopen_output(struct stream_state *st, const char *path)
  * `dmaguard reload` from elsewhere may have refilled a slot, so take each
  * slot's file name from its pinned header whenever its generation changes.
  */
-int daemon_stream(struct pinned *p, const struct run_opts *o, FILE *out)
+int daemon_stream(struct pinned *p, const struct run_opts *o, FILE *out,
+		  const struct event_sink *sink)
 {
-	struct stream_state st = { .p = p, .output = o->output ? o->output : "stdout" };
+	struct stream_state st = {
+		.p = p,
+		.output = sink ? sink->name : o->output ? o->output : "stdout",
+	};
 	struct event_stream *s = &st.s;
 	struct metrics_writer metrics;
 	struct ring_buffer *rb;
@@ -238,6 +245,7 @@ int daemon_stream(struct pinned *p, const struct run_opts *o, FILE *out)
 	event_realtime_offset(&offset);
 	event_stream_init(s, out, o->json, offset);
 	event_stream_measure_clock(s);
+	event_stream_set_sink(s, sink);
 	/* after a takeover: where the previous daemon stopped, so a gap shows */
 	if (!pinned_take_cursor(p, &s->next_seq) && s->next_seq)
 		s->have_seq = true;
@@ -276,7 +284,7 @@ int daemon_stream(struct pinned *p, const struct run_opts *o, FILE *out)
 		 * load it again behind the administrator's back.
 		 */
 		if (!pinned_is_current(p)) {
-			cli_err("the enforcement in %s was %s; stopping", o->pin_dir,
+			cli_msg(LOG_WARNING, "the enforcement in %s was %s; stopping", o->pin_dir,
 				pinned_gone_how(p));
 			break;
 		}
@@ -289,7 +297,8 @@ int daemon_stream(struct pinned *p, const struct run_opts *o, FILE *out)
 		metrics_writer_finish(&metrics);
 	if (s->have_seq && !pinned_is_current(p) && pinned_taken_over(p))
 		pinned_leave_cursor(p, s->next_seq);
-	cli_err("stopped: %llu events, %llu lost; %s%s", (unsigned long long)s->events,
+	cli_msg(s->lost + st.unwritten ? LOG_WARNING : LOG_NOTICE,
+		"stopped: %llu events, %llu lost; %s%s", (unsigned long long)s->events,
 		(unsigned long long)(s->lost + st.unwritten),
 		pinned_is_current(p) ? "enforcement stays pinned" : "enforcement was ",
 		pinned_is_current(p) ? "" : pinned_gone_how(p));

@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 #include <stdio.h>
+#include "events.h"
 #include "loader.h"
 #include "policy.h"
 
@@ -14,6 +15,7 @@ struct run_opts {
 	const char *pin_dir;
 	const char *metrics_file;	/* NULL: none (metrics.h) */
 	bool audit, json, all;
+	bool journal;		/* --journal: events to the journal whatever stdout is */
 };
 
 /* Load the policy file (audit: force audit mode); 0, or EXIT_USAGE after saying why. */
@@ -26,9 +28,11 @@ int daemon_load_policy(const char *path, bool audit, struct policy *pol);
 void daemon_install_signals(void);
 
 /*
- * Stream the pinned ring to out until a signal stops it or the enforcement
- * is unloaded. Returns the exit code (write errors do not end it).
+ * Stream the pinned ring to out, or to sink when it is not NULL (the
+ * journal), until a signal stops it or the enforcement is unloaded.
+ * Returns the exit code (write errors do not end it).
  */
-int daemon_stream(struct pinned *p, const struct run_opts *o, FILE *out);
+int daemon_stream(struct pinned *p, const struct run_opts *o, FILE *out,
+		  const struct event_sink *sink);
 
 #endif

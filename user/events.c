@@ -552,6 +552,11 @@ void event_stream_init(struct event_stream *s, FILE *out, bool json,
 	event_host_name(s->host, sizeof(s->host));
 }
 
+void event_stream_set_sink(struct event_stream *s, const struct event_sink *sink)
+{
+	s->sink = sink;
+}
+
 void event_stream_set_host(struct event_stream *s, const char *host)
 {
 	if (host)
@@ -593,7 +598,7 @@ int event_stream_set_policy_source(struct event_stream *s, const char *source)
  * One line, newline included, in one fwrite and one fflush: a reader of the
  * file or pipe never sees half a line from us, and a failure is seen now.
  */
-static int stream_put(struct event_stream *s, char *buf, int n)
+static int stream_put_line(struct event_stream *s, char *buf, int n)
 {
 	if (n < 0)
 		return n;
@@ -617,18 +622,44 @@ static struct event_ctx stream_ctx(const struct event_stream *s, unsigned int sl
 	};
 }
 
+/* A sink takes both forms of a record; a FILE the stream's one. */
+static bool wants_json(const struct event_stream *s)
+{
+	return s->sink || s->json;
+}
+
+static bool wants_text(const struct event_stream *s)
+{
+	return s->sink || !s->json;
+}
+
+/*
+ * A record formatted as wants_*() asked (json_n, text_n: the lengths, or
+ * -errno of a formatter), to the sink or as a line to the FILE.
+ */
+static int stream_put(struct event_stream *s, char *json, int json_n, char *text, int text_n)
+{
+	if (!s->sink)
+		return stream_put_line(s, s->json ? json : text, s->json ? json_n : text_n);
+	if (json_n < 0)
+		return json_n;
+	if (text_n < 0)
+		return text_n;
+	return s->sink->put(s->sink->ctx, json, text);
+}
+
 static int put_lost(struct event_stream *s, __u64 count, bool unsequenced, __u64 boot_ns)
 {
 	struct event_ctx c = stream_ctx(s, 0, boot_ns);
-	char buf[EVENT_LINE_MAX];
-	int n;
+	char json[EVENT_LINE_MAX], text[EVENT_LINE_MAX];
+	int n = 0, t = 0;
 
 	/* room for the newline: format into one byte less */
-	if (s->json)
-		n = event_format_lost_json(count, unsequenced, boot_ns, &c, buf, sizeof(buf) - 1);
-	else
-		n = event_format_lost_text(count, unsequenced, boot_ns, &c, buf, sizeof(buf) - 1);
-	n = stream_put(s, buf, n);
+	if (wants_json(s))
+		n = event_format_lost_json(count, unsequenced, boot_ns, &c, json, sizeof(json) - 1);
+	if (wants_text(s))
+		t = event_format_lost_text(count, unsequenced, boot_ns, &c, text, sizeof(text) - 1);
+	n = stream_put(s, json, n, text, t);
 	if (!n)
 		s->lost += count;
 	return n;
@@ -639,11 +670,23 @@ static int stream_put_lost(struct event_stream *s, __u64 count, __u64 boot_ns)
 	return put_lost(s, count, false, boot_ns);
 }
 
-int event_stream_write(struct event_stream *s, const struct dg_event *e)
+static int stream_put_event(struct event_stream *s, const struct dg_event *e)
 {
 	struct event_ctx c = stream_ctx(s, e->policy_slot, e->boot_ns);
-	char buf[EVENT_LINE_MAX];
-	int n, err;
+	char json[EVENT_LINE_MAX], text[EVENT_LINE_MAX];
+	int n = 0, t = 0;
+
+	/* room for the newline: format into one byte less */
+	if (wants_json(s))
+		n = event_format_json(e, &c, json, sizeof(json) - 1);
+	if (wants_text(s))
+		t = event_format_text(e, &c, text, sizeof(text) - 1);
+	return stream_put(s, json, n, text, t);
+}
+
+int event_stream_write(struct event_stream *s, const struct dg_event *e)
+{
+	int err;
 
 	if (!s->have_seq) {
 		s->have_seq = true;
@@ -656,11 +699,7 @@ int event_stream_write(struct event_stream *s, const struct dg_event *e)
 			return err;
 		s->next_seq = e->seq;
 	}
-	if (s->json)
-		n = event_format_json(e, &c, buf, sizeof(buf) - 1);
-	else
-		n = event_format_text(e, &c, buf, sizeof(buf) - 1);
-	err = stream_put(s, buf, n);
+	err = stream_put_event(s, e);
 	if (err)
 		return err;
 	s->events++;
@@ -673,15 +712,8 @@ int event_stream_write(struct event_stream *s, const struct dg_event *e)
 
 int event_stream_write_present(struct event_stream *s, const struct dg_event *e)
 {
-	struct event_ctx c = stream_ctx(s, e->policy_slot, e->boot_ns);
-	char buf[EVENT_LINE_MAX];
-	int n, err;
+	int err = stream_put_event(s, e);
 
-	if (s->json)
-		n = event_format_json(e, &c, buf, sizeof(buf) - 1);
-	else
-		n = event_format_text(e, &c, buf, sizeof(buf) - 1);
-	err = stream_put(s, buf, n);
 	if (!err)
 		s->events++;
 	return err;

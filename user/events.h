@@ -37,6 +37,7 @@
  *
  * Usage by the daemon:
  *	event_stream_init(&s, out, json, offset);
+ *	event_stream_set_sink(&s, &sink);	(the journal instead of out, optional)
  *	event_stream_set_policy_source(&s, path);
  *	ring buffer callback: event_stream_measure_clock(&s);
  *		event_stream_write(&s, e);
@@ -112,9 +113,21 @@ struct event_clock {
 /* A change of the offset by more than this is a step, not measuring noise. */
 #define EVENT_CLOCK_STEP_NS 1000000LL
 
+/*
+ * Where a stream's records go instead of its FILE (the journal, journal.h):
+ * put() takes each record in both forms, JSON for its fields and text for
+ * its message, without a newline, and returns 0 or -errno, as a write.
+ */
+struct event_sink {
+	int (*put)(void *ctx, const char *json, const char *text);
+	void *ctx;
+	const char *name;	/* for messages: "the journal" */
+};
+
 struct event_stream {
 	FILE *out;
 	bool json;
+	const struct event_sink *sink;	/* set: records go there, not to out */
 	struct event_clock clock;
 	char host[EVENT_HOST_LEN];	/* "": none */
 	char policy_source[2][DG_SOURCE_LEN];	/* by policy slot */
@@ -194,6 +207,9 @@ int event_format_lost_text(__u64 count, bool unsequenced, __u64 boot_ns,
 /* Starts with the host name of the system (event_host_name()). */
 void event_stream_init(struct event_stream *s, FILE *out, bool json,
 		       __s64 realtime_offset_ns);
+
+/* Send the records to sink instead of the FILE (NULL: back to the FILE). */
+void event_stream_set_sink(struct event_stream *s, const struct event_sink *sink);
 
 /* The host name the events carry; NULL: the system's, read again. */
 void event_stream_set_host(struct event_stream *s, const char *host);

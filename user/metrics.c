@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <syslog.h>
 #include <time.h>
 #include "cli.h"
 #include "events.h"
@@ -324,6 +325,6 @@ void metrics_writer_tick(struct metrics_writer *m, bool force)
 		cli_err("cannot write the metrics file: %s; trying again every %d s "
 			"(enforcement is not affected)", err, METRICS_FILE_MS / 1000);
 	else if (!r && m->err)
-		cli_err("writing the metrics file %s again", m->path);
+		cli_msg(LOG_NOTICE, "writing the metrics file %s again", m->path);
 	m->err = r;
 }

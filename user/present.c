@@ -68,7 +68,8 @@ void present_write(const struct policy *p, const struct topology *t, struct even
 }
 
 int present_report(const char *pin_dir, const struct policy *p, FILE *out, bool json,
-		   bool all, struct present_result *r, char *err, size_t errlen)
+		   const struct event_sink *sink, bool all, struct present_result *r,
+		   char *err, size_t errlen)
 {
 	char groups_map[PATH_MAX];
 	/*
@@ -87,6 +88,7 @@ int present_report(const char *pin_dir, const struct policy *p, FILE *out, bool 
 		return -1;
 	event_realtime_offset(&offset);
 	event_stream_init(&s, out, json, offset);
+	event_stream_set_sink(&s, sink);
 	clock_gettime(CLOCK_BOOTTIME, &now);
 	present_write(p, &t, &s, all, (__u64)now.tv_sec * 1000000000ull + now.tv_nsec, r);
 	topology_free(&t);

@@ -41,10 +41,12 @@ void present_write(const struct policy *p, const struct topology *t, struct even
 /*
  * The live host: scan /sys, with group owners from the groups map pinned in
  * pin_dir (what the BPF side judges with), and write the present events to
- * out, JSON or text, rules named by p's source. Returns 0, or -1 when the
- * topology cannot be read, with err saying why and nothing written.
+ * out, JSON or text, or to sink when it is not NULL (the journal), rules
+ * named by p's source. Returns 0, or -1 when the topology cannot be read,
+ * with err saying why and nothing written.
  */
 int present_report(const char *pin_dir, const struct policy *p, FILE *out, bool json,
-		   bool all, struct present_result *r, char *err, size_t errlen);
+		   const struct event_sink *sink, bool all, struct present_result *r,
+		   char *err, size_t errlen);
 
 #endif

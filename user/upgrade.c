@@ -31,6 +31,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <syslog.h>
 #include <unistd.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
@@ -366,8 +367,8 @@ int upgrade_takeover(const struct pindir *pd, struct load_report *rep, int *stre
 	t.f.from_version = t.f.version;
 	t.f.from_link_id = set_link_id(pd->path);
 	t.f.takeover_pid = getpid();
-	cli_err("taking over the enforcement in %s from format %u (dmaguard %s)", pd->path,
-		t.f.version, upgrade_build_of(&t.f));
+	cli_msg(LOG_NOTICE, "taking over the enforcement in %s from format %u (dmaguard %s)",
+		pd->path, t.f.version, upgrade_build_of(&t.f));
 	r = stage(&t, rep, err, len);
 	if (!r && (r = flip(&t)))
 		errf(err, len, r, "cannot write %s/format: %s", pd->path, strerror(-r));
@@ -379,8 +380,8 @@ int upgrade_takeover(const struct pindir *pd, struct load_report *rep, int *stre
 		close(dir_fd);
 	if (!r) {
 		rep->reused = true;
-		cli_err("took over the enforcement in %s from format %u (dmaguard %s)", pd->path,
-			t.f.from_version, DMAGUARD_VERSION);
+		cli_msg(LOG_NOTICE, "took over the enforcement in %s from format %u (dmaguard %s)",
+			pd->path, t.f.from_version, DMAGUARD_VERSION);
 	}
 out:
 	takeover_close(&t);
@@ -434,11 +435,11 @@ int upgrade_recover(const struct pindir *pd, int *stream_fd, char *err, size_t l
 		goto out;
 	old = find_old(&t);
 	if (t.f.phase < DG_PH_FLIPPED) {
-		cli_err("rolling back the takeover of %s a killed 'dmaguard run' left at phase %s",
+		cli_msg(LOG_WARNING, "rolling back the takeover of %s a killed 'dmaguard run' left at phase %s",
 			pd->path, phase_names[t.f.phase]);
 		r = roll_back(&t, err, len);
 	} else {
-		cli_err("finishing the takeover of %s a killed 'dmaguard run' left at phase %s",
+		cli_msg(LOG_WARNING, "finishing the takeover of %s a killed 'dmaguard run' left at phase %s",
 			pd->path, t.f.phase <= DG_PH_SWAPPED ? phase_names[t.f.phase] : "unknown");
 		/* a DIR-prev whose links are already gone was being released */
 		if (!old && prev)
@@ -451,7 +452,7 @@ int upgrade_recover(const struct pindir *pd, int *stream_fd, char *err, size_t l
 		if (old_fd >= 0)
 			close(old_fd);
 		if (!r)
-			cli_err("took over the enforcement in %s from format %u (dmaguard %s)",
+			cli_msg(LOG_NOTICE, "took over the enforcement in %s from format %u (dmaguard %s)",
 				pd->path, t.f.from_version, DMAGUARD_VERSION);
 	}
 out:
@@ -467,7 +468,7 @@ void upgrade_wait_stream(int fd)
 		return;
 	while (flock(fd, LOCK_EX | LOCK_NB)) {
 		if (waited == 2000)
-			cli_err("waiting for the previous 'dmaguard run' to stop streaming");
+			cli_msg(LOG_NOTICE, "waiting for the previous 'dmaguard run' to stop streaming");
 		usleep(10000);
 		waited += 10;
 	}

@@ -52,9 +52,10 @@ import scenarios  # noqa: E402
 SYSTEM_DIR = os.path.join(runner.VM_DIR, "system")
 # initramfs-tools (with busybox and zstd, as a Debian install has them)
 # builds the initramfs of a disk boot; prometheus-node-exporter serves
-# `run --metrics-file` (system-metrics-node-exporter)
+# `run --metrics-file` (system-metrics-node-exporter); systemd-journal-remote
+# ships the journal (system-journal-remote)
 PACKAGES = ["systemd", "systemd-sysv", "udev", "kmod", "initramfs-tools",
-            "busybox", "zstd", "prometheus-node-exporter"]
+            "busybox", "zstd", "prometheus-node-exporter", "systemd-journal-remote"]
 # the suites of the lane (a kernel of the same name boots each tree)
 DEFAULT_SUITES = ("bookworm", "trixie")
 GUEST_LIB = "usr/local/lib/dmaguard-test"

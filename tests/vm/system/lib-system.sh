@@ -1,13 +1,72 @@
 # Helpers of the system scenarios (sourced after guest/lib.sh, by dash).
 
-# The service's output: the JSON events (stdout) and its messages (stderr).
+# The service's output, one line per journal entry: each event (an entry
+# with DMAGUARD_* fields, dmaguard(8) JOURNAL) as the JSON line run
+# --json would write, rebuilt from those fields in the schema's order, so
+# REGEXes over the JSON form check the journal's fields; any other entry
+# (run's messages on stderr) as its MESSAGE.
 dg_journal() {
-	journalctl -b -u dmaguard.service -o cat --no-pager
+	journalctl -b -u dmaguard.service -o json --no-pager | dg_json_events
 }
 
-# has_event REGEX: some line dmaguard.service wrote matches REGEX.
+# stdin: journalctl -o json; stdout: dg_journal's lines.
+dg_json_events() {
+	awk '
+	BEGIN {
+		n = split("schema ts host seq type verdict reason rule device id class group " \
+			"driver dma map count result pid comm uid unsequenced", order, " ")
+		split("schema seq group count result pid uid unsequenced", b, " ")
+		for (i in b)
+			bare[b[i]] = 1
+	}
+	{
+		split("", val)
+		extra = ""
+		rest = $0
+		while (match(rest, /"DMAGUARD_[A-Z0-9_]+":"([^"\\]|\\.)*"/)) {
+			f = substr(rest, RSTART + 10, RLENGTH - 10)
+			rest = substr(rest, RSTART + RLENGTH)
+			k = tolower(substr(f, 1, index(f, "\"") - 1))
+			v = substr(f, length(k) + 3)
+			if (k in bare)
+				v = substr(v, 2, length(v) - 2)
+			val[k] = v
+			known = 0
+			for (i = 1; i <= n; i++)
+				if (order[i] == k)
+					known = 1
+			if (!known)
+				extra = extra ",\"" k "\":" v
+		}
+		if ("type" in val) {
+			out = ""
+			for (i = 1; i <= n; i++)
+				if (order[i] in val)
+					out = out (out == "" ? "" : ",") "\"" order[i] "\":" val[order[i]]
+			print "{" out extra "}"
+		} else if (match($0, /"MESSAGE":"([^"\\]|\\.)*"/)) {
+			m = substr($0, RSTART + 11, RLENGTH - 12)
+			gsub(/\\"/, "\"", m)
+			gsub(/\\\\/, "\\", m)
+			print m
+		}
+	}'
+}
+
+# has_event REGEX: some line of dg_journal matches REGEX.
 has_event() {
 	dg_journal | grep -Eq "$1"
+}
+
+# dg_entries FIELD=VALUE...: dmaguard.service's journal entries of this
+# boot with those fields, as journalctl -o json lines (journald's own match).
+dg_entries() {
+	journalctl -b -u dmaguard.service -o json --no-pager "$@"
+}
+
+# json_field NAME: the string value of field NAME in the JSON entry on stdin.
+json_field() {
+	sed -n "s/.*\"$1\":\"\([^\"]*\)\".*/\1/p" | head -n 1
 }
 
 # systemd's own monotonic time (usec) of a unit state change:
