@@ -17,6 +17,7 @@
 
 #include "match.h"
 #include "policy.h"
+#include "hex.h"
 
 /* Longest token quoted back in an error message. */
 #define QUOTE_MAX 40
@@ -183,17 +184,6 @@ static int parse_string(struct parser *ps, const struct attr *a, const struct to
 	memset(dst, 0, a->size);
 	memcpy(dst, v->s, len);
 	return 0;
-}
-
-static int hex_digit(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
 }
 
 /* Hex digits s[0..len) into *val; an error names the first bad digit. */
