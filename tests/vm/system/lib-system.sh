@@ -190,3 +190,17 @@ expect_enforced_from_initramfs() {
 	# and by hand, after boot, it stays denied
 	expect_write_fail /sys/bus/pci/drivers/e1000e/bind "$ISOLATED"
 }
+
+# expect_coldplug_done: the e1000e functions bound and udev settled. A bind
+# by hand while e1000e still probed a sibling failed on trixie with ENOENT
+# before any probe, so with nothing denied there was no event.
+expect_coldplug_done() {
+	expect_bound "$MF_A" e1000e
+	expect_bound "$MF_B" e1000e
+	expect_ok udevadm settle --timeout=60
+}
+
+# expect_field ENTRY NAME VALUE: the JSON entry has field NAME = VALUE
+expect_field() {
+	expect_eq "$(printf '%s\n' "$1" | json_field "$2")" "$3" "$2"
+}
