@@ -339,3 +339,13 @@ dg_discover() {
 	done
 	[ -z "$DG_DISCOVER_ERR" ]
 }
+
+# bounded WHAT CMD...: CMD ends within 60 s, neither killed nor crashed
+bounded() {
+	local what=$1
+	shift
+	rc_of 60 "$@"
+	[ "$RC" -ne 124 ] || fail "$what hung (killed after 60 s)"
+	[ "$RC" -lt 128 ] || fail "$what died of signal $((RC - 128))"
+	[ "$RC" -le 2 ] || fail "$what exited $RC"
+}

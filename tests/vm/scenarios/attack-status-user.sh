@@ -13,15 +13,6 @@ expect_write_fail /sys/bus/pci/drivers/e1000/bind "$SHARED_A" "$DENY_ERR"
 expect_event '"type":"bind","verdict":"deny"' "deny event"
 SHA=$(sha256sum "$DG_POLICY" | cut -d' ' -f1)
 
-# bounded WHAT CMD...: CMD ends within 60 s, neither killed nor crashed
-bounded() {
-	local what=$1
-	shift
-	rc_of 60 "$@"
-	[ "$RC" -ne 124 ] || fail "$what hung (killed after 60 s)"
-	[ "$RC" -lt 128 ] || fail "$what died of signal $((RC - 128))"
-	[ "$RC" -le 2 ] || fail "$what exited $RC"
-}
 # no_leak WHAT: $OUT says nothing only the pins know
 no_leak() {
 	case "$OUT" in

@@ -32,15 +32,6 @@ mkfifo $R/bus/pci/devices/0000:00:04.0
 mkfifo $R/kernel/iommu_groups/2
 '
 
-# bounded WHAT CMD...: CMD ends within 60 s, neither killed nor crashed
-bounded() {
-	local what=$1
-	shift
-	rc_of 60 "$@"
-	[ "$RC" -ne 124 ] || fail "$what hung (killed after 60 s)"
-	[ "$RC" -lt 128 ] || fail "$what died of signal $((RC - 128))"
-	[ "$RC" -le 2 ] || fail "$what exited $RC"
-}
 for who in 1000 0; do
 	run_as=""
 	[ "$who" = 0 ] || run_as="as-user $who"
