@@ -13,6 +13,7 @@
 #include <bpf/bpf_core_read.h>
 #include "dmaguard.bpf.h"
 #include "match.h"
+#include "rule_key.h"
 
 #ifndef EEXIST
 #define EEXIST 17

@@ -47,12 +47,37 @@ DG_MAP struct {
 	__type(value, struct dg_policy);
 } policy SEC(".maps");
 
+#ifndef BPF_F_NO_PREALLOC
+#define BPF_F_NO_PREALLOC (1U << 0)
+#endif
+
+/*
+ * The rules by slot * DG_MAX_RULES + number, and the index that finds the
+ * first match (include/rule_key.h). Not preallocated: a host pays for the
+ * rules it has, not for DG_MAX_RULES of them.
+ */
 DG_MAP struct {
-	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, 2 * DG_MAX_RULES);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
 	__type(key, __u32);
 	__type(value, struct dg_rule);
 } rules SEC(".maps");
+
+DG_MAP struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 4);
+	__type(key, __u32);	/* slot * 2 + action */
+	__type(value, struct dg_shapes);
+} shapes SEC(".maps");
+
+DG_MAP struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 2 * DG_MAX_RULES);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, struct dg_rule_key);
+	__type(value, __u32);	/* number of the first rule with this key */
+} rule_index SEC(".maps");
 
 DG_MAP struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);

@@ -1,17 +1,38 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The rule walk. Both functions are global, so the verifier checks each once:
- * walking DG_MAX_RULES rules costs a few instructions per rule, not the
- * matcher's size per rule. Subjects are found through this task's records
- * (global functions take scalars only on older kernels).
+ * The first matching rule, through the rule index (include/rule_key.h): one
+ * hash lookup per shape of the action, at most DG_MAX_SHAPES, whatever the
+ * number of rules. The functions are global, so the verifier checks each
+ * once. Subjects are found through this task's records (global functions
+ * take scalars only on older kernels).
  */
 #include "common.bpf.h"
 
-__noinline int rule_matches(__u32 slot, __u32 i, __u32 action, __u32 depth)
+/* This task's bind subject at probe depth, or NULL. */
+static __always_inline struct dg_bind_subject *bind_subject(__u32 depth)
 {
 	__u64 id = bpf_get_current_pid_tgid();
+	struct probe_stack *st = bpf_map_lookup_elem(&inflight, &id);
+
+	if (!st)
+		return NULL;
+	/* restate the bound in a form the compiler cannot fold away */
+	barrier_var(depth);
+	depth &= DG_MAX_NEST - 1;
+	return &st->frames[depth].subj;
+}
+
+static __always_inline struct dg_open_subject *open_subject(void)
+{
+	__u64 id = bpf_get_current_pid_tgid();
+
+	return bpf_map_lookup_elem(&opening, &id);
+}
+
+__noinline int rule_matches(__u32 slot, __u32 i, __u32 action, __u32 depth)
+{
 	struct dg_open_subject *os;
-	struct probe_stack *st;
+	struct dg_bind_subject *bs;
 	struct dg_rule *r;
 	__u32 key;
 
@@ -22,34 +43,69 @@ __noinline int rule_matches(__u32 slot, __u32 i, __u32 action, __u32 depth)
 	if (!r)
 		return 0;
 	if (action == DG_ACT_OPEN) {
-		os = bpf_map_lookup_elem(&opening, &id);
+		os = open_subject();
 		return os && dg_open_rule_matches(r, os);
 	}
-	st = bpf_map_lookup_elem(&inflight, &id);
-	if (!st)
-		return 0;
-	/* restate the bound in a form the compiler cannot fold away */
-	barrier_var(depth);
-	depth &= DG_MAX_NEST - 1;
-	return dg_bind_rule_matches(r, &st->frames[depth].subj);
+	bs = bind_subject(depth);
+	return bs && dg_bind_rule_matches(r, bs);
 }
 
+/* The number of the first rule of shape n whose key is the subject's, or -1. */
+__noinline int shape_first_rule(__u32 slot, __u32 action, __u32 n, __u32 depth)
+{
+	struct dg_open_subject *os;
+	struct dg_bind_subject *bs;
+	struct dg_rule_key key;
+	struct dg_shapes *shs;
+	__u32 k, *rule;
+
+	if (slot > 1 || action > 1 || n >= DG_MAX_SHAPES || depth >= DG_MAX_NEST)
+		return -1;
+	k = slot * 2 + action;
+	shs = bpf_map_lookup_elem(&shapes, &k);
+	if (!shs)
+		return -1;
+	dg_key_init(&key, slot, action, n);
+	if (action == DG_ACT_OPEN) {
+		os = open_subject();
+		if (!os)
+			return -1;
+		dg_open_key(&shs->shape[n], os, &key);
+	} else {
+		bs = bind_subject(depth);
+		if (!bs)
+			return -1;
+		dg_bind_key(&shs->shape[n], bs, &key);
+	}
+	rule = bpf_map_lookup_elem(&rule_index, &key);
+	return rule && *rule < DG_MAX_RULES ? *rule : -1;
+}
+
+/*
+ * The lowest of the shapes' first rules, confirmed by the matcher itself.
+ * Returns its number, or -1.
+ */
 __noinline int first_matching_rule(__u32 slot, __u32 action, __u32 depth)
 {
-	struct dg_policy *p;
-	__u32 n, i;
+	int best = DG_MAX_RULES, r;
+	struct dg_shapes *shs;
+	__u32 k, n, i;
 
-	if (slot > 1)
+	if (slot > 1 || action > 1)
 		return -1;
-	p = bpf_map_lookup_elem(&policy, &slot);
-	if (!p)
+	k = slot * 2 + action;
+	shs = bpf_map_lookup_elem(&shapes, &k);
+	if (!shs)
 		return -1;
-	n = p->n_rules;
-	for (i = 0; i < DG_MAX_RULES; i++) {
+	n = shs->n;
+	for (i = 0; i < DG_MAX_SHAPES; i++) {
 		if (i >= n)
-			return -1;
-		if (rule_matches(slot, i, action, depth))
-			return i;
+			break;
+		r = shape_first_rule(slot, action, i, depth);
+		if (r >= 0 && r < best)
+			best = r;
 	}
-	return -1;
+	if (best >= DG_MAX_RULES || !rule_matches(slot, best, action, depth))
+		return -1;
+	return best;
 }

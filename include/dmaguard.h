@@ -24,11 +24,12 @@
 #define DG_SOURCE_LEN	128	/* policy file name as given on the command line */
 
 /*
- * Rules per policy. The contract promises at least 1024; the BPF side walks
- * them with a bounded loop whose body is a global function, so the verifier
- * cost grows by a few instructions per rule, not by the matcher's size.
+ * Rules per policy. Matching does not walk them: rules are indexed by their
+ * shape (struct dg_shape), so the cost grows with the number of distinct
+ * shapes, at most DG_MAX_SHAPES per action, not with the number of rules.
  */
-#define DG_MAX_RULES	1024
+#define DG_MAX_RULES	65536
+#define DG_MAX_SHAPES	64
 
 /* Nesting depth of really_probe() on one task (a probe that probes children). */
 #define DG_MAX_NEST	4
@@ -106,10 +107,61 @@ struct dg_rule {
 _Static_assert(sizeof(struct dg_rule) == 148, "dg_rule layout");
 
 /*
+ * A rule's shape: which attributes it names and how many leading bytes of
+ * each count (the length of a prefix, the whole field for an exact string,
+ * the class bytes). Two rules of one shape match the same subjects exactly
+ * when their keys (struct dg_rule_key) are equal, so the first matching
+ * rule of a shape is one hash lookup of the subject's key in that shape,
+ * and the first matching rule of the policy the lowest of those, one per
+ * shape (include/match.h).
+ */
+struct dg_shape {
+	__u32 match;		/* DG_M_* */
+	__u8 class_bytes;	/* with DG_M_CLASS */
+	__u8 device_len;	/* with DG_M_DEVICE: bytes compared, up to a NUL */
+	__u8 driver_len;	/* with DG_M_DRIVER */
+	__u8 comm_len;		/* with DG_M_COMM */
+};
+_Static_assert(sizeof(struct dg_shape) == 8, "dg_shape layout");
+
+/* The shapes of one action in one policy slot (map "shapes", key slot * 2 + action). */
+struct dg_shapes {
+	__u32 n;
+	__u32 pad;
+	struct dg_shape shape[DG_MAX_SHAPES];
+};
+_Static_assert(sizeof(struct dg_shapes) == 8 + 8 * DG_MAX_SHAPES, "dg_shapes layout");
+
+/*
+ * Key of the rule index (map "rule_index", value: the number of the first
+ * rule with this key): a subject's or a rule's attributes masked to a shape,
+ * every byte the shape does not compare zero.
+ */
+struct dg_rule_key {
+	__u8 slot;
+	__u8 action;		/* DG_ACT_* */
+	__u16 shape;		/* index into the slot's dg_shapes of action */
+	__u16 vendor;
+	__u16 devid;
+	__u32 class;		/* shifted right to the class bytes compared */
+	__s32 group;
+	__u32 uid;
+	__u32 gid;
+	__u8 dma;
+	__u8 is_pci;		/* set when the shape names a PCI attribute */
+	__u8 pad[2];
+	char device[DG_DEVICE_LEN];
+	char driver[DG_DRIVER_LEN];
+	char comm[DG_COMM_LEN];
+};
+_Static_assert(sizeof(struct dg_rule_key) == 140, "dg_rule_key layout");
+
+/*
  * Policy header, one per slot of the double-buffered policy maps. The rules of
- * slot s are entries [s * DG_MAX_RULES, s * DG_MAX_RULES + n_rules) of the
+ * slot s are keys [s * DG_MAX_RULES, s * DG_MAX_RULES + n_rules) of the
  * rules map; bind and open rules share the list, each judged only against
- * rules of its own action, first match wins.
+ * rules of its own action, first match wins. The slot's shapes and rule
+ * index find that first match.
  */
 struct dg_policy {
 	__u32 n_rules;
@@ -349,7 +401,7 @@ _Static_assert(sizeof(struct dg_policy_info) == 312, "dg_policy_info layout");
 #ifdef DMAGUARD_TEST_FORMAT
 #define DG_FORMAT	0	/* the VM tests' "older build" (never shipped) */
 #else
-#define DG_FORMAT	2	/* 2: policy_info and counts */
+#define DG_FORMAT	3	/* 2: policy_info and counts; 3: the rule index */
 #endif
 
 /* Takeover progress (dg_format.phase), for recovery after a crash. */

@@ -6,6 +6,7 @@
 #include <bpf/libbpf.h>
 #include "bpf_objects.h"
 #include "dmaguard.h"
+#include "policy_maps.h"
 #include "dmaguard.skel.h"
 
 #define PROG(n, tgt, k, need, gate) \
@@ -48,7 +49,9 @@ const size_t bpf_n_progs = sizeof(bpf_progs) / sizeof(bpf_progs[0]);
 const struct map_def bpf_maps[] = {
 	/* written by userspace only: converted on a takeover */
 	MAP(policy, ARRAY, sizeof(struct dg_policy), 2, false),
-	MAP(rules, ARRAY, sizeof(struct dg_rule), 2 * DG_MAX_RULES, false),
+	MAP(rules, HASH, sizeof(struct dg_rule), 2 * DG_MAX_RULES, false),
+	MAP(shapes, ARRAY, sizeof(struct dg_shapes), 4, false),
+	MAP(rule_index, HASH, sizeof(__u32), 2 * DG_MAX_RULES, false),
 	MAP(config, ARRAY, sizeof(struct dg_config), 1, false),
 #ifndef DMAGUARD_TEST_FORMAT	/* the VM tests' older build has no format 2 map */
 	MAP_SINCE(policy_info, ARRAY, sizeof(struct dg_policy_info), 2, false, 2),
@@ -73,6 +76,15 @@ const size_t bpf_n_maps = sizeof(bpf_maps) / sizeof(bpf_maps[0]);
 struct bpf_program *prog_of(const struct dmaguard_bpf *skel, const struct prog_def *d)
 {
 	return *(struct bpf_program *const *)((const char *)skel + d->skel_off);
+}
+
+struct policy_maps skel_policy_maps(const struct dmaguard_bpf *skel)
+{
+	return (struct policy_maps) {
+		.rules = bpf_map__fd(skel->maps.rules),
+		.shapes = bpf_map__fd(skel->maps.shapes),
+		.index = bpf_map__fd(skel->maps.rule_index),
+	};
 }
 
 struct bpf_map *map_of(const struct dmaguard_bpf *skel, const struct map_def *d)

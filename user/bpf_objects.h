@@ -12,6 +12,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <linux/types.h>
+#include "policy_maps.h"
 
 struct dmaguard_bpf;
 struct bpf_program;
@@ -67,6 +68,9 @@ extern const size_t bpf_n_maps;
 /* The skeleton's program or map of a table entry. */
 struct bpf_program *prog_of(const struct dmaguard_bpf *skel, const struct prog_def *d);
 struct bpf_map *map_of(const struct dmaguard_bpf *skel, const struct map_def *d);
+
+/* The descriptors of the skeleton's policy maps (policy_maps.h). */
+struct policy_maps skel_policy_maps(const struct dmaguard_bpf *skel);
 
 /* The entry named name, or NULL. */
 const struct prog_def *prog_def_by_name(const char *name);

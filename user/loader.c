@@ -180,15 +180,16 @@ static int write_initial_state(struct dmaguard_bpf *skel, const struct policy *p
 {
 	struct dg_config cfg = { .active_slot = 0, .emit_all = 0 };
 	struct dg_format fmt;
-	__u32 i, zero = 0;
+	struct policy_maps maps = skel_policy_maps(skel);
+	__u32 zero = 0;
+	int r;
 
 	upgrade_format_init(&fmt, skel->rodata->dg_my_set);
 	if (bpf_map_update_elem(bpf_map__fd(skel->maps.format), &zero, &fmt, 0))
 		return -errno;
-
-	for (i = 0; i < pol->hdr.n_rules; i++)
-		if (bpf_map_update_elem(bpf_map__fd(skel->maps.rules), &i, &pol->rules[i], 0))
-			return -errno;
+	r = policy_maps_write(&maps, 0, pol);
+	if (r)
+		return r;
 	if (bpf_map_update_elem(bpf_map__fd(skel->maps.policy), &zero, hdr, 0) ||
 	    bpf_map_update_elem(bpf_map__fd(skel->maps.config), &zero, &cfg, 0))
 		return -errno;

@@ -117,7 +117,8 @@ static int check_format(const char *dir, char *err, size_t len)
 int pinned_open(struct pinned *p, const char *dir, char *err, size_t len)
 {
 	memset(p, 0, sizeof(*p));
-	p->policy_fd = p->rules_fd = p->config_fd = p->stats_fd = -1;
+	p->policy_fd = p->config_fd = p->stats_fd = -1;
+	p->maps.rules = p->maps.shapes = p->maps.index = -1;
 	p->groups_fd = p->events_fd = p->format_fd = p->lock_fd = p->info_fd = -1;
 	snprintf(p->dir, sizeof(p->dir), "%s", dir);
 	/* the directory first: the maps must come from it (checked below) */
@@ -130,7 +131,9 @@ int pinned_open(struct pinned *p, const char *dir, char *err, size_t len)
 	if (check_owner(p, err, len) || check_format(dir, err, len))
 		goto fail;
 	if (open_map(dir, "policy", &p->policy_fd, err, len) ||
-	    open_map(dir, "rules", &p->rules_fd, err, len) ||
+	    open_map(dir, "rules", &p->maps.rules, err, len) ||
+	    open_map(dir, "shapes", &p->maps.shapes, err, len) ||
+	    open_map(dir, "rule_index", &p->maps.index, err, len) ||
 	    open_map(dir, "config", &p->config_fd, err, len) ||
 	    open_map(dir, "stats", &p->stats_fd, err, len) ||
 	    open_map(dir, "groups", &p->groups_fd, err, len) ||
@@ -156,7 +159,8 @@ fail:
 
 void pinned_close(struct pinned *p)
 {
-	int *fds[] = { &p->policy_fd, &p->rules_fd, &p->config_fd, &p->stats_fd,
+	int *fds[] = { &p->policy_fd, &p->maps.rules, &p->maps.shapes, &p->maps.index,
+		       &p->config_fd, &p->stats_fd,
 		       &p->groups_fd, &p->events_fd, &p->format_fd, &p->lock_fd,
 		       &p->info_fd };
 	size_t i;
@@ -324,7 +328,7 @@ int pinned_set_policy(struct pinned *p, const struct policy *pol, char *err, siz
 	unsigned int gates;
 	bool api;
 	struct dg_config cfg;
-	__u32 slot, i, key;
+	__u32 slot, key;
 	int r;
 
 	if (lock_dir(p, err, len))
@@ -350,13 +354,9 @@ int pinned_set_policy(struct pinned *p, const struct policy *pol, char *err, siz
 	hdr.acts = gates_policy_acts(pol);
 	api = pindir_ownership_api(p->dir);
 	gates = gates_wanted(&hdr, cfg.emit_all, api);
-	for (i = 0; i < pol->hdr.n_rules; i++) {
-		key = slot * DG_MAX_RULES + i;
-		if (bpf_map_update_elem(p->rules_fd, &key, &pol->rules[i], 0)) {
-			r = -errno;
-			goto out;
-		}
-	}
+	r = policy_maps_write(&p->maps, slot, pol);
+	if (r)
+		goto out;
 	if (bpf_map_update_elem(p->policy_fd, &slot, &hdr, 0)) {
 		r = -errno;
 		goto out;

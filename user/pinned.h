@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include "dmaguard.h"
 #include "policy.h"
+#include "policy_maps.h"
 
 #define DG_DEFAULT_PIN_DIR "/sys/fs/bpf/dmaguard"
 
@@ -17,7 +18,7 @@
 struct pinned {
 	char dir[4096];
 	int policy_fd;
-	int rules_fd;
+	struct policy_maps maps;	/* the rules and their index */
 	int config_fd;
 	int stats_fd;
 	int groups_fd;

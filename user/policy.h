@@ -8,10 +8,22 @@
 #include <sys/types.h>
 #include "dmaguard.h"
 
+/* Slots of the userspace rule index: a power of two, at least twice DG_MAX_RULES. */
+#define POLICY_INDEX_SLOTS (2 * DG_MAX_RULES)
+
 /* A policy compiled to what the BPF maps hold. */
 struct policy {
 	struct dg_policy hdr;
 	struct dg_rule rules[DG_MAX_RULES];
+	/*
+	 * The rule index (policy_index.c), kept as rules are added: the shapes
+	 * of each action, each rule's shape number, and an open-addressing
+	 * hash of rule keys whose slots hold 1 + the number of the first rule
+	 * with that key (0: empty).
+	 */
+	struct dg_shapes shapes[2];
+	__u16 rule_shape[DG_MAX_RULES];
+	__u32 index[POLICY_INDEX_SLOTS];
 	/*
 	 * The file as loaded (policy_load_fd(); zero after policy_parse()
 	 * alone): the SHA-256 of exactly the bytes parsed, their number, and
@@ -25,10 +37,10 @@ struct policy {
 #define POLICY_ERR_LEN 512
 
 /*
- * Largest policy file accepted, in bytes: 1024 rules of long lines fit many
- * times over, and a runaway file is refused before it is read.
+ * Largest policy file accepted, in bytes: DG_MAX_RULES rules of 250 bytes
+ * fit, and a runaway file is refused before it is read.
  */
-#define POLICY_MAX_BYTES (1024 * 1024)
+#define POLICY_MAX_BYTES (16 * 1024 * 1024)
 
 /*
  * Parse the text buf (len bytes) read from a file named name. On success fill
@@ -91,7 +103,23 @@ int policy_load_draft(const char *path, struct policy *out, char *warn, size_t w
 		      char *err, size_t errlen);
 
 /*
- * First-match evaluation with the shared matcher (include/match.h). *matched
+ * Add rule i (the next one, rules before it added) to the index. Returns 0,
+ * or -ENOSPC when its action has DG_MAX_SHAPES shapes and this rule needs
+ * another.
+ */
+int policy_index_add(struct policy *p, __u32 i);
+
+/*
+ * The key of each distinct (action, shape, attributes) of p, for slot, with
+ * the number of its first rule: fn(key, rule, ctx) per key, in no order.
+ * Stops at and returns fn's first non-zero return.
+ */
+int policy_index_each(const struct policy *p, __u8 slot,
+		      int (*fn)(const struct dg_rule_key *k, __u32 rule, void *ctx), void *ctx);
+
+/*
+ * First-match evaluation with the shared matcher (include/match.h), through
+ * the rule index: the cost grows with the number of shapes, not of rules. *matched
  * is the deciding rule or NULL for the default; *reason is DG_REASON_RULE or
  * DG_REASON_DEFAULT. Returns the verdict after audit mode is applied.
  */

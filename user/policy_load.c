@@ -1,8 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Policy files (refusing what anyone but root could have written) and
- * first-match evaluation with the shared matcher of include/match.h, the
- * same code the BPF programs run.
+ * Policy files (refusing what anyone but root could have written), and the
+ * names of the policy's enum values.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -128,36 +127,7 @@ int policy_load_draft(const char *path, struct policy *out, char *warn, size_t w
 	return ret;
 }
 
-/* --- evaluation ----------------------------------------------------------- */
-
-static __u32 rule_count(const struct policy *p)
-{
-	return p->hdr.n_rules < DG_MAX_RULES ? p->hdr.n_rules : DG_MAX_RULES;
-}
-
-__u8 policy_eval_bind(const struct policy *p, const struct dg_bind_subject *s,
-		      const struct dg_rule **matched, __u8 *reason)
-{
-	__u32 i, n = rule_count(p);
-
-	*matched = NULL;
-	for (i = 0; i < n && !*matched; i++)
-		if (dg_bind_rule_matches(&p->rules[i], s))
-			*matched = &p->rules[i];
-	return dg_decide(&p->hdr, *matched, DG_ACT_BIND, reason);
-}
-
-__u8 policy_eval_open(const struct policy *p, const struct dg_open_subject *s,
-		      const struct dg_rule **matched, __u8 *reason)
-{
-	__u32 i, n = rule_count(p);
-
-	*matched = NULL;
-	for (i = 0; i < n && !*matched; i++)
-		if (dg_open_rule_matches(&p->rules[i], s))
-			*matched = &p->rules[i];
-	return dg_decide(&p->hdr, *matched, DG_ACT_OPEN, reason);
-}
+/* --- names ----------------------------------------------------------------- */
 
 const char *policy_verdict_name(__u8 verdict)
 {

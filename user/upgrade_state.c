@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <bpf/bpf.h>
@@ -185,6 +186,38 @@ static int copy_array(int from, int to, __u32 n, size_t value_size)
 }
 
 /*
+ * Both slots' rules, read from the old set's rules map (any format's: its
+ * slots start max_entries / 2 keys apart) and written with their index into
+ * the new set's maps. The policy map, copied already, says how many.
+ */
+static int convert_rules(struct dmaguard_bpf *skel, int rules)
+{
+	struct policy_maps maps = skel_policy_maps(skel);
+	struct bpf_map_info info = { 0 };
+	__u32 info_len = sizeof(info), slot;
+	struct dg_policy hdr;
+	struct policy *p;
+	int r = 0;
+
+	if (bpf_obj_get_info_by_fd(rules, &info, &info_len))
+		return -errno;
+	p = calloc(1, sizeof(*p));
+	if (!p)
+		return -ENOMEM;
+	for (slot = 0; !r && slot < 2; slot++) {
+		if (bpf_map_lookup_elem(bpf_map__fd(skel->maps.policy), &slot, &hdr)) {
+			r = -errno;
+			break;
+		}
+		r = policy_maps_read(rules, info.max_entries / 2, slot, hdr.n_rules, p);
+		if (!r)
+			r = policy_maps_write(&maps, slot, p);
+	}
+	free(p);
+	return r;
+}
+
+/*
  * The config, converted: the fields every format has (active_slot,
  * emit_all, force_audit lead struct dg_config in each) keep their values,
  * the rest starts at zero.
@@ -251,7 +284,7 @@ int upgrade_copy_policy(struct dmaguard_bpf *skel, const char *dir, bool api,
 	if (!r)
 		r = copy_array(pol, bpf_map__fd(skel->maps.policy), 2, pol_size);
 	if (!r)
-		r = copy_array(rules, bpf_map__fd(skel->maps.rules), 2 * DG_MAX_RULES, rules_size);
+		r = convert_rules(skel, rules);
 	if (!r)
 		r = copy_info(skel, dir);
 	if (!r)

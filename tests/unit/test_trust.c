@@ -326,16 +326,16 @@ TEST(link_loop_is_refused)
 	expect_refused(at("a"), -ELOOP, "too many symbolic links", NULL);
 }
 
-TEST(ten_mib_file_is_refused_without_reading_it)
+TEST(file_over_the_limit_is_refused_without_reading_it)
 {
 	char expect[POLICY_ERR_LEN];
 
 	tree_setup("dg-trust");
 	make_file(at("p.conf"), "deny bind\n", 0644);
-	if (truncate(at("p.conf"), 10 * 1024 * 1024))
+	if (truncate(at("p.conf"), 64 * 1024 * 1024))
 		UNIT_FAIL("truncate: %s", strerror(errno));
-	snprintf(expect, sizeof(expect), "%s: file is 10485760 bytes long (expected at most "
-		 "1048576)", at("p.conf"));
+	snprintf(expect, sizeof(expect), "%s: file is 67108864 bytes long (expected at most "
+		 "%d)", at("p.conf"), POLICY_MAX_BYTES);
 	ASSERT_EQ(load_as(at("p.conf"), me), -EFBIG);
 	ASSERT_STREQ(err, expect);
 }

@@ -1,0 +1,141 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The rule index against the linear walk it replaces: the same first match,
+ * verdict and reason for random policies and subjects, at DG_MAX_RULES
+ * rules, and the limit on kinds of rule named in FILE:LINE:COL.
+ */
+#include "unit.h"
+#include "policy_gen.h"
+
+static struct policy pol;
+static char err[POLICY_ERR_LEN];
+
+static int matched_number(const struct dg_rule *r)
+{
+	return r ? (int)(r - pol.rules) : -1;
+}
+
+/* Every subject judged by both; returns how many had a rule decide. */
+static int compare(struct gen *g, int subjects)
+{
+	const struct dg_rule *r;
+	struct dg_bind_subject b;
+	struct dg_open_subject o;
+	int i, ref, decided = 0;
+	__u8 reason, v;
+
+	for (i = 0; i < subjects; i++) {
+		gen_bind_subject(g, &b);
+		v = policy_eval_bind(&pol, &b, &r, &reason);
+		ref = ref_first_rule(&pol, DG_ACT_BIND, &b);
+		if (matched_number(r) != ref)
+			UNIT_FAIL("bind subject %s/%s: index says rule %d, walk says %d", b.device,
+				  b.driver, matched_number(r), ref);
+		ASSERT_EQ(v, dg_decide(&pol.hdr, ref < 0 ? NULL : &pol.rules[ref], DG_ACT_BIND,
+				       &reason));
+		gen_open_subject(g, &o);
+		policy_eval_open(&pol, &o, &r, &reason);
+		ref = ref_first_rule(&pol, DG_ACT_OPEN, &o);
+		if (matched_number(r) != ref)
+			UNIT_FAIL("open subject %s/%s: index says rule %d, walk says %d", o.device,
+				  o.comm, matched_number(r), ref);
+		decided += ref >= 0;
+	}
+	return decided;
+}
+
+TEST(random_policies_decide_as_the_linear_walk)
+{
+	static char text[200 * 64 + 100];
+	int seed, decided = 0;
+	struct gen g;
+	size_t n;
+
+	for (seed = 1; seed <= 2000; seed++) {
+		gen_seed(&g, seed);
+		n = gen_policy(&g, text, sizeof(text), 1 + gen_below(&g, 60));
+		if (policy_parse("policy.conf", text, n, &pol, err, sizeof(err)))
+			UNIT_FAIL("seed %d: %s", seed, err);
+		decided += compare(&g, 100);
+	}
+	/* the pools make most subjects meet a rule: the test compares real matches */
+	ASSERT_TRUE(decided > 2000 * 100 / 2);
+}
+
+/* DG_MAX_RULES rules: exact devices, a prefix, an id; the last rule still decides. */
+TEST(full_policy_finds_first_match_at_any_number)
+{
+	size_t len = (size_t)DG_MAX_RULES * 48, at = 0;
+	char *text = malloc(len);
+	struct dg_bind_subject s = { .is_pci = 1, .vendor = 0x8086, .devid = 0x10d3 };
+	const struct dg_rule *r;
+	__u8 reason;
+	int i;
+
+	ASSERT_TRUE(text != NULL);
+	for (i = 0; i < DG_MAX_RULES - 2; i++)
+		at += snprintf(text + at, len - at, "deny bind device=0000:%02x:%02x.%x\n",
+			       i >> 8, (i >> 3) & 31, i & 7);
+	at += snprintf(text + at, len - at, "allow bind device=0000:ff:*\n");
+	at += snprintf(text + at, len - at, "audit bind id=8086:10d3\n");
+	ASSERT_EQ(policy_parse("policy.conf", text, at, &pol, err, sizeof(err)), 0);
+	ASSERT_EQ(pol.hdr.n_rules, DG_MAX_RULES);
+	ASSERT_EQ(pol.shapes[DG_ACT_BIND].n, 3);
+
+	strcpy(s.device, "0000:12:1f.7");	/* rule 0x12 << 8 | 31 << 3 | 7 */
+	ASSERT_EQ(policy_eval_bind(&pol, &s, &r, &reason), DG_DENY);
+	ASSERT_EQ(matched_number(r), 0x12ff);
+	ASSERT_EQ(r->line, 0x12ff + 1);
+	strcpy(s.device, "0000:ff:00.0");	/* exact rule 0xff00 comes first */
+	ASSERT_EQ(matched_number((policy_eval_bind(&pol, &s, &r, &reason), r)), 0xff00);
+	strcpy(s.device, "0000:ff:20.0");	/* past the exact ones: the prefix */
+	ASSERT_EQ(matched_number((policy_eval_bind(&pol, &s, &r, &reason), r)), DG_MAX_RULES - 2);
+	strcpy(s.device, "0001:00:00.0");	/* nothing but the id */
+	ASSERT_EQ(policy_eval_bind(&pol, &s, &r, &reason), DG_AUDIT);
+	ASSERT_EQ(matched_number(r), DG_MAX_RULES - 1);
+	free(text);
+}
+
+static int count_key(const struct dg_rule_key *k, __u32 rule, void *ctx)
+{
+	(void)k;
+	(void)rule;
+	++*(int *)ctx;
+	return 0;
+}
+
+/* Rules with equal keys share one index entry, the first rule's. */
+TEST(equal_rules_keep_the_first)
+{
+	static const char text[] = "deny bind driver=e1000\nallow bind driver=e1000\n"
+				   "allow bind driver=e1000e\nallow open uid=0\nallow open uid=0\n";
+	struct dg_bind_subject s = { .driver = "e1000" };
+	const struct dg_rule *r;
+	__u8 reason;
+	int keys = 0;
+
+	ASSERT_EQ(policy_parse("policy.conf", text, sizeof(text) - 1, &pol, err, sizeof(err)), 0);
+	policy_index_each(&pol, 1, count_key, &keys);
+	ASSERT_EQ(keys, 3);
+	ASSERT_EQ(policy_eval_bind(&pol, &s, &r, &reason), DG_DENY);
+	ASSERT_EQ(r->line, 1);
+}
+
+/* Kind 65 of bind rules: device prefixes of 64 lengths, then an exact one. */
+TEST(too_many_kinds_of_rule_names_the_line)
+{
+	char text[64 * 90 + 100], dev[65];
+	size_t at = 0;
+	int i;
+
+	memset(dev, 'a', sizeof(dev));
+	for (i = 0; i < 64; i++)
+		at += snprintf(text + at, sizeof(text) - at, "deny bind device=%.*s*\n", i, dev);
+	at += snprintf(text + at, sizeof(text) - at, "allow open uid=0\n  deny bind device=x\n");
+	ASSERT_EQ(policy_parse("policy.conf", text, at, &pol, err, sizeof(err)), -1);
+	ASSERT_STREQ(err, "policy.conf:66:3: too many kinds of bind rule (expected at most 64: "
+		     "rules that name the same attributes, with prefixes of the same length, "
+		     "are one kind)");
+}
+
+UNIT_MAIN()
