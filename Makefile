@@ -88,7 +88,28 @@ $(O)/tests/unit/%: tests/unit/%.c tests/unit/unit.h tests/unit/cli_capture.h tes
 	$(call msg,CC-TEST,$@)
 	$(Q)$(CC) $(ALL_CFLAGS) $(SAN_CFLAGS) -Itests/unit -Iuser $< $(SAN_OBJS) $(LDLIBS) -o $@
 
-$(O)/bpf $(O)/user $(O)/san/user $(O)/tests/unit:
+# The rule-index differential test the VM runs (tests/vm/match): the
+# enforcing programs' rules.bpf.o and maps, with a test-run entry point.
+MATCH_DIR	:= $(O)/tests/vm/match
+$(MATCH_DIR)/match_test.bpf.o: tests/vm/match/match_test.bpf.c | $(MATCH_DIR)
+	$(call msg,BPF,$@)
+	$(Q)$(CLANG) $(BPF_CFLAGS) -Ibpf -c $< -o $@
+
+$(MATCH_DIR)/match_test.o: $(O)/bpf/maps.bpf.o $(O)/bpf/rules.bpf.o $(MATCH_DIR)/match_test.bpf.o
+	$(call msg,GEN-OBJ,$@)
+	$(Q)$(BPFTOOL) gen object $@ $^
+
+$(MATCH_DIR)/match_test.skel.h: $(MATCH_DIR)/match_test.o
+	$(call msg,GEN-SKEL,$@)
+	$(Q)$(BPFTOOL) gen skeleton $< name match_test_bpf > $@
+
+$(MATCH_DIR)/match-diff: tests/vm/match/match_diff.c $(MATCH_DIR)/match_test.skel.h \
+		$(filter-out $(O)/user/main.o,$(USER_OBJS))
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(ALL_CFLAGS) -Ibpf -Iuser -Itests/unit -I$(MATCH_DIR) $(LDFLAGS_STATIC) \
+		$< $(filter-out $(O)/user/main.o,$(USER_OBJS)) $(LDLIBS) -o $@
+
+$(O)/bpf $(O)/user $(O)/san/user $(O)/tests/unit $(MATCH_DIR):
 	$(Q)mkdir -p $@
 
 deps:
@@ -100,7 +121,7 @@ unit: $(UNIT_BINS)
 # The kernel matrix: KERNELS=bookworm for one suite; unset, every suite
 # (tests/vm/lib/kernels.py DEFAULT_SUITES holds the one default).
 
-vm: $(O)/dmaguard $(O)/oldfmt/dmaguard
+vm: $(O)/dmaguard $(O)/oldfmt/dmaguard $(MATCH_DIR)/match-diff
 	$(Q)tests/vm/run.sh
 
 # The older build the upgrade scenarios start from (/bin/dmaguard-old in the VM).

@@ -57,6 +57,7 @@ __noinline int shape_first_rule(__u32 slot, __u32 action, __u32 n, __u32 depth)
 	struct dg_bind_subject *bs;
 	struct dg_rule_key key;
 	struct dg_shapes *shs;
+	struct dg_shape *sh;
 	__u32 k, *rule;
 
 	if (slot > 1 || action > 1 || n >= DG_MAX_SHAPES || depth >= DG_MAX_NEST)
@@ -65,17 +66,21 @@ __noinline int shape_first_rule(__u32 slot, __u32 action, __u32 n, __u32 depth)
 	shs = bpf_map_lookup_elem(&shapes, &k);
 	if (!shs)
 		return -1;
+	/* restate the bound in a form the compiler cannot fold away */
+	barrier_var(n);
+	n &= DG_MAX_SHAPES - 1;
+	sh = &shs->shape[n];
 	dg_key_init(&key, slot, action, n);
 	if (action == DG_ACT_OPEN) {
 		os = open_subject();
 		if (!os)
 			return -1;
-		dg_open_key(&shs->shape[n], os, &key);
+		dg_open_key(sh, os, &key);
 	} else {
 		bs = bind_subject(depth);
 		if (!bs)
 			return -1;
-		dg_bind_key(&shs->shape[n], bs, &key);
+		dg_bind_key(sh, bs, &key);
 	}
 	rule = bpf_map_lookup_elem(&rule_index, &key);
 	return rule && *rule < DG_MAX_RULES ? *rule : -1;

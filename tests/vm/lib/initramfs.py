@@ -249,6 +249,11 @@ def _collect_files(vmdir, scenarios, dmaguard, helpers):
         os.path.dirname(os.path.abspath(dmaguard)), "oldfmt", "dmaguard")
     if os.path.isfile(old):
         files["bin/dmaguard-old"] = old
+    # the rule-index differential test (make builds it beside dmaguard)
+    diff = os.path.join(os.path.dirname(os.path.abspath(dmaguard)),
+                        "tests", "vm", "match", "match-diff")
+    if os.path.isfile(diff):
+        files["bin/match-diff"] = diff
     guest = os.path.join(vmdir, "guest")
     for fn in sorted(os.listdir(guest)):
         if fn.endswith(".sh"):
