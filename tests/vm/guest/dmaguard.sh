@@ -114,3 +114,33 @@ dg_overflow_while_stopped() {
 bpf_prog_count() {
 	bpf-progs 2>/dev/null | wc -l
 }
+
+# filler_rules N: N rules, bind and open, of eight kinds (exact devices,
+# id + driver, class + group, driver prefix + dma, open by group, uid,
+# comm prefix, device + gid) that match nothing in the VM: devices on buses
+# 0x80-0xff, ids and groups no device here has. A policy of them costs a
+# lookup per kind, whatever N is (the rule index).
+filler_rules() {
+	awk -v n="$1" 'BEGIN {
+		for (i = 0; i < n; i++) {
+			k = i % 8
+			j = int(i / 8)
+			if (k == 0)
+				printf "deny bind device=0000:%02x:%02x.%d\n", 128 + j % 128, int(j / 128) % 32, int(j / 4096) % 8
+			else if (k == 1)
+				printf "allow bind id=1af4:%04x driver=virtio-pci\n", j % 65536
+			else if (k == 2)
+				printf "audit bind class=0x0c03%02x group=%d\n", j % 256, 100000 + j
+			else if (k == 3)
+				printf "deny bind driver=nvme%d* dma=kernel\n", j
+			else if (k == 4)
+				printf "deny open group=%d\n", 100000 + j
+			else if (k == 5)
+				printf "allow open uid=%d\n", 200000 + j
+			else if (k == 6)
+				printf "allow open comm=qemu-%d*\n", j
+			else
+				printf "deny open device=0000:fe:%02x.%d gid=%d\n", j % 32, j % 8, 300000 + j
+		}
+	}'
+}
