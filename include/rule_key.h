@@ -28,16 +28,18 @@
 
 #define DG_M_PCI_ANY	(DG_M_VENDOR | DG_M_DEVID | DG_M_CLASS | DG_M_PCI)
 
-/* Copy at most n bytes of src up to its first NUL; the rest of dst (len bytes) is zero. */
+/*
+ * Copy at most n bytes of src up to its first NUL into dst (len bytes),
+ * which dg_key_init() zeroed: the rest stays zero.
+ */
 DG_INLINE void dg_key_str(char *dst, const char *src, int len, int n)
 {
-	bool end = false;
 	int i;
 
-	for (i = 0; i < len; i++) {
-		if (i >= n || src[i] == '\0')
-			end = true;
-		dst[i] = end ? '\0' : src[i];
+	for (i = 0; i < len && i < n; i++) {
+		if (src[i] == '\0')
+			break;
+		dst[i] = src[i];
 	}
 }
 

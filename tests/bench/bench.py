@@ -11,7 +11,8 @@ image additionally carries the static helpers of tests/bench/guest/*.c.
 
 Environment: BENCH_ROUNDS (pairs, default 10; 0: no VM bench), BENCH_BOOTS
 (boot pairs, default 3; 0: no boot figure), BENCH_SCALE (loop sizes in
-percent, default 100), BENCH_KERNEL (default bookworm), O (build dir).
+percent, default 100), BENCH_KERNEL (default bookworm), BENCH_ONLY (scale:
+the rule-scale figure alone), O (build dir).
 Exit 0 when the benchmark ran (targets missed or not), 1 when it could not
 measure.
 """
@@ -162,6 +163,8 @@ def run_vm(suite, rounds, scale, boot_cls, bench_out):
     try:
         sc = scenarios.Scenario(SCENARIO)
         sc.append.append("bench.rounds=%d bench.scale=%d" % (rounds, scale))
+        if os.environ.get("BENCH_ONLY"):
+            sc.append.append("bench.only=%s" % os.environ["BENCH_ONLY"])
         kernel, initrd = prepare(suite, sc, bench_out)
     except (scenarios.ScenarioError, kernels.FetchError, initramfs.BuildError,
             subprocess.CalledProcessError, OSError, ValueError) as e:

@@ -27,6 +27,12 @@ STATES = [
 ]
 # 1024 rules (matching rule last) against 1 rule: within 2% either way
 RULES_TOLERANCE = 0.02
+# the rule index: 65,536 rules against one per action, per figure
+SCALE_FIGURES = [
+    ("stub-bind", "pci-stub unbind+bind"),
+    ("vfio-open", "VFIO group node open+close (judged)"),
+]
+SCALE_TARGET = 1.02
 # boot to multi-user.target, dmaguard.service enabled against masked
 BOOT_TARGET = 1.05
 # boot figure -> (label, the start it is counted from)
@@ -109,6 +115,26 @@ def ratio_figures(records):
                   "target_max": 1 + RULES_TOLERANCE, "target_min": 1 - RULES_TOLERANCE,
                   "met": abs(med - 1) <= RULES_TOLERANCE})
         figs.append(r)
+    return figs + scale_figures(loops)
+
+
+def scale_figures(loops):
+    """The rule index: MAX_RULES rules ("max") against one per action ("small")."""
+    figs = []
+    for fig, label in SCALE_FIGURES:
+        for state, what in (("max", "65,536 rules of the same 2 kinds"),
+                            ("kinds", "65,536 rules of 8 kinds (6 more)")):
+            r = _ratio(loops, fig, state, "small")
+            if r is None:
+                continue
+            r.update({"figure": fig, "label": "%s: %s, against 2 rules" % (label, what),
+                      "state": state, "baseline": "small",
+                      "added_per_op": statistics.median(
+                          p[state] - p["small"] for p in r["pairs"])})
+            if state == "max":
+                r.update({"target_max": SCALE_TARGET,
+                          "met": r["ratio"]["median"] <= SCALE_TARGET})
+            figs.append(r)
     return figs
 
 
@@ -264,6 +290,29 @@ def startup(records):
     return out
 
 
+def scale_startup(records):
+    """Start-up, peak RSS, kernel memory and the rule maps, per scale policy."""
+    out = {}
+    for kind, f in records:
+        if kind in ("start-scale", "stop-scale"):
+            p = out.setdefault(str(f["policy"]), {})
+            key = "start" if kind == "start-scale" else "stop"
+            p[key + "_ms"] = f.get("startup_ns", 0) / 1e6
+            p[key + "_vmhwm_kb"] = f["vmhwm_kb"]
+        elif kind == "scale-mem":
+            out.setdefault(str(f["state"]), {}).setdefault("kernel_kb", []).append(
+                f["kernel_kb"])
+    for name, phase in _by_phase(records).items():
+        if name.startswith("loaded-"):
+            out.setdefault(name[len("loaded-"):], {})["maps"] = {
+                m["name"]: m["memlock"] for m in phase["map"]
+                if m["name"] in ("rules", "rule_index", "shapes")}
+    for p in out.values():
+        if "kernel_kb" in p:
+            p["kernel_kb"] = spread(p["kernel_kb"])
+    return out or None
+
+
 def storms(records):
     out = []
     for kind, f in records:
@@ -347,6 +396,7 @@ def analyse(lines, host):
             "clock": host.get("clock", "real"),
             "ns_per_instruction": 2 ** shift if shift is not None else None,
             "ratios": figs, "events": storms(records), "startup": startup(records),
+            "scale": scale_startup(records),
             "bpf": bpf_figures(records), "boot": boots,
             "startup_profile": startup_profile(records)}
 
@@ -431,6 +481,24 @@ def _startup_rows(res, u):
             if "vmhwm_kb_idle_daemon" in s else "",
             ", %d kB after an event storm" % s["vmhwm_kb_after_storm"]["max"]
             if "vmhwm_kb_after_storm" in s else "")]
+    return rows
+
+
+def _scale_rows(res):
+    s = res.get("scale")
+    if not s:
+        return []
+    rows = ["rule scale (small: 2 rules; max: 65,536 of the same 2 kinds; kinds: 65,536 of 8):"]
+    for name in ("small", "max", "kinds"):
+        p = s.get(name)
+        if not p:
+            continue
+        rows.append("  %-6s start-up to enforcing %.0f ms, daemon VmHWM %s kB at enforcing, "
+                    "%s kB idle; kernel memory at load %s kB; map memlock %s" % (
+                        name, p.get("start_ms", 0), p.get("start_vmhwm_kb", "-"),
+                        p.get("stop_vmhwm_kb", "-"),
+                        "%.0f" % p["kernel_kb"]["median"] if "kernel_kb" in p else "-",
+                        ", ".join("%s %d" % kv for kv in sorted(p.get("maps", {}).items()))))
     return rows
 
 
@@ -532,7 +600,8 @@ def table(res):
     rows = [head, ""]
     if res["ratios"]:
         rows += _ratio_rows(res, u) + [""] + _event_rows(res, u) + [""] + \
-            _startup_rows(res, u) + _bpf_rows(res, u) + [""] + _profile_rows(res, u) + [""]
+            _startup_rows(res, u) + _scale_rows(res) + _bpf_rows(res, u) + [""] + \
+            _profile_rows(res, u) + [""]
     rows += _boot_rows(res)
     boot_figs = res["boot"]["figures"] if res.get("boot") else []
     missed = [f["label"] for f in res["ratios"] + boot_figs if f.get("met") is False] + \

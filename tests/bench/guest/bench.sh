@@ -11,9 +11,10 @@
 
 # Sizes, scaled by bench.scale=PERCENT (quick trial runs); rounds by
 # bench.rounds=N. Each timed run is REPS repetitions of N iterations.
-ROUNDS=10 SCALE=100 REPS=3 SETTLE=1
+ROUNDS=10 SCALE=100 REPS=3 SETTLE=1 ONLY=
 for word in $(cat /proc/cmdline); do
 	case "$word" in
+	bench.only=*) ONLY=${word#*=} ;;
 	bench.rounds=*) ROUNDS=${word#*=} ;;
 	bench.scale=*) SCALE=${word#*=} ;;
 	bench.settle=*) SETTLE=${word#*=} ;;
@@ -30,10 +31,16 @@ N_BIND=$(scaled 2)
 STORM_STUB=$(scaled 2000)
 STORM_E1000=$(scaled 20)
 STORM_STALLED=$(scaled 1000)
+N_STUB=$(scaled 100)
+N_VFIO=$(scaled 2000)
 
 P1024=/tmp/policy-1024.conf
 P1=/tmp/policy-1.conf
 P1024Q=/tmp/policy-1024-quiet.conf
+PMAX=/tmp/policy-max.conf
+PKINDS=/tmp/policy-kinds.conf
+PSMALL=/tmp/policy-small.conf
+MAX_RULES=65536
 FILE=/tmp/bench-file
 CG=/sys/fs/cgroup
 BIND_DEV=$SHARED_A
@@ -328,6 +335,125 @@ startup_profile() {
 	echo >"$TRACE/uprobe_events"
 }
 
+# ------------------------------------------------------------ figure 7
+
+# The rule index at its limit, against the same kinds of rule with one rule
+# each: "small" is one rule per action, the two that decide here (the
+# stub's bind by device, the VFIO node's open by uid); "max" is MAX_RULES
+# rules of those two kinds, the deciding ones last; "kinds" is MAX_RULES
+# rules of eight kinds (filler_rules), then the two, so the cost of each
+# kind of rule a policy adds shows. Both actions default to deny, so a
+# rule that failed to match would fail the loop instead of measuring less;
+# opens of the VFIO group node are judged.
+write_scale_policies() {
+	local head='mode enforce
+default bind deny
+default open deny'
+	local tail="allow bind device=$STUB_DEV
+allow open uid=0"
+	{
+		echo "$head"
+		awk -v n=$((MAX_RULES / 2 - 1)) 'BEGIN {
+			for (i = 0; i < n; i++) {
+				printf "deny bind device=0000:%02x:%02x.%d\n", 128 + i % 128, int(i / 128) % 32, int(i / 4096)
+				printf "deny open uid=%d\n", 200000 + i
+			}
+		}'
+		echo "$tail"
+	} >"$PMAX"
+	{ echo "$head"; filler_rules $((MAX_RULES - 2)); echo "$tail"; } >"$PKINDS"
+	printf '%s\n%s\n' "$head" "$tail" >"$PSMALL"
+	chmod 600 "$PMAX" "$PKINDS" "$PSMALL"
+	expect_eq "$(grep -cE '^(allow|deny|audit) (bind|open)' "$PMAX")" "$MAX_RULES" \
+		"rules in $PMAX"
+	expect_eq "$(grep -cE '^(allow|deny|audit) (bind|open)' "$PKINDS")" "$MAX_RULES" \
+		"rules in $PKINDS"
+}
+
+# The stub on the second e1000, the e1000e on vfio-pci: what the loops use.
+scale_devices() {
+	expect_ok unbind "$STUB_DEV"
+	expect_ok set_override "$STUB_DEV" pci-stub
+	expect_ok probe "$STUB_DEV"
+	expect_eq "$(driver_of "$STUB_DEV")" pci-stub "driver of $STUB_DEV"
+	modprobe vfio-pci || fail "no vfio-pci"
+	vfio_bind "$ISOLATED" || fail "cannot bind $ISOLATED to vfio-pci"
+	VFIO_NODE=$(vfio_group_node "$ISOLATED")
+	[ -c "$VFIO_NODE" ] || fail "no VFIO group node for $ISOLATED"
+}
+
+scale_loops() {
+	measure "$1" "$2" stub-bind bench-loop bind "$STUB_DEV" pci-stub "$N_STUB" "$REPS"
+	measure "$1" "$2" vfio-open bench-loop open "$VFIO_NODE" "$N_VFIO" "$REPS"
+}
+
+load_pinned() {
+	dmaguard load --policy "$1" >/tmp/load.log 2>&1 || {
+		cat /tmp/load.log
+		fail "dmaguard load $1 failed"
+	}
+}
+
+policy_file() {
+	case $1 in
+	max) echo "$PMAX" ;;
+	kinds) echo "$PKINDS" ;;
+	*) echo "$PSMALL" ;;
+	esac
+}
+
+slab_kb() {
+	awk '/^(Slab|VmallocUsed):/ { n += $2 } END { print n }' /proc/meminfo
+}
+
+# One round: the three policies in a rotating order, swapped by reload as
+# an admin would. The kernel memory each costs is taken at load (slab and
+# vmalloc, against before the load).
+scale_round() {
+	local round=$1 order kb0 p first=1
+	case $((round % 3)) in
+	0) order="max small kinds" ;;
+	1) order="small kinds max" ;;
+	*) order="kinds max small" ;;
+	esac
+	for p in $order; do
+		if [ -n "$first" ]; then
+			kb0=$(slab_kb)
+			load_pinned "$(policy_file "$p")"
+			rec "scale-mem round=$round state=$p kernel_kb=$(($(slab_kb) - kb0))"
+			first=
+		else
+			reload "$(policy_file "$p")"
+		fi
+		settle
+		scale_loops "$round" "$p"
+	done
+	unload
+}
+
+# Start-up, peak RSS and the maps at MAX_RULES, against the small policy.
+scale_startup() {
+	local p
+	for p in small max kinds; do
+		daemon_start "start-scale policy=$p" "$(policy_file "$p")" --output /tmp/events.txt
+		bench-bpfinfo "$DG_PIN" | sed "s/^/BENCH phase=loaded-$p /"
+		daemon_stop "stop-scale policy=$p"
+		unload
+	done
+}
+
+scale_rounds() {
+	local r=0
+	write_scale_policies
+	scale_devices
+	while [ "$r" -lt "$ROUNDS" ]; do
+		progress "rule scale: round $((r + 1)) of $ROUNDS"
+		scale_round "$r"
+		r=$((r + 1))
+	done
+	scale_startup
+}
+
 # ------------------------------------------------------------ figure 4
 
 # count_events FILE: delivered events per type, the seq range and the lost
@@ -427,18 +553,23 @@ echo bench >"$FILE"
 write_policies
 echo "===== bench data ====="
 rec "meta kernel=$(uname -r) rounds=$ROUNDS scale=$SCALE reps=$REPS n_open=$N_OPEN" \
-    "n_cgroup=$N_CGROUP n_bind=$N_BIND storm_stub=$STORM_STUB storm_e1000=$STORM_E1000 storm_stalled=$STORM_STALLED" \
+    "n_cgroup=$N_CGROUP n_bind=$N_BIND n_stub=$N_STUB n_vfio=$N_VFIO max_rules=$MAX_RULES storm_stub=$STORM_STUB storm_e1000=$STORM_E1000 storm_stalled=$STORM_STALLED" \
     "bind_dev=$BIND_DEV stub_dev=$STUB_DEV nproc=$(nproc)"
-ratio_rounds
-progress "verifier, maps and per-program run time"
-bpf_figures
-if grep -q '^dmaguard run: deny hooks: BPF LSM' "$DAEMON_LOG"; then
-	rec "daemon hooks=lsm null_hooks=$HOOKS"
-else
-	rec "daemon hooks=fmod_ret null_hooks=$HOOKS"
+# bench.only=scale: the rule-scale figure alone (a quick look)
+if [ "$ONLY" != scale ]; then
+	ratio_rounds
+	progress "verifier, maps and per-program run time"
+	bpf_figures
+	if grep -q '^dmaguard run: deny hooks: BPF LSM' "$DAEMON_LOG"; then
+		rec "daemon hooks=lsm null_hooks=$HOOKS"
+	else
+		rec "daemon hooks=fmod_ret null_hooks=$HOOKS"
+	fi
+	progress "start-up profile"
+	startup_profile
+	progress "event storms"
+	storms
 fi
-progress "start-up profile"
-startup_profile
-progress "event storms"
-storms
+progress "rule scale"
+scale_rounds
 echo "===== end of bench data ====="
