@@ -30,7 +30,7 @@ dg_start
 sum=$(sha256sum "$DG_POLICY" | cut -d' ' -f1)
 size=$(wc -c <"$DG_POLICY")
 expect_ok dmaguard status
-expect_line "enforcement: pinned in $DG_PIN (format 2, dmaguard *)"
+expect_line "enforcement: pinned in $DG_PIN (format 3, dmaguard *)"
 expect_line "  policy: *$DG_POLICY, 2 rules (given as $DG_POLICY)"
 expect_line "  sha256: *$sum ($size bytes)"
 expect_line "  loaded: *Z, generation 1 (0 reloads)"

@@ -38,9 +38,9 @@ lost=$(( $(lost_sum "$OLD_EVENTS") + $(lost_sum "$DG_EVENTS") ))
 log "deny events: $e_old old, $e_new new; $lost lost; $LOOP_A attempts"
 [ "$e_old" -ge 1 ] || fail "the older daemon reported no denial before the takeover"
 [ "$e_new" -ge 1 ] || fail "this daemon reported no denial after the takeover"
-# format 2 made what the older pins lacked: the policy identified (run put
+# format 2 (and 3) made what the older pins lacked: the policy identified (run put
 # it in force right after), and the kernel's count of what the new set saw
-expect_out "enforcement: pinned in $DG_PIN (format 2, dmaguard *)" dmaguard status
+expect_out "enforcement: pinned in $DG_PIN (format 3, dmaguard *)" dmaguard status
 expect_out "  sha256: *$(sha256sum "$DG_POLICY" | cut -d' ' -f1) (*" dmaguard status
 counted=$(dmaguard metrics |
 	awk '$1 == "dmaguard_events_total{type=\"bind\",verdict=\"deny\",reason=\"rule\"}" { print $2 }')
@@ -55,7 +55,7 @@ expect_ok json-check -r -s -n "$next" </tmp/both.jsonl
 for cmd in reload run; do
 	dmaguard-old $cmd --policy "$DG_POLICY" >/tmp/refused.out 2>&1
 	expect_eq "$?" 1 "exit status of the older build's $cmd"
-	expect_line '*has format 2 (pinned by dmaguard *); this dmaguard (*-testfmt, format 0) cannot operate it*' \
+	expect_line '*has format 3 (pinned by dmaguard *); this dmaguard (*-testfmt, format 0) cannot operate it*' \
 		"$(cat /tmp/refused.out)"
 done
 expect_write_fail /sys/bus/pci/drivers/e1000/bind "$SHARED_A" "$DENY_ERR"
