@@ -138,35 +138,33 @@ DG_INLINE void dg_open_key(const struct dg_shape *sh, const struct dg_open_subje
 }
 
 #ifndef __bpf__
-/* A rule's own key in its shape sh (number shape): what the index stores. */
+#include <string.h>
+
+/*
+ * A rule's own key in its shape sh (number shape): what the index stores.
+ * The rule's values are made a subject and masked by the same code as a
+ * real subject's, so both sides of the lookup are built alike.
+ */
 static inline void dg_rule_key_of(const struct dg_rule *r, const struct dg_shape *sh,
 				  __u8 slot, __u16 shape, struct dg_rule_key *k)
 {
-	__u32 m = sh->match;
-
 	dg_key_init(k, slot, r->action, shape);
-	if (m & DG_M_PCI_ANY)
-		k->is_pci = 1;
-	if (m & DG_M_VENDOR)
-		k->vendor = r->vendor;
-	if (m & DG_M_DEVID)
-		k->devid = r->devid;
-	if (m & DG_M_CLASS)
-		k->class = dg_key_class(r->class, sh->class_bytes);
-	if (m & DG_M_GROUP)
-		k->group = r->group;
-	if (m & DG_M_DMA)
-		k->dma = r->dma;
-	if (m & DG_M_UID)
-		k->uid = r->uid;
-	if (m & DG_M_GID)
-		k->gid = r->gid;
-	if (m & DG_M_DEVICE)
-		dg_key_str(k->device, r->device, DG_DEVICE_LEN, sh->device_len);
-	if (m & DG_M_DRIVER)
-		dg_key_str(k->driver, r->driver, DG_DRIVER_LEN, sh->driver_len);
-	if (m & DG_M_COMM)
-		dg_key_str(k->comm, r->comm, DG_COMM_LEN, sh->comm_len);
+	if (r->action == DG_ACT_BIND) {
+		struct dg_bind_subject s = {
+			.group = r->group, .is_pci = 1, .dma = r->dma,
+			.vendor = r->vendor, .devid = r->devid, .class = r->class,
+		};
+
+		memcpy(s.device, r->device, sizeof(s.device));
+		memcpy(s.driver, r->driver, sizeof(s.driver));
+		dg_bind_key(sh, &s, k);
+	} else {
+		struct dg_open_subject s = { .group = r->group, .uid = r->uid, .gid = r->gid };
+
+		memcpy(s.device, r->device, sizeof(s.device));
+		memcpy(s.comm, r->comm, sizeof(s.comm));
+		dg_open_key(sh, &s, k);
+	}
 }
 #endif
 

@@ -594,6 +594,24 @@ static int parse_lines(struct parser *ps, const char *buf, size_t len)
 	return 0;
 }
 
+/*
+ * What of a policy is in use: the rules past n_rules are never read, and a
+ * whole struct policy is megabytes (DG_MAX_RULES rules).
+ */
+static void policy_copy(struct policy *dst, const struct policy *src)
+{
+	__u32 n = src->hdr.n_rules;
+
+	dst->hdr = src->hdr;
+	memcpy(dst->rules, src->rules, n * sizeof(src->rules[0]));
+	memcpy(dst->shapes, src->shapes, sizeof(src->shapes));
+	memcpy(dst->rule_shape, src->rule_shape, n * sizeof(src->rule_shape[0]));
+	memcpy(dst->index, src->index, sizeof(src->index));
+	memcpy(dst->sha256, src->sha256, sizeof(src->sha256));
+	dst->size = src->size;
+	memcpy(dst->path, src->path, sizeof(src->path));
+}
+
 int policy_parse(const char *name, const char *buf, size_t len,
 		 struct policy *out, char *err, size_t errlen)
 {
@@ -622,7 +640,7 @@ int policy_parse(const char *name, const char *buf, size_t len,
 		free(p);
 		return -1;
 	}
-	memcpy(out, p, sizeof(*p));
+	policy_copy(out, p);
 	free(p);
 	return 0;
 }
