@@ -17,7 +17,11 @@
 #include "unit.h"
 
 #if __has_include("host_shape.h")
+/* its name buffers trip gcc's truncation warning with the sanitizer flags */
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wformat-truncation"
 #include "host_shape.h"
+#pragma GCC diagnostic pop
 #define HAVE_HOST_SHAPE 1
 #endif
 
@@ -562,26 +566,16 @@ TEST(generate_then_check_on_16000_devices)
 }
 
 #ifdef HAVE_HOST_SHAPE
+/* The scan helper's shapes of issue 12: the server and the extreme host. */
 static void host_shape(enum host_shape shape)
 {
 	struct fixture fx;
-	size_t n;
 
 	fx_init_big(&fx);
 	if (host_shape_build(fx.sys, shape))
-		UNIT_FAIL("host_shape_build failed");
-	n = 0;
-	{
-		struct topology t;
-		char err[256];
-
-		if (topology_scan(fx.sys, &t, err, sizeof(err)))
-			UNIT_FAIL("scan: %s", err);
-		n = t.n_devices;
-		topology_free(&t);
-	}
+		UNIT_FAIL("host_shape_build: %s", strerror(errno));
 	/* a real host has a few hundred kinds of device at most */
-	generate_then_check(&fx, n, 1000);
+	generate_then_check(&fx, host_shape_devices(shape), 1000);
 	fx_cleanup(&fx);
 }
 
