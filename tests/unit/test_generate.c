@@ -423,6 +423,14 @@ TEST(usage_errors_and_help)
 	ASSERT_CONTAINS(o->out, "--default allow|audit|deny");
 }
 
+/* A big tree is built much faster in memory: use /dev/shm unless TMPDIR says. */
+static void fx_init_big(struct fixture *fx)
+{
+	if (!getenv("TMPDIR") && !access("/dev/shm", W_OK))
+		setenv("TMPDIR", "/dev/shm", 1);
+	fx_init(fx);
+}
+
 /*
  * One model of n VFs, each in its own group, bound alternately to iavf and
  * vfio-pci: two rules by id, n by device.
@@ -432,7 +440,7 @@ static void fx_vfs(struct fixture *fx, int n)
 	char name[32];
 	int i;
 
-	fx_init(fx);
+	fx_init_big(fx);
 	for (i = 0; i < n; i++) {
 		snprintf(name, sizeof(name), "0000:%02x:%02x.%d", 0x10 + i / 256,
 			 (i / 8) % 32, i % 8);
@@ -463,14 +471,6 @@ TEST(more_rules_than_a_policy_holds_is_an_error_not_a_policy)
 }
 
 /* --- host-sized trees -------------------------------------------------------------- */
-
-/* A big tree is built much faster in memory: use /dev/shm unless TMPDIR says. */
-static void fx_init_big(struct fixture *fx)
-{
-	if (!getenv("TMPDIR") && !access("/dev/shm", W_OK))
-		setenv("TMPDIR", "/dev/shm", 1);
-	fx_init(fx);
-}
 
 /*
  * A host of 16,000 devices: 61 NICs of 1 PF and 256 VFs each (VFs on
