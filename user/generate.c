@@ -326,7 +326,7 @@ static int collect(struct gen *g)
 	return 0;
 }
 
-/* "group 4", "512 groups", "no IOMMU group", "3 groups, 2 devices without one" */
+/* "group 4", "512 groups", "no IOMMU group", "3 groups, 2 without one" */
 static void print_groups(FILE *f, const struct gen_rec *r, size_t n)
 {
 	size_t i, groups = 0, none = 0;
