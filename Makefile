@@ -109,7 +109,12 @@ $(MATCH_DIR)/match-diff: tests/vm/match/match_diff.c $(MATCH_DIR)/match_test.ske
 	$(Q)$(CC) $(ALL_CFLAGS) -Ibpf -Iuser -Itests/unit -I$(MATCH_DIR) $(LDFLAGS_STATIC) \
 		$< $(filter-out $(O)/user/main.o,$(USER_OBJS)) $(LDLIBS) -o $@
 
-$(O)/bpf $(O)/user $(O)/san/user $(O)/tests/unit $(MATCH_DIR):
+# mkhost SHAPE DIR: a synthetic sysfs tree of a real host shape (tests/unit/host_shape.h)
+$(O)/tests/bench/mkhost: tests/bench/mkhost.c tests/unit/host_shape.h | $(O)/tests/bench
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(ALL_CFLAGS) -Itests/unit $< -o $@
+
+$(O)/bpf $(O)/user $(O)/san/user $(O)/tests/unit $(O)/tests/bench $(MATCH_DIR):
 	$(Q)mkdir -p $@
 
 deps:

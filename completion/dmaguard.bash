@@ -53,7 +53,7 @@ _dmaguard()
 	status) opts='--json --sysfs= --policy= --pin-dir=' ;;
 	metrics) opts='--pin-dir=' ;;
 	check) opts='--sysfs=' ;;
-	generate) opts='--sysfs=' ;;
+	generate) opts='--by= --scope= --default= --sysfs=' ;;
 	run) opts='--policy= --audit --json --all --output= --journal --pin-dir= --metrics-file=' ;;
 	load) opts='--policy= --audit --pin-dir=' ;;
 	reload) opts='--policy= --pin-dir=' ;;
@@ -70,6 +70,18 @@ _dmaguard()
 		;;
 	--sysfs | --pin-dir)
 		_dmaguard_files -d
+		return
+		;;
+	--by)
+		_dmaguard_words 'id device'
+		return
+		;;
+	--scope)
+		_dmaguard_words 'present pci all'
+		return
+		;;
+	--default)
+		_dmaguard_words 'allow audit deny'
 		return
 		;;
 	--help | -h)
