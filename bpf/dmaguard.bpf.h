@@ -53,7 +53,7 @@ DG_MAP struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, 2 * DG_MAX_RULES);
 	__uint(map_flags, BPF_F_NO_PREALLOC);
-	__type(key, struct dg_rule_key);
+	__type(key, struct dg_index_key);
 	__type(value, __u32);	/* number of the first rule with this key */
 } rule_index SEC(".maps");
 

@@ -50,12 +50,16 @@ __noinline int rule_matches(__u32 slot, __u32 i, __u32 action, __u32 depth)
 	return bs && dg_bind_rule_matches(r, bs);
 }
 
-/* The number of the first rule of shape n whose key is the subject's, or -1. */
+/*
+ * The number of the first rule of shape n whose key hash is the subject's,
+ * or -1. The rule may still not match (a hash met by chance): the caller
+ * checks.
+ */
 __noinline int shape_first_rule(__u32 slot, __u32 action, __u32 n, __u32 depth)
 {
+	struct dg_index_key key = { .slot = slot, .action = action };
 	struct dg_open_subject *os;
 	struct dg_bind_subject *bs;
-	struct dg_rule_key key;
 	struct dg_shapes *shs;
 	struct dg_shape *sh;
 	__u32 k, *rule;
@@ -70,24 +74,24 @@ __noinline int shape_first_rule(__u32 slot, __u32 action, __u32 n, __u32 depth)
 	barrier_var(n);
 	n &= DG_MAX_SHAPES - 1;
 	sh = &shs->shape[n];
-	dg_key_init(&key, slot, action, n);
+	key.shape = n;
 	if (action == DG_ACT_OPEN) {
 		os = open_subject();
 		if (!os)
 			return -1;
-		dg_open_key(sh, os, &key);
+		key.hash = dg_open_hash(shs->seed, sh, os);
 	} else {
 		bs = bind_subject(depth);
 		if (!bs)
 			return -1;
-		dg_bind_key(sh, bs, &key);
+		key.hash = dg_bind_hash(shs->seed, sh, bs);
 	}
 	rule = bpf_map_lookup_elem(&rule_index, &key);
 	return rule && *rule < DG_MAX_RULES ? *rule : -1;
 }
 
 /*
- * The lowest of the shapes' first rules, confirmed by the matcher itself.
+ * The lowest of the shapes' first rules that the matcher itself confirms.
  * Returns its number, or -1.
  */
 __noinline int first_matching_rule(__u32 slot, __u32 action, __u32 depth)
@@ -107,10 +111,8 @@ __noinline int first_matching_rule(__u32 slot, __u32 action, __u32 depth)
 		if (i >= n)
 			break;
 		r = shape_first_rule(slot, action, i, depth);
-		if (r >= 0 && r < best)
+		if (r >= 0 && r < best && rule_matches(slot, r, action, depth))
 			best = r;
 	}
-	if (best >= DG_MAX_RULES || !rule_matches(slot, best, action, depth))
-		return -1;
-	return best;
+	return best < DG_MAX_RULES ? best : -1;
 }

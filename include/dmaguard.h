@@ -29,7 +29,7 @@
  * shapes, at most DG_MAX_SHAPES per action, not with the number of rules.
  */
 #define DG_MAX_RULES	65536
-#define DG_MAX_SHAPES	64
+#define DG_MAX_SHAPES	64	/* a power of two */
 
 /* Nesting depth of really_probe() on one task (a probe that probes children). */
 #define DG_MAX_NEST	4
@@ -107,13 +107,13 @@ struct dg_rule {
 _Static_assert(sizeof(struct dg_rule) == 148, "dg_rule layout");
 
 /*
- * A rule's shape: which attributes it names and how many leading bytes of
- * each count (the length of a prefix, the whole field for an exact string,
- * the class bytes). Two rules of one shape match the same subjects exactly
- * when their keys (struct dg_rule_key) are equal, so the first matching
- * rule of a shape is one hash lookup of the subject's key in that shape,
- * and the first matching rule of the policy the lowest of those, one per
- * shape (include/match.h).
+ * A rule's shape, or kind: which attributes it names and how many leading
+ * bytes of each count (the length of a prefix, the whole field for an
+ * exact string, the class bytes). Two rules of one shape match the same
+ * subjects exactly when the attributes their shape compares are equal, so
+ * the first matching rule of a shape is one hash lookup of the subject's
+ * attributes in that shape, and the first matching rule of the policy the
+ * lowest of those, one per shape (include/rule_key.h).
  */
 struct dg_shape {
 	__u32 match;		/* DG_M_* */
@@ -127,34 +127,26 @@ _Static_assert(sizeof(struct dg_shape) == 8, "dg_shape layout");
 /* The shapes of one action in one policy slot (map "shapes", key slot * 2 + action). */
 struct dg_shapes {
 	__u32 n;
-	__u32 pad;
+	__u32 seed;		/* of the slot's key hashes: no two keys of a shape collide */
 	struct dg_shape shape[DG_MAX_SHAPES];
 };
 _Static_assert(sizeof(struct dg_shapes) == 8 + 8 * DG_MAX_SHAPES, "dg_shapes layout");
 
 /*
  * Key of the rule index (map "rule_index", value: the number of the first
- * rule with this key): a subject's or a rule's attributes masked to a shape,
- * every byte the shape does not compare zero.
+ * rule with this key): the hash of the attributes a shape compares, masked
+ * as its rules compare them. The loader picks the slot's seed so that
+ * rules with different attributes never share a hash; a subject's hash
+ * that meets a rule's all the same is caught by the full matcher.
  */
-struct dg_rule_key {
+struct dg_index_key {
 	__u8 slot;
 	__u8 action;		/* DG_ACT_* */
 	__u16 shape;		/* index into the slot's dg_shapes of action */
-	__u16 vendor;
-	__u16 devid;
-	__u32 class;		/* shifted right to the class bytes compared */
-	__s32 group;
-	__u32 uid;
-	__u32 gid;
-	__u8 dma;
-	__u8 is_pci;		/* set when the shape names a PCI attribute */
-	__u8 pad[2];
-	char device[DG_DEVICE_LEN];
-	char driver[DG_DRIVER_LEN];
-	char comm[DG_COMM_LEN];
+	__u32 pad;
+	__u64 hash;
 };
-_Static_assert(sizeof(struct dg_rule_key) == 140, "dg_rule_key layout");
+_Static_assert(sizeof(struct dg_index_key) == 16, "dg_index_key layout");
 
 /*
  * Policy header, one per slot of the double-buffered policy maps. The rules of

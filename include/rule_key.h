@@ -5,21 +5,26 @@
  *
  * A rule's shape says which attributes it compares and how many bytes of
  * each (struct dg_shape). Masking a subject to a shape keeps exactly what a
- * rule of that shape compares and zeroes the rest, so
+ * rule of that shape compares, so
  *
- *   rule r of shape S matches subject s  <=>  key(r) == key(s masked to S)
+ *   rule r of shape S matches subject s  <=>  mask(r, S) == mask(s, S)
  *
  * for every attribute match.h knows:
  * - an exact string compares the whole field up to the NUL; a prefix
  *   ("vfio*") its first strlen(prefix) bytes, and a value shorter than the
- *   prefix keeps a NUL where the prefix has a character;
+ *   prefix ends (NUL) where the prefix has a character;
  * - class compares class >> (3 - class_bytes) * 8;
- * - a shape naming a PCI attribute keeps is_pci, which a rule's key has
+ * - a shape naming a PCI attribute also compares is_pci, which a rule has
  *   set, so a non-PCI subject never matches it;
  * - numbers compare whole.
- * The first rule that matches is then the lowest of one hash lookup per
- * shape, and each lookup's result still goes through the matcher of
- * match.h, so the index can only ever find fewer matches, never wrong ones.
+ * The index is keyed by a hash of the masked attributes (dg_*_hash), one
+ * function for subjects and rules alike (a rule is made a subject,
+ * dg_rule_as_*). Userspace keeps the masked attributes themselves
+ * (struct dg_exact_key) and picks each slot's seed so that no two
+ * different ones of a shape hash alike; so a lookup finds the first rule
+ * of the shape that matches, or a rule whose hash the subject only meets
+ * by chance, which the full matcher then rejects, and that shape has no
+ * match. Correctness never depends on the hash's quality, only speed does.
  */
 #ifndef DMAGUARD_RULE_KEY_H
 #define DMAGUARD_RULE_KEY_H
@@ -27,20 +32,27 @@
 #include "match.h"
 
 #define DG_M_PCI_ANY	(DG_M_VENDOR | DG_M_DEVID | DG_M_CLASS | DG_M_PCI)
+#define DG_HASH_MUL	0x9e3779b97f4a7c15ull
+#define DG_FNV_PRIME	0x100000001b3ull
 
-/*
- * Copy at most n bytes of src up to its first NUL into dst (len bytes),
- * which dg_key_init() zeroed: the rest stays zero.
- */
-DG_INLINE void dg_key_str(char *dst, const char *src, int len, int n)
+DG_INLINE __u64 dg_hash_mix(__u64 h, __u64 v)
 {
+	h = (h ^ v) * DG_HASH_MUL;
+	return h ^ (h >> 29);
+}
+
+/* The first n bytes of s (len bytes) up to its NUL, and how many there were. */
+DG_INLINE __u64 dg_hash_str(__u64 h, const char *s, int len, int n)
+{
+	__u64 f = 0xcbf29ce484222325ull;
 	int i;
 
 	for (i = 0; i < len && i < n; i++) {
-		if (src[i] == '\0')
+		if (s[i] == '\0')
 			break;
-		dst[i] = src[i];
+		f = (f ^ (__u8)s[i]) * DG_FNV_PRIME;
 	}
+	return dg_hash_mix(dg_hash_mix(h, f), i);
 }
 
 DG_INLINE __u32 dg_key_class(__u32 class, __u8 class_bytes)
@@ -50,57 +62,143 @@ DG_INLINE __u32 dg_key_class(__u32 class, __u8 class_bytes)
 	return class >> ((3 - class_bytes) * 8);
 }
 
+/* The attributes of a bind subject that a rule of shape sh compares, hashed. */
+DG_INLINE __u64 dg_bind_hash(__u32 seed, const struct dg_shape *sh,
+			     const struct dg_bind_subject *s)
+{
+	__u32 m = sh->match;
+	__u64 h = dg_hash_mix(seed, m);
+
+	if (m & DG_M_PCI_ANY)
+		h = dg_hash_mix(h, s->is_pci);
+	if (m & DG_M_VENDOR)
+		h = dg_hash_mix(h, s->vendor);
+	if (m & DG_M_DEVID)
+		h = dg_hash_mix(h, s->devid);
+	if (m & DG_M_CLASS)
+		h = dg_hash_mix(h, dg_key_class(s->class, sh->class_bytes));
+	if (m & DG_M_GROUP)
+		h = dg_hash_mix(h, (__u32)s->group);
+	if (m & DG_M_DMA)
+		h = dg_hash_mix(h, s->dma);
+	if (m & DG_M_DEVICE)
+		h = dg_hash_str(h, s->device, DG_DEVICE_LEN, sh->device_len);
+	if (m & DG_M_DRIVER)
+		h = dg_hash_str(h, s->driver, DG_DRIVER_LEN, sh->driver_len);
+	return h;
+}
+
+/* The attributes of an open subject that a rule of shape sh compares, hashed. */
+DG_INLINE __u64 dg_open_hash(__u32 seed, const struct dg_shape *sh,
+			     const struct dg_open_subject *s)
+{
+	__u32 m = sh->match;
+	__u64 h = dg_hash_mix(seed, m);
+
+	if (m & DG_M_GROUP)
+		h = dg_hash_mix(h, (__u32)s->group);
+	if (m & DG_M_UID)
+		h = dg_hash_mix(h, s->uid);
+	if (m & DG_M_GID)
+		h = dg_hash_mix(h, s->gid);
+	if (m & DG_M_DEVICE)
+		h = dg_hash_str(h, s->device, DG_DEVICE_LEN, sh->device_len);
+	if (m & DG_M_COMM)
+		h = dg_hash_str(h, s->comm, DG_COMM_LEN, sh->comm_len);
+	return h;
+}
+
+#ifndef __bpf__
+#include <string.h>
+
 /* Bytes of a string attribute a rule compares: its prefix, or all of it. */
-DG_INLINE __u8 dg_shape_len(const char *pat, int len, bool prefix)
+static inline __u8 dg_shape_len(const char *pat, int len, bool prefix)
 {
-	int i;
-
-	if (!prefix)
-		return len;
-	for (i = 0; i < len; i++)
-		if (pat[i] == '\0')
-			break;
-	return i;
+	return prefix ? (__u8)strnlen(pat, len) : (__u8)len;
 }
 
-DG_INLINE void dg_shape_of(const struct dg_rule *r, struct dg_shape *sh)
+static inline void dg_shape_of(const struct dg_rule *r, struct dg_shape *sh)
 {
+	memset(sh, 0, sizeof(*sh));
 	sh->match = r->match;
-	sh->class_bytes = r->match & DG_M_CLASS ? r->class_bytes : 0;
-	sh->device_len = r->match & DG_M_DEVICE ?
-		dg_shape_len(r->device, DG_DEVICE_LEN, r->prefix & DG_P_DEVICE) : 0;
-	sh->driver_len = r->match & DG_M_DRIVER ?
-		dg_shape_len(r->driver, DG_DRIVER_LEN, r->prefix & DG_P_DRIVER) : 0;
-	sh->comm_len = r->match & DG_M_COMM ?
-		dg_shape_len(r->comm, DG_COMM_LEN, r->prefix & DG_P_COMM) : 0;
+	if (r->match & DG_M_CLASS)
+		sh->class_bytes = r->class_bytes;
+	if (r->match & DG_M_DEVICE)
+		sh->device_len = dg_shape_len(r->device, DG_DEVICE_LEN, r->prefix & DG_P_DEVICE);
+	if (r->match & DG_M_DRIVER)
+		sh->driver_len = dg_shape_len(r->driver, DG_DRIVER_LEN, r->prefix & DG_P_DRIVER);
+	if (r->match & DG_M_COMM)
+		sh->comm_len = dg_shape_len(r->comm, DG_COMM_LEN, r->prefix & DG_P_COMM);
 }
 
-DG_INLINE bool dg_shape_eq(const struct dg_shape *a, const struct dg_shape *b)
+static inline bool dg_shape_eq(const struct dg_shape *a, const struct dg_shape *b)
 {
-	return a->match == b->match && a->class_bytes == b->class_bytes &&
-	       a->device_len == b->device_len && a->driver_len == b->driver_len &&
-	       a->comm_len == b->comm_len;
+	return !memcmp(a, b, sizeof(*a));
 }
 
-/* Start a key: everything zero but where it belongs. */
-DG_INLINE void dg_key_init(struct dg_rule_key *k, __u8 slot, __u8 action, __u16 shape)
+/* A rule's values as the subject its key is made from. */
+static inline void dg_rule_as_bind(const struct dg_rule *r, struct dg_bind_subject *s)
 {
-	__u32 *w = (__u32 *)k;
+	memset(s, 0, sizeof(*s));
+	memcpy(s->device, r->device, sizeof(s->device));
+	memcpy(s->driver, r->driver, sizeof(s->driver));
+	s->group = r->group;
+	s->is_pci = 1;
+	s->dma = r->dma;
+	s->vendor = r->vendor;
+	s->devid = r->devid;
+	s->class = r->class;
+}
+
+static inline void dg_rule_as_open(const struct dg_rule *r, struct dg_open_subject *s)
+{
+	memset(s, 0, sizeof(*s));
+	memcpy(s->device, r->device, sizeof(s->device));
+	memcpy(s->comm, r->comm, sizeof(s->comm));
+	s->group = r->group;
+	s->uid = r->uid;
+	s->gid = r->gid;
+}
+
+/*
+ * The masked attributes themselves, for userspace's exact index: every
+ * byte a shape does not compare is zero.
+ */
+struct dg_exact_key {
+	__u8 action;
+	__u8 is_pci;
+	__u8 dma;
+	__u8 pad;
+	__u16 shape;
+	__u16 vendor;
+	__u16 devid;
+	__u16 pad2;
+	__u32 class;
+	__s32 group;
+	__u32 uid;
+	__u32 gid;
+	char device[DG_DEVICE_LEN];
+	char driver[DG_DRIVER_LEN];
+	char comm[DG_COMM_LEN];
+};
+
+/* Copy at most n bytes of src up to its first NUL; dst (len bytes) was zeroed. */
+static inline void dg_exact_str(char *dst, const char *src, int len, int n)
+{
 	int i;
 
-	for (i = 0; i < (int)(sizeof(*k) / sizeof(*w)); i++)
-		w[i] = 0;
-	k->slot = slot;
-	k->action = action;
-	k->shape = shape;
+	for (i = 0; i < len && i < n && src[i]; i++)
+		dst[i] = src[i];
 }
 
-/* The attributes of a bind subject that a rule of shape sh compares. */
-DG_INLINE void dg_bind_key(const struct dg_shape *sh, const struct dg_bind_subject *s,
-			   struct dg_rule_key *k)
+static inline void dg_bind_exact(const struct dg_shape *sh, __u16 shape,
+				 const struct dg_bind_subject *s, struct dg_exact_key *k)
 {
 	__u32 m = sh->match;
 
+	memset(k, 0, sizeof(*k));
+	k->action = DG_ACT_BIND;
+	k->shape = shape;
 	if (m & DG_M_PCI_ANY)
 		k->is_pci = s->is_pci;
 	if (m & DG_M_VENDOR)
@@ -114,17 +212,19 @@ DG_INLINE void dg_bind_key(const struct dg_shape *sh, const struct dg_bind_subje
 	if (m & DG_M_DMA)
 		k->dma = s->dma;
 	if (m & DG_M_DEVICE)
-		dg_key_str(k->device, s->device, DG_DEVICE_LEN, sh->device_len);
+		dg_exact_str(k->device, s->device, DG_DEVICE_LEN, sh->device_len);
 	if (m & DG_M_DRIVER)
-		dg_key_str(k->driver, s->driver, DG_DRIVER_LEN, sh->driver_len);
+		dg_exact_str(k->driver, s->driver, DG_DRIVER_LEN, sh->driver_len);
 }
 
-/* The attributes of an open subject that a rule of shape sh compares. */
-DG_INLINE void dg_open_key(const struct dg_shape *sh, const struct dg_open_subject *s,
-			   struct dg_rule_key *k)
+static inline void dg_open_exact(const struct dg_shape *sh, __u16 shape,
+				 const struct dg_open_subject *s, struct dg_exact_key *k)
 {
 	__u32 m = sh->match;
 
+	memset(k, 0, sizeof(*k));
+	k->action = DG_ACT_OPEN;
+	k->shape = shape;
 	if (m & DG_M_GROUP)
 		k->group = s->group;
 	if (m & DG_M_UID)
@@ -132,39 +232,9 @@ DG_INLINE void dg_open_key(const struct dg_shape *sh, const struct dg_open_subje
 	if (m & DG_M_GID)
 		k->gid = s->gid;
 	if (m & DG_M_DEVICE)
-		dg_key_str(k->device, s->device, DG_DEVICE_LEN, sh->device_len);
+		dg_exact_str(k->device, s->device, DG_DEVICE_LEN, sh->device_len);
 	if (m & DG_M_COMM)
-		dg_key_str(k->comm, s->comm, DG_COMM_LEN, sh->comm_len);
-}
-
-#ifndef __bpf__
-#include <string.h>
-
-/*
- * A rule's own key in its shape sh (number shape): what the index stores.
- * The rule's values are made a subject and masked by the same code as a
- * real subject's, so both sides of the lookup are built alike.
- */
-static inline void dg_rule_key_of(const struct dg_rule *r, const struct dg_shape *sh,
-				  __u8 slot, __u16 shape, struct dg_rule_key *k)
-{
-	dg_key_init(k, slot, r->action, shape);
-	if (r->action == DG_ACT_BIND) {
-		struct dg_bind_subject s = {
-			.group = r->group, .is_pci = 1, .dma = r->dma,
-			.vendor = r->vendor, .devid = r->devid, .class = r->class,
-		};
-
-		memcpy(s.device, r->device, sizeof(s.device));
-		memcpy(s.driver, r->driver, sizeof(s.driver));
-		dg_bind_key(sh, &s, k);
-	} else {
-		struct dg_open_subject s = { .group = r->group, .uid = r->uid, .gid = r->gid };
-
-		memcpy(s.device, r->device, sizeof(s.device));
-		memcpy(s.comm, r->comm, sizeof(s.comm));
-		dg_open_key(sh, &s, k);
-	}
+		dg_exact_str(k->comm, s->comm, DG_COMM_LEN, sh->comm_len);
 }
 #endif
 

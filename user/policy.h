@@ -110,12 +110,19 @@ int policy_load_draft(const char *path, struct policy *out, char *warn, size_t w
 int policy_index_add(struct policy *p, __u32 i);
 
 /*
- * The key of each distinct (action, shape, attributes) of p, for slot, with
- * the number of its first rule: fn(key, rule, ctx) per key, in no order.
- * Stops at and returns fn's first non-zero return.
+ * A seed for p's index hashes under which no two distinct keys of a shape
+ * share a hash (include/rule_key.h). Returns 0, -ENOMEM, or -EDEADLK if
+ * no seed tried separates them (not seen: it takes 64-bit collisions).
  */
-int policy_index_each(const struct policy *p, __u8 slot,
-		      int (*fn)(const struct dg_rule_key *k, __u32 rule, void *ctx), void *ctx);
+int policy_index_seed(const struct policy *p, __u32 *seed);
+
+/*
+ * The BPF index key of each distinct (action, shape, attributes) of p, for
+ * slot and seed, with the number of its first rule: fn(key, rule, ctx) per
+ * key, in no order. Stops at and returns fn's first non-zero return.
+ */
+int policy_index_each(const struct policy *p, __u8 slot, __u32 seed,
+		      int (*fn)(const struct dg_index_key *k, __u32 rule, void *ctx), void *ctx);
 
 /*
  * First-match evaluation with the shared matcher (include/match.h), through

@@ -8,13 +8,14 @@
  */
 #include <errno.h>
 #include <stdbool.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "policy.h"
 #include "rule_key.h"
 
-/* FNV-1a over the key's bytes (every byte defined: dg_key_init zeroes them). */
-static __u32 key_hash(const struct dg_rule_key *k)
+/* FNV-1a over the key's bytes (every byte defined: dg_*_exact zero them). */
+static __u32 exact_hash(const struct dg_exact_key *k)
 {
 	const unsigned char *b = (const unsigned char *)k;
 	__u64 h = 0xcbf29ce484222325ull;
@@ -22,7 +23,7 @@ static __u32 key_hash(const struct dg_rule_key *k)
 
 	for (i = 0; i < sizeof(*k); i++) {
 		h ^= b[i];
-		h *= 0x100000001b3ull;
+		h *= DG_FNV_PRIME;
 	}
 	return (__u32)(h ^ (h >> 32));
 }
@@ -32,20 +33,32 @@ static const struct dg_shape *shape_of_rule(const struct policy *p, __u32 i)
 	return &p->shapes[p->rules[i].action & 1].shape[p->rule_shape[i]];
 }
 
-static void key_of_rule(const struct policy *p, __u32 i, __u8 slot, struct dg_rule_key *k)
+/* Rule i's masked attributes, and its index hash with seed. */
+static __u64 key_of_rule(const struct policy *p, __u32 i, __u32 seed, struct dg_exact_key *k)
 {
-	dg_rule_key_of(&p->rules[i], shape_of_rule(p, i), slot, p->rule_shape[i], k);
+	const struct dg_rule *r = &p->rules[i];
+	const struct dg_shape *sh = shape_of_rule(p, i);
+	struct dg_bind_subject bs;
+	struct dg_open_subject os;
+
+	if (r->action == DG_ACT_BIND) {
+		dg_rule_as_bind(r, &bs);
+		dg_bind_exact(sh, p->rule_shape[i], &bs, k);
+		return dg_bind_hash(seed, sh, &bs);
+	}
+	dg_rule_as_open(r, &os);
+	dg_open_exact(sh, p->rule_shape[i], &os, k);
+	return dg_open_hash(seed, sh, &os);
 }
 
 /*
- * The index slot holding key k, or the empty slot where it would go. Keys
- * are compared with slot 0 in them; the table never fills (it has twice
- * as many slots as rules can be).
+ * The index slot holding key k, or the empty slot where it would go. The
+ * table never fills: it has twice as many slots as rules can be.
  */
-static __u32 find_slot(const struct policy *p, const struct dg_rule_key *k)
+static __u32 find_slot(const struct policy *p, const struct dg_exact_key *k)
 {
-	struct dg_rule_key other;
-	__u32 pos = key_hash(k) & (POLICY_INDEX_SLOTS - 1);
+	struct dg_exact_key other;
+	__u32 pos = exact_hash(k) & (POLICY_INDEX_SLOTS - 1);
 
 	for (;;) {
 		__u32 v = p->index[pos];
@@ -75,7 +88,7 @@ static int shape_number(struct policy *p, __u8 action, const struct dg_shape *sh
 
 int policy_index_add(struct policy *p, __u32 i)
 {
-	struct dg_rule_key k;
+	struct dg_exact_key k;
 	struct dg_shape sh;
 	__u32 pos;
 	int n;
@@ -93,18 +106,77 @@ int policy_index_add(struct policy *p, __u32 i)
 	return 0;
 }
 
-int policy_index_each(const struct policy *p, __u8 slot,
-		      int (*fn)(const struct dg_rule_key *k, __u32 rule, void *ctx), void *ctx)
+/* An index key of the BPF map, as sortable numbers. */
+struct hashed {
+	__u64 shape;	/* action << 16 | shape */
+	__u64 hash;
+};
+
+static int hashed_cmp(const void *a, const void *b)
 {
-	struct dg_rule_key k;
-	__u32 pos;
+	const struct hashed *x = a, *y = b;
+
+	if (x->shape != y->shape)
+		return x->shape < y->shape ? -1 : 1;
+	return x->hash < y->hash ? -1 : x->hash > y->hash;
+}
+
+/* Whether seed gives every distinct key of a shape its own hash. */
+static int seed_separates(const struct policy *p, __u32 seed, struct hashed *h)
+{
+	struct dg_exact_key k;
+	size_t n = 0, i;
+	__u32 pos, r;
+
+	for (pos = 0; pos < POLICY_INDEX_SLOTS; pos++) {
+		if (!p->index[pos])
+			continue;
+		r = p->index[pos] - 1;
+		h[n].hash = key_of_rule(p, r, seed, &k);
+		h[n++].shape = (__u64)p->rules[r].action << 16 | p->rule_shape[r];
+	}
+	qsort(h, n, sizeof(*h), hashed_cmp);
+	for (i = 1; i < n; i++)
+		if (!hashed_cmp(&h[i - 1], &h[i]))
+			return 0;
+	return 1;
+}
+
+int policy_index_seed(const struct policy *p, __u32 *seed)
+{
+	struct hashed *h = calloc(p->hdr.n_rules + 1, sizeof(*h));
+	__u32 s = 0x64676b31;	/* any start; collisions of 64-bit hashes are rare */
+	int tries, r = -EDEADLK;
+
+	if (!h)
+		return -ENOMEM;
+	for (tries = 0; tries < 16; tries++, s = s * 2654435761u + 1) {
+		if (seed_separates(p, s, h)) {
+			*seed = s;
+			r = 0;
+			break;
+		}
+	}
+	free(h);
+	return r;
+}
+
+int policy_index_each(const struct policy *p, __u8 slot, __u32 seed,
+		      int (*fn)(const struct dg_index_key *k, __u32 rule, void *ctx), void *ctx)
+{
+	struct dg_index_key k = { .slot = slot };
+	struct dg_exact_key exact;
+	__u32 pos, rule;
 	int r;
 
 	for (pos = 0; pos < POLICY_INDEX_SLOTS; pos++) {
 		if (!p->index[pos])
 			continue;
-		key_of_rule(p, p->index[pos] - 1, slot, &k);
-		r = fn(&k, p->index[pos] - 1, ctx);
+		rule = p->index[pos] - 1;
+		k.hash = key_of_rule(p, rule, seed, &exact);
+		k.action = p->rules[rule].action;
+		k.shape = p->rule_shape[rule];
+		r = fn(&k, rule, ctx);
 		if (r)
 			return r;
 	}
@@ -112,29 +184,27 @@ int policy_index_each(const struct policy *p, __u8 slot,
 }
 
 /*
- * The lowest number over the shapes of action of the first rule whose key
- * is the subject's (a struct dg_bind_subject or dg_open_subject), or
- * DG_MAX_RULES.
+ * The lowest number over the shapes of action of the first rule whose
+ * masked attributes are the subject's (a struct dg_bind_subject or
+ * dg_open_subject), or DG_MAX_RULES.
  */
 static __u32 first_match(const struct policy *p, __u8 action, const void *subj)
 {
 	const struct dg_shapes *shs = &p->shapes[action & 1];
 	__u32 i, best = DG_MAX_RULES, v;
-	struct dg_rule_key k;
+	struct dg_exact_key k;
 
 	for (i = 0; i < shs->n; i++) {
-		dg_key_init(&k, 0, action, (__u16)i);
 		if (action == DG_ACT_BIND)
-			dg_bind_key(&shs->shape[i], subj, &k);
+			dg_bind_exact(&shs->shape[i], (__u16)i, subj, &k);
 		else
-			dg_open_key(&shs->shape[i], subj, &k);
+			dg_open_exact(&shs->shape[i], (__u16)i, subj, &k);
 		v = p->index[find_slot(p, &k)];
 		if (v && v - 1 < best)
 			best = v - 1;
 	}
 	return best < p->hdr.n_rules ? best : DG_MAX_RULES;
 }
-
 __u8 policy_eval_bind(const struct policy *p, const struct dg_bind_subject *s,
 		      const struct dg_rule **matched, __u8 *reason)
 {

@@ -39,7 +39,7 @@ static int delete_keys(int fd, size_t size, bool (*wanted)(const void *key, cons
 		       const void *ctx)
 {
 	struct key_list l = { .size = size };
-	char cur[sizeof(struct dg_rule_key)], next[sizeof(struct dg_rule_key)];
+	char cur[sizeof(struct dg_index_key)], next[sizeof(struct dg_index_key)];
 	void *prev = NULL;
 	size_t i;
 	int r = 0;
@@ -74,10 +74,10 @@ static bool stale_rule(const void *key, const void *ctx)
 
 static bool index_of_slot(const void *key, const void *ctx)
 {
-	return ((const struct dg_rule_key *)key)->slot == ((const struct slot_bound *)ctx)->slot;
+	return ((const struct dg_index_key *)key)->slot == ((const struct slot_bound *)ctx)->slot;
 }
 
-static int write_index_entry(const struct dg_rule_key *k, __u32 rule, void *ctx)
+static int write_index_entry(const struct dg_index_key *k, __u32 rule, void *ctx)
 {
 	const struct policy_maps *m = ctx;
 
@@ -87,10 +87,13 @@ static int write_index_entry(const struct dg_rule_key *k, __u32 rule, void *ctx)
 int policy_maps_write(const struct policy_maps *m, __u8 slot, const struct policy *pol)
 {
 	struct slot_bound b = { .slot = slot & 1, .n = pol->hdr.n_rules };
-	__u32 i, key;
+	struct dg_shapes shapes;
+	__u32 i, key, seed;
 	int r;
 
-	r = delete_keys(m->index, sizeof(struct dg_rule_key), index_of_slot, &b);
+	r = policy_index_seed(pol, &seed);
+	if (!r)
+		r = delete_keys(m->index, sizeof(struct dg_index_key), index_of_slot, &b);
 	if (!r)
 		r = delete_keys(m->rules, sizeof(__u32), stale_rule, &b);
 	for (i = 0; !r && i < pol->hdr.n_rules; i++) {
@@ -99,10 +102,12 @@ int policy_maps_write(const struct policy_maps *m, __u8 slot, const struct polic
 			r = -errno;
 	}
 	if (!r)
-		r = policy_index_each(pol, b.slot, write_index_entry, (void *)m);
+		r = policy_index_each(pol, b.slot, seed, write_index_entry, (void *)m);
 	for (i = 0; !r && i < 2; i++) {
 		key = b.slot * 2 + i;
-		if (bpf_map_update_elem(m->shapes, &key, &pol->shapes[i], 0))
+		shapes = pol->shapes[i];
+		shapes.seed = seed;
+		if (bpf_map_update_elem(m->shapes, &key, &shapes, 0))
 			r = -errno;
 	}
 	return r;

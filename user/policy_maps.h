@@ -9,7 +9,7 @@
 struct policy_maps {
 	int rules;	/* key slot * DG_MAX_RULES + number: struct dg_rule */
 	int shapes;	/* key slot * 2 + action: struct dg_shapes */
-	int index;	/* key struct dg_rule_key: number of the first rule */
+	int index;	/* key struct dg_index_key: number of the first rule */
 };
 
 /*

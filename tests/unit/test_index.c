@@ -96,7 +96,7 @@ TEST(full_policy_finds_first_match_at_any_number)
 	free(text);
 }
 
-static int count_key(const struct dg_rule_key *k, __u32 rule, void *ctx)
+static int count_key(const struct dg_index_key *k, __u32 rule, void *ctx)
 {
 	(void)k;
 	(void)rule;
@@ -115,7 +115,7 @@ TEST(equal_rules_keep_the_first)
 	int keys = 0;
 
 	ASSERT_EQ(policy_parse("policy.conf", text, sizeof(text) - 1, &pol, err, sizeof(err)), 0);
-	policy_index_each(&pol, 1, count_key, &keys);
+	policy_index_each(&pol, 1, 7, count_key, &keys);
 	ASSERT_EQ(keys, 3);
 	ASSERT_EQ(policy_eval_bind(&pol, &s, &r, &reason), DG_DENY);
 	ASSERT_EQ(r->line, 1);
