@@ -88,7 +88,12 @@ $(O)/tests/unit/%: tests/unit/%.c tests/unit/unit.h tests/unit/cli_capture.h tes
 	$(call msg,CC-TEST,$@)
 	$(Q)$(CC) $(ALL_CFLAGS) $(SAN_CFLAGS) -Itests/unit -Iuser $< $(SAN_OBJS) $(LDLIBS) -o $@
 
-$(O)/bpf $(O)/user $(O)/san/user $(O)/tests/unit:
+# mkhost SHAPE DIR: a synthetic sysfs tree of a real host shape (tests/unit/host_shape.h)
+$(O)/tests/bench/mkhost: tests/bench/mkhost.c tests/unit/host_shape.h | $(O)/tests/bench
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(ALL_CFLAGS) -Itests/unit $< -o $@
+
+$(O)/bpf $(O)/user $(O)/san/user $(O)/tests/unit $(O)/tests/bench:
 	$(Q)mkdir -p $@
 
 deps:
