@@ -4,10 +4,12 @@
  *
  * Devices come from ROOT/bus/<bus>/devices/<name> (every bus, so devices
  * without an IOMMU group are seen too), groups from
- * ROOT/kernel/iommu_groups/<N>/devices/<name>. A device's driver is the
- * basename of its `driver` link; its DMA mode is decided by driver name with
- * dg_driver_dma_mode() (include/match.h), because sysfs does not expose the
- * kernel's driver_managed_dma flag; the BPF side uses the same list.
+ * ROOT/kernel/iommu_groups/<N>/devices/<name>; each device's attributes
+ * are read by topology_read.c. A device's driver is the basename of its
+ * `driver` link (a PCI device's uevent DRIVER=, the same name); its DMA
+ * mode is decided by driver name with dg_driver_dma_mode() (include/match.h),
+ * because sysfs does not expose the kernel's driver_managed_dma flag; the
+ * BPF side uses the same list.
  *
  * A group is viable for VFIO when no member is bound to a driver that
  * dg_driver_takes_group(); the first member that is names the blocker.
@@ -17,7 +19,6 @@
  * files, dangling links, junk names, a FIFO or device where an attribute
  * should be) leave attributes unknown, never fail, never block.
  */
-#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -43,63 +44,11 @@ struct scan {
 	size_t errlen;
 };
 
-/* "0x8086" (the 0x is optional) as a number no larger than max */
-static int read_hex(int dfd, const char *name, unsigned long max, unsigned long *out)
-{
-	char buf[32], *end;
-
-	if (attr_read_at(dfd, name, buf, sizeof(buf)) || !isxdigit((unsigned char)buf[0]))
-		return -1;
-	errno = 0;
-	*out = strtoul(buf, &end, 16);
-	if (errno || *end || *out > max)
-		return -1;
-	return 0;
-}
-
-static void read_pci(int dfd, struct topo_device *d)
-{
-	unsigned long vendor, devid, class, v;
-
-	/* PCI rules need all three; without them the device matches as non-PCI */
-	if (read_hex(dfd, "vendor", 0xffff, &vendor) ||
-	    read_hex(dfd, "device", 0xffff, &devid) ||
-	    read_hex(dfd, "class", 0xffffff, &class))
-		return;
-	d->is_pci = true;
-	d->vendor = vendor;
-	d->devid = devid;
-	d->class = class;
-	if (!read_hex(dfd, "subsystem_vendor", 0xffff, &v))
-		d->subvendor = v;
-	if (!read_hex(dfd, "subsystem_device", 0xffff, &v))
-		d->subdevice = v;
-}
-
-/* Fill the attributes of d from its directory (dfd < 0: dangling, none). */
-static void read_device(int dfd, struct topo_device *d)
-{
-	char buf[32];
-	int id;
-
-	if (dfd < 0)
-		return;
-	if (!strcmp(d->bus, "pci"))
-		read_pci(dfd, d);
-	if (!link_basename_at(dfd, "driver", d->driver, sizeof(d->driver),
-			   &d->driver_truncated))
-		d->dma = dg_driver_dma_mode(d->driver);
-	if (!link_basename_at(dfd, "iommu_group", buf, sizeof(buf), NULL) &&
-	    !parse_id(buf, &id))
-		d->group = id;
-}
-
 /* Append a device read from parentfd/name; returns its index or -1. */
 static long add_device(struct scan *sc, const char *bus, int parentfd, const char *name)
 {
 	struct topology *t = sc->t;
 	struct topo_device *d;
-	int dfd;
 
 	if (array_grow((void **)&t->devices, &sc->dev_cap, t->n_devices + 1, sizeof(*d))) {
 		snprintf(sc->err, sc->errlen, "out of memory listing devices");
@@ -110,10 +59,7 @@ static long add_device(struct scan *sc, const char *bus, int parentfd, const cha
 	d->group = DG_NO_GROUP;
 	d->name_truncated = name_copy(d->name, sizeof(d->name), name);
 	name_copy(d->bus, sizeof(d->bus), bus);
-	dfd = openat(parentfd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	read_device(dfd, d);
-	if (dfd >= 0)
-		close(dfd);
+	topology_read_device(parentfd, name, d);
 	return (long)t->n_devices++;
 }
 
