@@ -6,7 +6,8 @@ Usage: tests/bench/scan.py BUILD_DIR  (BUILD_DIR holds dmaguard and
 tests/bench/mkhost; `make bench-scan` builds both and runs this)
 
 mkhost writes the extreme host shape (16,964 devices, 16,544 of them PCI)
-to a temporary directory; then, after one warm-up run each, SCAN_ROUNDS
+to a temporary directory (under /dev/shm, in memory as sysfs is, unless
+TMPDIR is set); then, after one warm-up run each, SCAN_ROUNDS
 rounds run `dmaguard status --sysfs TREE` and `lspci -nnk` on the same tree,
 alternating which goes first, and take each one's CPU time (user + system,
 from wait4) as the median over the rounds. Prints both, their ratio and
@@ -48,7 +49,9 @@ def main():
     if not lspci:
         print("scan bench: lspci missing (pciutils; `make deps` installs it)", file=sys.stderr)
         return 1
-    tmp = tempfile.mkdtemp(prefix="dmaguard-scan-")
+    # in memory, as sysfs is (TMPDIR overrides)
+    shm = "/dev/shm" if os.access("/dev/shm", os.W_OK) else None
+    tmp = tempfile.mkdtemp(prefix="dmaguard-scan-", dir=os.environ.get("TMPDIR", shm))
     try:
         tree = os.path.join(tmp, "sys")
         n = subprocess.run([mkhost, SHAPE, tree], check=True, capture_output=True,

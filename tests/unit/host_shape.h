@@ -367,7 +367,7 @@ HS_FN const char *hs_vf_driver(int k, int n)
 
 HS_FN int hs_vf(struct hs *h, const struct hs_pci *pf, const char *parent, int rid, int k, int n)
 {
-	char link[PATH_MAX / 4], target[32];
+	char link[PATH_MAX / 4], target[64];
 	struct hs_pci vf = {
 		.parent = parent, .vendor = 0x8086, .device = 0x1889,
 		.subvendor = 0x8086, .subdevice = 0x0000, .class = 0x020000,
