@@ -38,6 +38,7 @@ struct scan {
 	int rootfd;
 	size_t dev_cap;
 	size_t n_sorted;	/* devices[0, n_sorted) are sorted by bus, name */
+	size_t *by_name;	/* indexes of devices[0, n_sorted) sorted by name */
 	int *ids;		/* group ids seen */
 	size_t n_ids, ids_cap;
 	char *err;
@@ -144,6 +145,60 @@ static long find_device(struct scan *sc, const char *bus, const char *name)
 	return -1;
 }
 
+/* qsort_r()'s: the names of two indexes into devices */
+static int cmp_index_name(const void *a, const void *b, void *devices)
+{
+	const struct topo_device *d = devices;
+
+	return strcmp(d[*(const size_t *)a].name, d[*(const size_t *)b].name);
+}
+
+/* The name index; without memory the group scan reads every subsystem link. */
+static void index_names(struct scan *sc)
+{
+	size_t i, n = sc->n_sorted;
+
+	sc->by_name = n ? calloc(n, sizeof(size_t)) : NULL;
+	if (!sc->by_name)
+		return;
+	for (i = 0; i < n; i++)
+		sc->by_name[i] = i;
+	qsort_r(sc->by_name, n, sizeof(size_t), cmp_index_name, sc->t->devices);
+}
+
+/*
+ * The listed device a member entry of group id names, known without reading
+ * its subsystem link: the only device by that name, whose own iommu_group
+ * link says id too. -1 when that does not settle it.
+ */
+static long find_member_by_name(struct scan *sc, const char *name, int id)
+{
+	const struct topo_device *d = sc->t->devices;
+	size_t lo = 0, hi = sc->n_sorted, mid;
+	char key[DG_DEVICE_LEN];
+	int c;
+
+	if (!sc->by_name)
+		return -1;
+	name_copy(key, sizeof(key), name);
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		c = strcmp(key, d[sc->by_name[mid]].name);
+		if (!c)
+			break;
+		if (c < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	if (lo >= hi)
+		return -1;
+	if ((mid > 0 && !strcmp(key, d[sc->by_name[mid - 1]].name)) ||
+	    (mid + 1 < sc->n_sorted && !strcmp(key, d[sc->by_name[mid + 1]].name)))
+		return -1;	/* the same name on two buses */
+	return d[sc->by_name[mid]].group == id ? (long)sc->by_name[mid] : -1;
+}
+
 static int add_group_id(struct scan *sc, int id)
 {
 	if (array_grow((void **)&sc->ids, &sc->ids_cap, sc->n_ids + 1, sizeof(int))) {
@@ -169,6 +224,9 @@ static int scan_group_members(struct scan *sc, DIR *groups, const char *gname, i
 		return 0;
 	while ((e = readdir(members))) {
 		if (skip_entry(e))
+			continue;
+		/* the common case: one readlink a member fewer */
+		if (find_member_by_name(sc, e->d_name, id) >= 0)
 			continue;
 		snprintf(sub, sizeof(sub), "%s/subsystem", e->d_name);
 		if (link_basename_at(dirfd(members), sub, bus, sizeof(bus), NULL))
@@ -332,6 +390,7 @@ int topology_scan_opts(const struct topo_opts *o, struct topology *t,
 	if (t->n_devices)
 		qsort(t->devices, t->n_devices, sizeof(*t->devices), cmp_bus_name);
 	sc.n_sorted = t->n_devices;
+	index_names(&sc);
 	if (scan_groups(&sc))
 		goto out;
 	if (t->n_devices)
@@ -345,6 +404,7 @@ out:
 		topology_free(t);
 	close(sc.rootfd);
 	free(sc.ids);
+	free(sc.by_name);
 	return rc;
 }
 

@@ -457,6 +457,34 @@ TEST(group_directory_and_device_link_both_count)
 	fx_cleanup(&fx);
 }
 
+/* A group member whose name two buses list is told apart by its subsystem link. */
+TEST(member_named_on_two_buses)
+{
+	struct fixture fx;
+	struct topology t;
+	size_t i, found = 0;
+
+	fx_init(&fx);
+	fx_device(&fx, "platform", "dup");
+	fx_device(&fx, "usb", "dup");
+	fx_group(&fx, 3, "usb", "dup");
+	/* the platform one's own link says 3 as well: the group names the usb one */
+	fx_link(&fx, "../../../kernel/iommu_groups/3", "sys/devices/platform/dup/iommu_group");
+	fx_unlink(&fx, "sys/devices/usb/dup/iommu_group");
+	scan_fx(&fx, false, &t);
+	ASSERT_EQ(t.n_devices, 2);
+	for (i = 0; i < t.n_devices; i++) {
+		if (strcmp(t.devices[i].bus, "usb"))
+			continue;
+		ASSERT_EQ(t.devices[i].group, 3);
+		found++;
+	}
+	ASSERT_EQ(found, 1);
+	ASSERT_EQ(group(&t, 3)->n_members, 2);
+	topology_free(&t);
+	fx_cleanup(&fx);
+}
+
 TEST(long_names_are_cut_and_marked)
 {
 	char name[101], drv[41];
