@@ -88,12 +88,7 @@ $(O)/tests/unit/%: tests/unit/%.c tests/unit/unit.h tests/unit/cli_capture.h tes
 	$(call msg,CC-TEST,$@)
 	$(Q)$(CC) $(ALL_CFLAGS) $(SAN_CFLAGS) -Itests/unit -Iuser $< $(SAN_OBJS) $(LDLIBS) -o $@
 
-# mkhost SHAPE DIR: a synthetic sysfs tree of a real host shape (tests/unit/host_shape.h)
-$(O)/tests/bench/mkhost: tests/bench/mkhost.c tests/unit/host_shape.h | $(O)/tests/bench
-	$(call msg,CC,$@)
-	$(Q)$(CC) $(ALL_CFLAGS) -Itests/unit $< -o $@
-
-$(O)/bpf $(O)/user $(O)/san/user $(O)/tests/unit $(O)/tests/bench:
+$(O)/bpf $(O)/user $(O)/san/user $(O)/tests/unit:
 	$(Q)mkdir -p $@
 
 deps:
@@ -130,6 +125,12 @@ bench: deb
 # the offline scan's CPU against lspci's on a synthetic host (no VM)
 bench-scan: $(O)/dmaguard $(O)/tests/bench/mkhost
 	$(Q)tests/bench/scan.py $(O)
+
+# mkhost SHAPE DIR: a synthetic sysfs tree of a real host shape (tests/unit/host_shape.h)
+$(O)/tests/bench/mkhost: tests/bench/mkhost.c tests/unit/host_shape.h
+	$(Q)mkdir -p $(@D)
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(ALL_CFLAGS) -Itests/unit $< -o $@
 
 FUZZ_SECONDS	?= 60
 FUZZ_SRCS	:= user/policy.c user/policy_load.c user/sha256.c user/trusted_path.c user/util.c
