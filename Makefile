@@ -51,7 +51,7 @@ SAN_OBJS	:= $(patsubst user/%.c,$(O)/san/user/%.o,$(LIB_SRCS))
 UNIT_SRCS	:= $(wildcard tests/unit/test_*.c)
 UNIT_BINS	:= $(patsubst tests/unit/%.c,$(O)/tests/unit/%,$(UNIT_SRCS))
 
-.PHONY: all clean deps check unit vm demo bench fuzz install deb system FORCE
+.PHONY: all clean deps check unit vm demo bench bench-scan fuzz install deb system FORCE
 .DELETE_ON_ERROR:
 .SECONDARY:
 
@@ -145,8 +145,18 @@ demo: deps
 
 # the boot figure boots the system lane's image, which needs the package
 bench: deb
-	$(Q)$(MAKE) --no-print-directory all
+	$(Q)$(MAKE) --no-print-directory all bench-scan
 	$(Q)tests/bench/run.sh
+
+# the offline scan's CPU against lspci's on a synthetic host (no VM)
+bench-scan: $(O)/dmaguard $(O)/tests/bench/mkhost
+	$(Q)tests/bench/scan.py $(O)
+
+# mkhost SHAPE DIR: a synthetic sysfs tree of a real host shape (tests/unit/host_shape.h)
+$(O)/tests/bench/mkhost: tests/bench/mkhost.c tests/unit/host_shape.h
+	$(Q)mkdir -p $(@D)
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(ALL_CFLAGS) -Itests/unit $< -o $@
 
 FUZZ_SECONDS	?= 60
 FUZZ_SRCS	:= user/policy.c user/policy_index.c user/policy_load.c user/sha256.c user/trusted_path.c user/util.c

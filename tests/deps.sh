@@ -5,7 +5,8 @@ set -e
 PKGS="make gcc clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev libzstd-dev
 linux-libc-dev libc6-dev qemu-system-x86 busybox-static kmod cpio xz-utils zstd
 python3 ca-certificates debian-archive-keyring
-debhelper dpkg-dev lintian mmdebstrap gpgv systemd bash-completion e2fsprogs"
+debhelper dpkg-dev lintian mmdebstrap gpgv systemd bash-completion e2fsprogs
+pciutils"
 missing=
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' ||

@@ -205,16 +205,40 @@ static void print_row(FILE *f, const char *const cell[N_COLS], const int *width,
 	fprintf(f, "%s\n", cell[n_cols - 1]);
 }
 
-static void print_device(FILE *f, const struct topo_device *d, const struct policy *p,
-			 const int *width, int n_cols)
+/* A row's cells kept in one allocation: N_COLS strings one after another. */
+static char *pack_row(const struct row *r)
+{
+	size_t len[N_COLS], total = 0, pos = 0;
+	char *text;
+	int i;
+
+	for (i = 0; i < N_COLS; i++)
+		total += len[i] = strlen(r->cell[i]) + 1;
+	text = malloc(total);
+	if (!text)
+		return NULL;
+	for (i = 0; i < N_COLS; i++) {
+		memcpy(text + pos, r->cell[i], len[i]);
+		pos += len[i];
+	}
+	return text;
+}
+
+/* Device d's row: the packed one built for the widths, or (no memory then) anew. */
+static void print_device(FILE *f, const struct topo_device *d, const char *packed,
+			 const struct policy *p, const int *width, int n_cols)
 {
 	const char *cell[N_COLS];
 	struct row r;
 	int i;
 
-	make_row(d, p, &r);
-	for (i = 0; i < N_COLS; i++)
-		cell[i] = r.cell[i];
+	if (!packed)
+		make_row(d, p, &r);
+	for (i = 0; i < N_COLS; i++) {
+		cell[i] = packed ? packed : r.cell[i];
+		if (packed)
+			packed += strlen(packed) + 1;
+	}
 	print_row(f, cell, width, n_cols);
 }
 
@@ -237,9 +261,14 @@ static void print_group_line(FILE *f, const struct topology *t, const struct top
 		report_text(drv, sizeof(drv), t->devices[g->blocker].driver, DG_DRIVER_LEN));
 }
 
+/*
+ * Each row is built once (judging it against the policy is the costly part
+ * with many devices): kept packed from the width pass to the print.
+ */
 static void status_text(FILE *f, const struct topology *t, const struct policy *p)
 {
 	int width[N_COLS], n_cols = p ? N_COLS : COL_DMA + 1, i;
+	char **rows = calloc(t->n_devices ? t->n_devices : 1, sizeof(*rows));
 	bool ungrouped = false;
 	struct row r;
 	size_t k;
@@ -251,15 +280,19 @@ static void status_text(FILE *f, const struct topology *t, const struct policy *
 		for (i = 0; i < N_COLS; i++)
 			if ((int)strlen(r.cell[i]) > width[i])
 				width[i] = strlen(r.cell[i]);
+		if (rows)
+			rows[k] = pack_row(&r);
 	}
 	print_row(f, col_titles, width, n_cols);
 	for (k = 0; k < t->n_groups; k++) {
 		const struct topo_group *g = &t->groups[k];
-		size_t m;
+		size_t m, d;
 
 		print_group_line(f, t, g);
-		for (m = 0; m < g->n_members; m++)
-			print_device(f, &t->devices[g->members[m]], p, width, n_cols);
+		for (m = 0; m < g->n_members; m++) {
+			d = g->members[m];
+			print_device(f, &t->devices[d], rows ? rows[d] : NULL, p, width, n_cols);
+		}
 	}
 	for (k = 0; k < t->n_devices; k++) {
 		if (t->devices[k].group >= 0)
@@ -267,10 +300,13 @@ static void status_text(FILE *f, const struct topology *t, const struct policy *
 		if (!ungrouped)
 			fputs("no IOMMU group:\n", f);
 		ungrouped = true;
-		print_device(f, &t->devices[k], p, width, n_cols);
+		print_device(f, &t->devices[k], rows ? rows[k] : NULL, p, width, n_cols);
 	}
 	if (!t->n_groups)
 		fputs("(no IOMMU groups: the IOMMU is off or absent)\n", f);
+	for (k = 0; rows && k < t->n_devices; k++)
+		free(rows[k]);
+	free(rows);
 }
 
 enum { OPT_JSON = 1, OPT_SYSFS, OPT_POLICY, OPT_PIN_DIR };

@@ -4,10 +4,12 @@
  *
  * Devices come from ROOT/bus/<bus>/devices/<name> (every bus, so devices
  * without an IOMMU group are seen too), groups from
- * ROOT/kernel/iommu_groups/<N>/devices/<name>. A device's driver is the
- * basename of its `driver` link; its DMA mode is decided by driver name with
- * dg_driver_dma_mode() (include/match.h), because sysfs does not expose the
- * kernel's driver_managed_dma flag; the BPF side uses the same list.
+ * ROOT/kernel/iommu_groups/<N>/devices/<name>; each device's attributes
+ * are read by topology_read.c. A device's driver is the basename of its
+ * `driver` link (a PCI device's uevent DRIVER=, the same name); its DMA
+ * mode is decided by driver name with dg_driver_dma_mode() (include/match.h),
+ * because sysfs does not expose the kernel's driver_managed_dma flag; the
+ * BPF side uses the same list.
  *
  * A group is viable for VFIO when no member is bound to a driver that
  * dg_driver_takes_group(); the first member that is names the blocker.
@@ -17,7 +19,6 @@
  * files, dangling links, junk names, a FIFO or device where an attribute
  * should be) leave attributes unknown, never fail, never block.
  */
-#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -37,69 +38,18 @@ struct scan {
 	int rootfd;
 	size_t dev_cap;
 	size_t n_sorted;	/* devices[0, n_sorted) are sorted by bus, name */
+	size_t *by_name;	/* indexes of devices[0, n_sorted) sorted by name */
 	int *ids;		/* group ids seen */
 	size_t n_ids, ids_cap;
 	char *err;
 	size_t errlen;
 };
 
-/* "0x8086" (the 0x is optional) as a number no larger than max */
-static int read_hex(int dfd, const char *name, unsigned long max, unsigned long *out)
-{
-	char buf[32], *end;
-
-	if (attr_read_at(dfd, name, buf, sizeof(buf)) || !isxdigit((unsigned char)buf[0]))
-		return -1;
-	errno = 0;
-	*out = strtoul(buf, &end, 16);
-	if (errno || *end || *out > max)
-		return -1;
-	return 0;
-}
-
-static void read_pci(int dfd, struct topo_device *d)
-{
-	unsigned long vendor, devid, class, v;
-
-	/* PCI rules need all three; without them the device matches as non-PCI */
-	if (read_hex(dfd, "vendor", 0xffff, &vendor) ||
-	    read_hex(dfd, "device", 0xffff, &devid) ||
-	    read_hex(dfd, "class", 0xffffff, &class))
-		return;
-	d->is_pci = true;
-	d->vendor = vendor;
-	d->devid = devid;
-	d->class = class;
-	if (!read_hex(dfd, "subsystem_vendor", 0xffff, &v))
-		d->subvendor = v;
-	if (!read_hex(dfd, "subsystem_device", 0xffff, &v))
-		d->subdevice = v;
-}
-
-/* Fill the attributes of d from its directory (dfd < 0: dangling, none). */
-static void read_device(int dfd, struct topo_device *d)
-{
-	char buf[32];
-	int id;
-
-	if (dfd < 0)
-		return;
-	if (!strcmp(d->bus, "pci"))
-		read_pci(dfd, d);
-	if (!link_basename_at(dfd, "driver", d->driver, sizeof(d->driver),
-			   &d->driver_truncated))
-		d->dma = dg_driver_dma_mode(d->driver);
-	if (!link_basename_at(dfd, "iommu_group", buf, sizeof(buf), NULL) &&
-	    !parse_id(buf, &id))
-		d->group = id;
-}
-
 /* Append a device read from parentfd/name; returns its index or -1. */
 static long add_device(struct scan *sc, const char *bus, int parentfd, const char *name)
 {
 	struct topology *t = sc->t;
 	struct topo_device *d;
-	int dfd;
 
 	if (array_grow((void **)&t->devices, &sc->dev_cap, t->n_devices + 1, sizeof(*d))) {
 		snprintf(sc->err, sc->errlen, "out of memory listing devices");
@@ -110,10 +60,7 @@ static long add_device(struct scan *sc, const char *bus, int parentfd, const cha
 	d->group = DG_NO_GROUP;
 	d->name_truncated = name_copy(d->name, sizeof(d->name), name);
 	name_copy(d->bus, sizeof(d->bus), bus);
-	dfd = openat(parentfd, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	read_device(dfd, d);
-	if (dfd >= 0)
-		close(dfd);
+	topology_read_device(parentfd, name, d);
 	return (long)t->n_devices++;
 }
 
@@ -198,6 +145,60 @@ static long find_device(struct scan *sc, const char *bus, const char *name)
 	return -1;
 }
 
+/* qsort_r()'s: the names of two indexes into devices */
+static int cmp_index_name(const void *a, const void *b, void *devices)
+{
+	const struct topo_device *d = devices;
+
+	return strcmp(d[*(const size_t *)a].name, d[*(const size_t *)b].name);
+}
+
+/* The name index; without memory the group scan reads every subsystem link. */
+static void index_names(struct scan *sc)
+{
+	size_t i, n = sc->n_sorted;
+
+	sc->by_name = n ? calloc(n, sizeof(size_t)) : NULL;
+	if (!sc->by_name)
+		return;
+	for (i = 0; i < n; i++)
+		sc->by_name[i] = i;
+	qsort_r(sc->by_name, n, sizeof(size_t), cmp_index_name, sc->t->devices);
+}
+
+/*
+ * The listed device a member entry of group id names, known without reading
+ * its subsystem link: the only device by that name, whose own iommu_group
+ * link says id too. -1 when that does not settle it.
+ */
+static long find_member_by_name(struct scan *sc, const char *name, int id)
+{
+	const struct topo_device *d = sc->t->devices;
+	size_t lo = 0, hi = sc->n_sorted, mid;
+	char key[DG_DEVICE_LEN];
+	int c;
+
+	if (!sc->by_name)
+		return -1;
+	name_copy(key, sizeof(key), name);
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		c = strcmp(key, d[sc->by_name[mid]].name);
+		if (!c)
+			break;
+		if (c < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
+	if (lo >= hi)
+		return -1;
+	if ((mid > 0 && !strcmp(key, d[sc->by_name[mid - 1]].name)) ||
+	    (mid + 1 < sc->n_sorted && !strcmp(key, d[sc->by_name[mid + 1]].name)))
+		return -1;	/* the same name on two buses */
+	return d[sc->by_name[mid]].group == id ? (long)sc->by_name[mid] : -1;
+}
+
 static int add_group_id(struct scan *sc, int id)
 {
 	if (array_grow((void **)&sc->ids, &sc->ids_cap, sc->n_ids + 1, sizeof(int))) {
@@ -208,36 +209,76 @@ static int add_group_id(struct scan *sc, int id)
 	return 0;
 }
 
+/*
+ * A directory listed with getdents64() alone: readdir() needs fdopendir(),
+ * which costs two fcntl() calls a directory, and there is one a group.
+ */
+struct dir_list {
+	int fd;
+	ssize_t len, pos;
+	char buf[8192] __attribute__((aligned(8)));
+};
+
+static int dir_list_open(struct dir_list *l, int dfd, const char *path)
+{
+	l->len = l->pos = 0;
+	l->fd = openat(dfd, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	return l->fd < 0 ? -1 : 0;
+}
+
+/* The next entry's name, NULL at the end (or on an error: the listing ends). */
+static const char *dir_list_next(struct dir_list *l)
+{
+	const struct dirent64 *e;
+
+	if (l->pos >= l->len) {
+		l->len = getdents64(l->fd, l->buf, sizeof(l->buf));
+		l->pos = 0;
+		if (l->len <= 0)
+			return NULL;
+	}
+	e = (const struct dirent64 *)(l->buf + l->pos);
+	l->pos += e->d_reclen;
+	return e->d_name;
+}
+
+/* Member fd/name of group id: set its group, add it if no bus listed it. */
+static int scan_group_member(struct scan *sc, int fd, const char *name, int id)
+{
+	char bus[32], sub[NAME_MAX + 16];
+	long idx;
+
+	/* the common case: one readlink a member fewer */
+	if (find_member_by_name(sc, name, id) >= 0)
+		return 0;
+	snprintf(sub, sizeof(sub), "%s/subsystem", name);
+	if (link_basename_at(fd, sub, bus, sizeof(bus), NULL))
+		bus[0] = '\0';
+	idx = find_device(sc, bus, name);
+	if (idx < 0)
+		idx = add_device(sc, bus, fd, name);
+	if (idx < 0)
+		return -1;
+	/* the group directory is authoritative over the device's link */
+	sc->t->devices[idx].group = id;
+	return 0;
+}
+
 /* The members of group id: set their group, add the ones no bus listed. */
 static int scan_group_members(struct scan *sc, DIR *groups, const char *gname, int id)
 {
-	char path[NAME_MAX + 16], bus[32], sub[NAME_MAX + 16];
-	struct dirent *e;
-	DIR *members;
-	long idx;
+	char path[NAME_MAX + 16];
+	struct dir_list members;
+	const char *name;
 	int rc = 0;
 
 	snprintf(path, sizeof(path), "%s/devices", gname);
-	members = dir_open_at(dirfd(groups), path);
-	if (!members)
+	if (dir_list_open(&members, dirfd(groups), path))
 		return 0;
-	while ((e = readdir(members))) {
-		if (skip_entry(e))
-			continue;
-		snprintf(sub, sizeof(sub), "%s/subsystem", e->d_name);
-		if (link_basename_at(dirfd(members), sub, bus, sizeof(bus), NULL))
-			bus[0] = '\0';
-		idx = find_device(sc, bus, e->d_name);
-		if (idx < 0)
-			idx = add_device(sc, bus, dirfd(members), e->d_name);
-		if (idx < 0) {
-			rc = -1;
-			break;
-		}
-		/* the group directory is authoritative over the device's link */
-		sc->t->devices[idx].group = id;
-	}
-	closedir(members);
+	while (!rc && (name = dir_list_next(&members)))
+		if (name[0] != '.')
+			rc = scan_group_member(sc, members.fd, name, id);
+	close(members.fd);
 	return rc;
 }
 
@@ -386,6 +427,7 @@ int topology_scan_opts(const struct topo_opts *o, struct topology *t,
 	if (t->n_devices)
 		qsort(t->devices, t->n_devices, sizeof(*t->devices), cmp_bus_name);
 	sc.n_sorted = t->n_devices;
+	index_names(&sc);
 	if (scan_groups(&sc))
 		goto out;
 	if (t->n_devices)
@@ -399,6 +441,7 @@ out:
 		topology_free(t);
 	close(sc.rootfd);
 	free(sc.ids);
+	free(sc.by_name);
 	return rc;
 }
 

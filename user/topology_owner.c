@@ -171,6 +171,9 @@ static const struct holder *group_holder(struct owner_scan *sc, const struct top
 	char path[64], rel[64];
 	size_t i;
 
+	/* no procfs, no holders: not even the device numbers are worth reading */
+	if (!sc->o->procfs)
+		return NULL;
 	scan_holders(sc);
 	snprintf(path, sizeof(path), "/dev/vfio/%d", g->id);
 	snprintf(rel, sizeof(rel), "class/vfio/%d/dev", g->id);

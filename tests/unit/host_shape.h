@@ -125,47 +125,10 @@ HS_FN int hs_mkdirs(char *path)
 	return mkdir(path, 0755) && errno != EEXIST ? -1 : 0;
 }
 
-/* mkdir -p ROOT/<fmt> */
-__attribute__((format(printf, 2, 3)))
-HS_FN int hs_dir(const struct hs *h, const char *fmt, ...)
+HS_FN int hs_write(const char *path, const void *data, size_t len)
 {
-	char path[PATH_MAX];
-	va_list ap;
-	int rc;
-
-	va_start(ap, fmt);
-	rc = hs_vpath(h, path, fmt, ap);
-	va_end(ap);
-	return rc ? rc : hs_mkdirs(path);
-}
-
-/* mkdir ROOT/<fmt> (its parent exists): cheaper than hs_dir() per device */
-__attribute__((format(printf, 2, 3)))
-HS_FN int hs_dir1(const struct hs *h, const char *fmt, ...)
-{
-	char path[PATH_MAX];
-	va_list ap;
-	int rc;
-
-	va_start(ap, fmt);
-	rc = hs_vpath(h, path, fmt, ap);
-	va_end(ap);
-	return rc ? rc : mkdir(path, 0755) && errno != EEXIST ? -1 : 0;
-}
-
-/* ROOT/<fmt> with len bytes of data (its directory exists) */
-__attribute__((format(printf, 4, 5)))
-HS_FN int hs_file(const struct hs *h, const void *data, size_t len, const char *fmt, ...)
-{
-	char path[PATH_MAX];
-	va_list ap;
 	int fd, rc;
 
-	va_start(ap, fmt);
-	rc = hs_vpath(h, path, fmt, ap);
-	va_end(ap);
-	if (rc)
-		return rc;
 	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	if (fd < 0)
 		return -1;
@@ -175,14 +138,12 @@ HS_FN int hs_file(const struct hs *h, const void *data, size_t len, const char *
 	return rc;
 }
 
-HS_FN int hs_text(const struct hs *h, const char *text, const char *dir, const char *name)
-{
-	return hs_file(h, text, strlen(text), "%s/%s", dir, name);
-}
+enum hs_op { HS_MKDIRS, HS_MKDIR, HS_WRITE, HS_SYMLINK };
 
-/* Symlink ROOT/<fmt> -> target (its directory exists) */
-__attribute__((format(printf, 3, 4)))
-HS_FN int hs_link(const struct hs *h, const char *target, const char *fmt, ...)
+/* One operation on ROOT/<fmt>: data is the content (HS_WRITE) or target (HS_SYMLINK). */
+__attribute__((format(printf, 5, 6)))
+HS_FN int hs_at(const struct hs *h, enum hs_op op, const void *data, size_t len,
+		const char *fmt, ...)
 {
 	char path[PATH_MAX];
 	va_list ap;
@@ -193,7 +154,30 @@ HS_FN int hs_link(const struct hs *h, const char *target, const char *fmt, ...)
 	va_end(ap);
 	if (rc)
 		return rc;
-	return symlink(target, path) && errno != EEXIST ? -1 : 0;
+	switch (op) {
+	case HS_MKDIRS:
+		return hs_mkdirs(path);
+	case HS_MKDIR:
+		return mkdir(path, 0755) && errno != EEXIST ? -1 : 0;
+	case HS_WRITE:
+		return hs_write(path, data, len);
+	case HS_SYMLINK:
+		return symlink(data, path) && errno != EEXIST ? -1 : 0;
+	}
+	errno = EINVAL;
+	return -1;
+}
+
+/* mkdir -p ROOT/<fmt>; mkdir ROOT/<fmt> (its parent exists: cheaper per device) */
+#define hs_dir(h, ...)			hs_at(h, HS_MKDIRS, NULL, 0, __VA_ARGS__)
+#define hs_dir1(h, ...)			hs_at(h, HS_MKDIR, NULL, 0, __VA_ARGS__)
+/* ROOT/<fmt> with len bytes of data; symlink ROOT/<fmt> -> target (directory exists) */
+#define hs_file(h, data, len, ...)	hs_at(h, HS_WRITE, data, len, __VA_ARGS__)
+#define hs_link(h, target, ...)		hs_at(h, HS_SYMLINK, target, 0, __VA_ARGS__)
+
+HS_FN int hs_text(const struct hs *h, const char *text, const char *dir, const char *name)
+{
+	return hs_file(h, text, strlen(text), "%s/%s", dir, name);
 }
 
 /* "../" once per component of rel: from ROOT/rel/x back to ROOT */
@@ -292,27 +276,23 @@ HS_FN int hs_pci_attrs(const struct hs *h, const struct hs_pci *p, const char *d
 	static const char resource[] =
 		"0x00000000f0000000 0x00000000f00fffff 0x0000000000040200\n"
 		"0x0000000000000000 0x0000000000000000 0x0000000000000000\n";
+	/* the ID files as pci-sysfs.c formats them */
+	const struct { const char *name; unsigned int value; int digits; } ids[] = {
+		{ "vendor", p->vendor, 4 }, { "device", p->device, 4 },
+		{ "subsystem_vendor", p->subvendor, 4 }, { "subsystem_device", p->subdevice, 4 },
+		{ "class", p->class, 6 }, { "revision", p->revision, 2 },
+	};
 	unsigned char config[64];
 	char buf[160];
+	size_t i;
 
+	for (i = 0; i < sizeof(ids) / sizeof(ids[0]); i++) {
+		snprintf(buf, sizeof(buf), "0x%0*x\n", ids[i].digits, ids[i].value);
+		if (hs_text(h, buf, dev, ids[i].name))
+			return -1;
+	}
 	hs_config(p, config);
-	snprintf(buf, sizeof(buf), "0x%04x\n", p->vendor);
-	if (hs_text(h, buf, dev, "vendor"))
-		return -1;
-	snprintf(buf, sizeof(buf), "0x%04x\n", p->device);
-	if (hs_text(h, buf, dev, "device"))
-		return -1;
-	snprintf(buf, sizeof(buf), "0x%04x\n", p->subvendor);
-	if (hs_text(h, buf, dev, "subsystem_vendor"))
-		return -1;
-	snprintf(buf, sizeof(buf), "0x%04x\n", p->subdevice);
-	if (hs_text(h, buf, dev, "subsystem_device"))
-		return -1;
-	snprintf(buf, sizeof(buf), "0x%06x\n", p->class);
-	if (hs_text(h, buf, dev, "class"))
-		return -1;
-	snprintf(buf, sizeof(buf), "0x%02x\n", p->revision);
-	if (hs_text(h, buf, dev, "revision") || hs_text(h, "16\n", dev, "irq") ||
+	if (hs_text(h, "16\n", dev, "irq") ||
 	    hs_text(h, "0\n", dev, "numa_node") || hs_text(h, resource, dev, "resource") ||
 	    hs_text(h, p->driver ? "1\n" : "0\n", dev, "enable"))
 		return -1;
@@ -367,7 +347,7 @@ HS_FN const char *hs_vf_driver(int k, int n)
 
 HS_FN int hs_vf(struct hs *h, const struct hs_pci *pf, const char *parent, int rid, int k, int n)
 {
-	char link[PATH_MAX / 4], target[32];
+	char link[PATH_MAX / 4], target[64];
 	struct hs_pci vf = {
 		.parent = parent, .vendor = 0x8086, .device = 0x1889,
 		.subvendor = 0x8086, .subdevice = 0x0000, .class = 0x020000,

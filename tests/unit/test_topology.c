@@ -1,10 +1,14 @@
 // SPDX-License-Identifier: GPL-2.0
 /* The sysfs topology scan against fixture trees (tests/unit/sysfs_fixture.h). */
 #include <bpf/bpf.h>
+#include <dirent.h>
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <sys/mount.h>
+#include "host_shape.h"
 #include "sysfs_fixture.h"
+#include "topology_int.h"
 #include "topology_lookup.h"
 #include "topology.h"
 #include "unit.h"
@@ -453,6 +457,34 @@ TEST(group_directory_and_device_link_both_count)
 	fx_cleanup(&fx);
 }
 
+/* A group member whose name two buses list is told apart by its subsystem link. */
+TEST(member_named_on_two_buses)
+{
+	struct fixture fx;
+	struct topology t;
+	size_t i, found = 0;
+
+	fx_init(&fx);
+	fx_device(&fx, "platform", "dup");
+	fx_device(&fx, "usb", "dup");
+	fx_group(&fx, 3, "usb", "dup");
+	/* the platform one's own link says 3 as well: the group names the usb one */
+	fx_link(&fx, "../../../kernel/iommu_groups/3", "sys/devices/platform/dup/iommu_group");
+	fx_unlink(&fx, "sys/devices/usb/dup/iommu_group");
+	scan_fx(&fx, false, &t);
+	ASSERT_EQ(t.n_devices, 2);
+	for (i = 0; i < t.n_devices; i++) {
+		if (strcmp(t.devices[i].bus, "usb"))
+			continue;
+		ASSERT_EQ(t.devices[i].group, 3);
+		found++;
+	}
+	ASSERT_EQ(found, 1);
+	ASSERT_EQ(group(&t, 3)->n_members, 2);
+	topology_free(&t);
+	fx_cleanup(&fx);
+}
+
 TEST(long_names_are_cut_and_marked)
 {
 	char name[101], drv[41];
@@ -545,6 +577,247 @@ TEST(no_iommu_groups_directory)
 	ASSERT_EQ(t.n_groups, 0);
 	ASSERT_EQ(t.n_devices, 1);
 	topology_free(&t);
+	fx_cleanup(&fx);
+}
+
+/* --- the uevent reader against the attribute files, on host-shaped trees --- */
+
+/* In memory where there is a tmpfs: sysfs is, and a busy disk makes 60k files slow. */
+static void host_fx(struct fixture *fx, enum host_shape shape)
+{
+	if (!getenv("TMPDIR") && !access("/dev/shm", W_OK))
+		setenv("TMPDIR", "/dev/shm", 0);
+	fx_init(fx);
+	if (host_shape_build(fx->sys, shape))
+		UNIT_FAIL("host_shape_build: %s", strerror(errno));
+}
+
+static void same_device(const struct topo_device *a, const struct topo_device *b)
+{
+	ASSERT_STREQ(a->name, b->name);
+	ASSERT_STREQ(a->bus, b->bus);
+	ASSERT_EQ(a->is_pci, b->is_pci);
+	ASSERT_EQ(a->vendor, b->vendor);
+	ASSERT_EQ(a->devid, b->devid);
+	ASSERT_EQ(a->subvendor, b->subvendor);
+	ASSERT_EQ(a->subdevice, b->subdevice);
+	ASSERT_EQ(a->class, b->class);
+	ASSERT_STREQ(a->driver, b->driver);
+	ASSERT_EQ(a->dma, b->dma);
+	ASSERT_EQ(a->group, b->group);
+	ASSERT_EQ(a->name_truncated, b->name_truncated);
+	ASSERT_EQ(a->driver_truncated, b->driver_truncated);
+}
+
+static void read_both(int dfd, const char *bus, const char *name,
+		      struct topo_device *fast, struct topo_device *ref)
+{
+	memset(fast, 0, sizeof(*fast));
+	fast->group = DG_NO_GROUP;
+	snprintf(fast->name, sizeof(fast->name), "%s", name);
+	snprintf(fast->bus, sizeof(fast->bus), "%s", bus);
+	*ref = *fast;
+	topology_read_device(dfd, name, fast);
+	topology_read_device_files(dfd, name, ref);
+}
+
+/* Every device of ROOT/bus/BUS/devices read both ways; the count of PCI ones. */
+static size_t compare_bus(const char *root, const char *bus)
+{
+	struct topo_device fast, ref;
+	char path[PATH_MAX];
+	struct dirent *e;
+	size_t n = 0;
+	DIR *dir;
+
+	snprintf(path, sizeof(path), "%s/bus/%s/devices", root, bus);
+	dir = opendir(path);
+	ASSERT_TRUE(dir != NULL);
+	while ((e = readdir(dir))) {
+		if (e->d_name[0] == '.')
+			continue;
+		read_both(dirfd(dir), bus, e->d_name, &fast, &ref);
+		same_device(&fast, &ref);
+		n += fast.is_pci;
+	}
+	closedir(dir);
+	return n;
+}
+
+static void reader_matches_files(enum host_shape shape, size_t n_pci)
+{
+	static const char *const buses[] = { "pci", "usb", "cpu", "memory", "platform" };
+	struct fixture fx;
+	size_t i, pci = 0;
+
+	host_fx(&fx, shape);
+	for (i = 0; i < sizeof(buses) / sizeof(buses[0]); i++)
+		pci += compare_bus(fx.sys, buses[i]);
+	ASSERT_EQ(pci, n_pci);
+	fx_cleanup(&fx);
+}
+
+TEST(uevent_reader_matches_files_small)
+{
+	reader_matches_files(HOST_SHAPE_SMALL, 16);
+}
+
+TEST(uevent_reader_matches_files_server)
+{
+	reader_matches_files(HOST_SHAPE_SERVER, 2089);
+}
+
+/* PCI_ID, PCI_CLASS, PCI_SUBSYS_ID and DRIVER come from uevent, not the files. */
+TEST(uevent_is_what_is_read)
+{
+	const char *dev = "sys/devices/pci0000:00/0000:00:01.0/0000:01:00.0";
+	struct topo_device fast, ref;
+	struct fixture fx;
+	char path[PATH_MAX];
+	int dfd;
+
+	host_fx(&fx, HOST_SHAPE_SMALL);
+	fx_write(&fx, "DRIVER=vfio-pci\nPCI_CLASS=30000\nPCI_ID=1AF4:1041\n"
+		 "PCI_SUBSYS_ID=1AF4:1100\nPCI_SLOT_NAME=0000:01:00.0\n", "%s/uevent", dev);
+	snprintf(path, sizeof(path), "%s/bus/pci/devices", fx.sys);
+	dfd = open(path, O_RDONLY | O_DIRECTORY);
+	ASSERT_TRUE(dfd >= 0);
+	read_both(dfd, "pci", "0000:01:00.0", &fast, &ref);
+	ASSERT_EQ(fast.vendor, 0x1af4);
+	ASSERT_EQ(fast.devid, 0x1041);
+	ASSERT_EQ(fast.subvendor, 0x1af4);
+	ASSERT_EQ(fast.subdevice, 0x1100);
+	ASSERT_EQ(fast.class, 0x030000);
+	ASSERT_STREQ(fast.driver, "vfio-pci");
+	ASSERT_EQ(fast.dma, DG_DMA_USER);
+	ASSERT_EQ(fast.group, ref.group);
+	ASSERT_EQ(ref.vendor, 0x8086);
+	ASSERT_STREQ(ref.driver, "ice");
+	/* unbound: no DRIVER line, although the (stale) link is still there */
+	fx_write(&fx, "PCI_CLASS=20000\nPCI_ID=8086:1592\nPCI_SUBSYS_ID=8086:0002\n",
+		 "%s/uevent", dev);
+	read_both(dfd, "pci", "0000:01:00.0", &fast, &ref);
+	ASSERT_STREQ(fast.driver, "");
+	close(dfd);
+	fx_cleanup(&fx);
+}
+
+/* A uevent that lacks or garbles what is needed falls back to the files. */
+TEST(odd_uevent_falls_back_to_files)
+{
+	static const char *const odd[] = {
+		"",					/* empty */
+		"PCI_ID=8086:1592\n",			/* no class */
+		"PCI_CLASS=20000\n",			/* no id */
+		"PCI_CLASS=20000\nPCI_ID=18086:1592\n",	/* vendor too large */
+		"PCI_CLASS=1000000\nPCI_ID=8086:1592\n",	/* class too large */
+		"PCI_CLASS=zz\nPCI_ID=8086:1592\n",
+		"PCI_CLASS=20000\nPCI_ID=8086-1592\n",
+	};
+	const char *dev = "sys/devices/pci0000:00/0000:00:01.0/0000:01:00.0";
+	struct topo_device fast, ref;
+	char path[PATH_MAX], big[2048];
+	struct fixture fx;
+	size_t i;
+	int dfd;
+
+	host_fx(&fx, HOST_SHAPE_SMALL);
+	snprintf(path, sizeof(path), "%s/bus/pci/devices", fx.sys);
+	dfd = open(path, O_RDONLY | O_DIRECTORY);
+	ASSERT_TRUE(dfd >= 0);
+	for (i = 0; i < sizeof(odd) / sizeof(odd[0]); i++) {
+		fx_write(&fx, odd[i], "%s/uevent", dev);
+		read_both(dfd, "pci", "0000:01:00.0", &fast, &ref);
+		same_device(&fast, &ref);
+		ASSERT_STREQ(fast.driver, "ice");
+	}
+	/* larger than any uevent: not read at all */
+	memset(big, 'x', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	memcpy(big, "PCI_CLASS=0\nPCI_ID=1:1\n", 23);
+	fx_write(&fx, big, "%s/uevent", dev);
+	read_both(dfd, "pci", "0000:01:00.0", &fast, &ref);
+	same_device(&fast, &ref);
+	/* an empty DRIVER= names no driver: the link does */
+	fx_write(&fx, "DRIVER=\nPCI_CLASS=20000\nPCI_ID=8086:1592\n", "%s/uevent", dev);
+	read_both(dfd, "pci", "0000:01:00.0", &fast, &ref);
+	same_device(&fast, &ref);
+	/* no PCI_SUBSYS_ID: the subsystem files */
+	fx_write(&fx, "PCI_CLASS=20000\nPCI_ID=8086:1592\n", "%s/uevent", dev);
+	fx_unlink(&fx, "%s/driver", dev);
+	read_both(dfd, "pci", "0000:01:00.0", &fast, &ref);
+	same_device(&fast, &ref);
+	ASSERT_EQ(fast.subvendor, 0x8086);
+	ASSERT_EQ(fast.subdevice, 0x0002);
+	close(dfd);
+	fx_cleanup(&fx);
+}
+
+static void unlink_uevents(const char *root)
+{
+	char path[PATH_MAX];
+	struct dirent *e;
+	DIR *dir;
+
+	snprintf(path, sizeof(path), "%s/bus/pci/devices", root);
+	dir = opendir(path);
+	ASSERT_TRUE(dir != NULL);
+	while ((e = readdir(dir))) {
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "%s/uevent", e->d_name);
+		if (unlinkat(dirfd(dir), path, 0))
+			UNIT_FAIL("unlink %s: %s", path, strerror(errno));
+	}
+	closedir(dir);
+}
+
+static void same_topology(const struct topology *a, const struct topology *b)
+{
+	size_t i, j;
+
+	ASSERT_EQ(a->n_devices, b->n_devices);
+	ASSERT_EQ(a->n_groups, b->n_groups);
+	for (i = 0; i < a->n_devices; i++)
+		same_device(&a->devices[i], &b->devices[i]);
+	for (i = 0; i < a->n_groups; i++) {
+		const struct topo_group *x = &a->groups[i], *y = &b->groups[i];
+
+		ASSERT_EQ(x->id, y->id);
+		ASSERT_EQ(x->n_members, y->n_members);
+		for (j = 0; j < x->n_members; j++)
+			ASSERT_EQ(x->members[j], y->members[j]);
+		ASSERT_EQ(x->owner, y->owner);
+		ASSERT_EQ(x->viable, y->viable);
+		ASSERT_EQ(x->blocker, y->blocker);
+	}
+}
+
+/* The whole scan, with and without uevents: the same topology. */
+TEST(server_shape_scan_same_without_uevents)
+{
+	struct topology fast, ref;
+	const struct topo_device *d;
+	struct fixture fx;
+
+	host_fx(&fx, HOST_SHAPE_SERVER);
+	scan_fx(&fx, false, &fast);
+	ASSERT_EQ(fast.n_devices, host_shape_devices(HOST_SHAPE_SERVER));
+	ASSERT_EQ(fast.n_devices, 2644);
+	/* every PCI function its own group but GPU+audio and ISA+SMBus */
+	ASSERT_EQ(fast.n_groups, 2087);
+	d = device(&fast, "0000:01:02.0");	/* VF 0 of the first PF */
+	ASSERT_EQ(d->vendor, 0x8086);
+	ASSERT_EQ(d->devid, 0x1889);
+	ASSERT_STREQ(d->driver, "vfio-pci");
+	ASSERT_EQ(group(&fast, d->group)->n_members, 1);
+	ASSERT_STREQ(device(&fast, "1-1:1.0")->driver, "usb-storage");
+	ASSERT_EQ(device(&fast, "1-1:1.0")->group, DG_NO_GROUP);
+	unlink_uevents(fx.sys);
+	scan_fx(&fx, false, &ref);
+	same_topology(&fast, &ref);
+	topology_free(&fast);
+	topology_free(&ref);
 	fx_cleanup(&fx);
 }
 
