@@ -152,12 +152,6 @@ bench: deb
 bench-scan: $(O)/dmaguard $(O)/tests/bench/mkhost
 	$(Q)tests/bench/scan.py $(O)
 
-# mkhost SHAPE DIR: a synthetic sysfs tree of a real host shape (tests/unit/host_shape.h)
-$(O)/tests/bench/mkhost: tests/bench/mkhost.c tests/unit/host_shape.h
-	$(Q)mkdir -p $(@D)
-	$(call msg,CC,$@)
-	$(Q)$(CC) $(ALL_CFLAGS) -Itests/unit $< -o $@
-
 FUZZ_SECONDS	?= 60
 FUZZ_SRCS	:= user/policy.c user/policy_index.c user/policy_load.c user/sha256.c user/trusted_path.c user/util.c
 $(O)/fuzz/fuzz_policy: tests/fuzz/fuzz_policy.c $(FUZZ_SRCS) user/policy.h
