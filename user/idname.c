@@ -73,18 +73,18 @@ static int parse_field_id(const char *s, const char *end, __u32 *id)
 	return 0;
 }
 
-/* The id of line [s, end) if its name is name, else -ENOENT. */
+/* The id of line [s, end) if its name is name: 0, else IDNAME_NONE. */
 static int match_line(const char *s, const char *end, const char *name, size_t len,
 		      __u32 *id)
 {
 	const char *f;
 
 	if ((size_t)(end - s) <= len || memcmp(s, name, len) || s[len] != ':')
-		return -ENOENT;
+		return IDNAME_NONE;
 	f = memchr(s + len + 1, ':', (size_t)(end - s - len - 1));	/* after the password */
 	if (!f)
-		return -ENOENT;
-	return parse_field_id(f + 1, end, id) ? -ENOENT : 0;
+		return IDNAME_NONE;
+	return parse_field_id(f + 1, end, id) ? IDNAME_NONE : 0;
 }
 
 int idname_lookup(struct idname_db *db, const char *name, size_t len, __u32 *id)
@@ -105,7 +105,7 @@ int idname_lookup(struct idname_db *db, const char *name, size_t len, __u32 *id)
 		if (!match_line(s, nl, name, len, id))
 			return 0;
 	}
-	return -ENOENT;
+	return IDNAME_NONE;
 }
 
 void idname_db_free(struct idname_db *db)

@@ -13,6 +13,8 @@
 /* Largest passwd or group file read. */
 #define IDNAME_MAX_BYTES (16 * 1024 * 1024)
 
+#define IDNAME_NONE 1
+
 /* One file, read at its first lookup and kept until idname_db_free(). */
 struct idname_db {
 	const char *path;	/* /etc/passwd or /etc/group */
@@ -25,8 +27,8 @@ struct idname_db {
 /*
  * The id of the entry named name (len bytes) in a passwd- or group-format
  * file, "name:password:id:...", the first entry of that name winning as
- * with the C library's "files" source. Returns 0 with *id set, -ENOENT for
- * no such entry, or -errno when the file cannot be read.
+ * with the C library's "files" source. Returns 0 with *id set, IDNAME_NONE
+ * for no such entry, or -errno when the file cannot be read.
  */
 int idname_lookup(struct idname_db *db, const char *name, size_t len, __u32 *id);
 

@@ -381,7 +381,7 @@ static int parse_id_or_name(struct parser *ps, const struct attr *a, const struc
 		return -1;
 	db->path = user ? passwd_path : group_path;
 	err = idname_lookup(db, v->s, (size_t)v->len, &id);
-	if (err == -ENOENT) {
+	if (err == IDNAME_NONE) {
 		perr(ps, v->col, "unknown %s '" TOK_FMT "' in %s (expected %s)",
 		     user ? "user" : "group", TOK_ARG(v), db->path, a->expect);
 		return -1;
