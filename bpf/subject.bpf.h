@@ -76,12 +76,17 @@ static __always_inline bool path_write(struct open_record *rec, __u32 k, char *d
 
 	__builtin_memset(rec->path, 0, sizeof(rec->path));
 	rec->path[0] = '/';	/* the root, if no component follows */
+	/* unrolled: 5.10 and 6.1 refuse a loop that a fall-through closes */
+#pragma unroll
 	for (i = 0; i < DG_PATH_DEPTH; i++) {
 		if (i >= k || pos >= DG_EXE_LEN - 1)
 			break;
 		j = (k - 1 - i) & (DG_PATH_DEPTH - 1);
+		/* restate the bounds in a form the compiler cannot fold away */
+		barrier_var(pos);
 		rec->path[pos & (DG_EXE_LEN - 1)] = '/';
 		pos++;
+		barrier_var(pos);
 		/* at most DG_EXE_LEN bytes from below DG_EXE_LEN: inside path[] */
 		n = bpf_probe_read_kernel_str(rec->path + (pos & (DG_EXE_LEN - 1)), DG_EXE_LEN,
 					      (const void *)rec->chain[j]);
@@ -126,6 +131,7 @@ static __always_inline bool read_cgroup_path(struct open_record *rec)
 	__u32 k = 0, i;
 
 	kn = BPF_CORE_READ(task, cgroups, dfl_cgrp, kn);
+#pragma unroll
 	for (i = 0; i <= DG_PATH_DEPTH; i++) {
 		if (!kn)
 			return false;
@@ -196,6 +202,7 @@ static __always_inline bool read_exe_path(struct open_record *rec)
 	m = real_mount(vmnt);
 	if (!mount_trusted(m))
 		return false;
+#pragma unroll
 	for (i = 0; i < 2 * DG_PATH_DEPTH; i++) {
 		if (d == BPF_CORE_READ(vmnt, mnt_root)) {
 			up = BPF_CORE_READ(m, mnt_parent);
