@@ -50,24 +50,48 @@ static __always_inline __u8 untracked_open_verdict(const struct dg_policy *p)
 	return p->mode == DG_MODE_ENFORCE ? DG_DENY : DG_AUDIT;
 }
 
-static __always_inline void report_open(const struct dg_open_subject *s, __u8 verdict,
-					__u8 reason, __u32 line, __u32 slot, int role)
+/*
+ * Start an open event if this set reports the call and the verdict is
+ * reported at all: the node's device (NULL: none) and group.
+ */
+static __always_inline struct dg_event *open_event_start(const char *device, __s32 group,
+							 __u8 verdict, __u8 reason, int role)
 {
 	struct dg_event *e;
 
 	if (!call_owned(role) || (!dg_is_violation(verdict) && !emit_all()))
-		return;
+		return NULL;
 	e = event_start(DG_EV_OPEN, verdict, reason);
 	if (!e)
-		return;
-	if (s->device[0]) {
-		__builtin_memcpy(e->device, s->device, sizeof(e->device));
+		return NULL;
+	if (device && device[0]) {
+		__builtin_memcpy(e->device, device, sizeof(e->device));
 		e->flags |= DG_EF_DEVICE;
 	}
-	if (s->group != DG_NO_GROUP) {
-		e->group = s->group;
+	if (group != DG_NO_GROUP) {
+		e->group = group;
 		e->flags |= DG_EF_GROUP;
 	}
+	return e;
+}
+
+static __always_inline void open_event_submit(struct dg_event *e, __u32 uid, __u8 verdict,
+					      __u8 reason, __u32 line, __u32 slot)
+{
+	e->uid = uid;
+	event_set_verdict(e, verdict, reason, line, slot);
+	if (verdict == DG_DENY)
+		event_set_result(e, -EPERM);
+	bpf_ringbuf_submit(e, 0);
+}
+
+static __always_inline void report_open(const struct dg_open_subject *s, __u8 verdict,
+					__u8 reason, __u32 line, __u32 slot, int role)
+{
+	struct dg_event *e = open_event_start(s->device, s->group, verdict, reason, role);
+
+	if (!e)
+		return;
 	if (s->cgroup[0]) {
 		__builtin_memcpy(e->cgroup, s->cgroup, sizeof(e->cgroup));
 		e->flags |= DG_EF_CGROUP;
@@ -76,11 +100,7 @@ static __always_inline void report_open(const struct dg_open_subject *s, __u8 ve
 		__builtin_memcpy(e->exe, s->exe, sizeof(e->exe));
 		e->flags |= DG_EF_EXE;
 	}
-	e->uid = s->uid;
-	event_set_verdict(e, verdict, reason, line, slot);
-	if (verdict == DG_DENY)
-		event_set_result(e, -EPERM);
-	bpf_ringbuf_submit(e, 0);
+	open_event_submit(e, s->uid, verdict, reason, line, slot);
 }
 
 /* An open judged without its record (node NULL: a node `nodes` does not hold). */
@@ -89,24 +109,11 @@ static __always_inline void report_untracked(struct file *file, const struct dg_
 {
 	struct dg_event *e;
 
-	if (!call_owned(role) || (!dg_is_violation(verdict) && !emit_all()))
-		return;
-	e = event_start(DG_EV_OPEN, verdict, DG_REASON_UNTRACKED);
-	if (!e)
-		return;
-	if (node && node->device[0]) {
-		__builtin_memcpy(e->device, node->device, sizeof(e->device));
-		e->flags |= DG_EF_DEVICE;
-	}
-	if (node && node->group != DG_NO_GROUP) {
-		e->group = node->group;
-		e->flags |= DG_EF_GROUP;
-	}
-	e->uid = BPF_CORE_READ(file, f_cred, fsuid.val);
-	event_set_verdict(e, verdict, DG_REASON_UNTRACKED, 0, slot);
-	if (verdict == DG_DENY)
-		event_set_result(e, -EPERM);
-	bpf_ringbuf_submit(e, 0);
+	e = open_event_start(node ? node->device : NULL, node ? node->group : DG_NO_GROUP,
+			     verdict, DG_REASON_UNTRACKED, role);
+	if (e)
+		open_event_submit(e, BPF_CORE_READ(file, f_cred, fsuid.val), verdict,
+				  DG_REASON_UNTRACKED, 0, slot);
 }
 
 /*

@@ -10,22 +10,7 @@
 #include <sys/types.h>
 #include <unistd.h>
 
-#include "unit.h"
-#include "policy.h"
-
-static struct policy pol;
-static char err[POLICY_ERR_LEN];
-
-static int parse(const char *text)
-{
-	return policy_parse("policy.conf", text, strlen(text), &pol, err, sizeof(err));
-}
-
-#define PARSE_OK(text)							\
-	do {								\
-		if (parse(text))					\
-			UNIT_FAIL("parse failed: %s", err);		\
-	} while (0)
+#include "policy_text.h"
 
 /* One test per error: the input and the exact message. */
 #define ERR_TEST(name, text, expected)					\

@@ -6,12 +6,9 @@
  */
 #include <stdio.h>
 
-#include "unit.h"
-#include "policy.h"
+#include "policy_text.h"
 #include "match.h"
 
-static struct policy pol;
-static char err[POLICY_ERR_LEN];
 static char dir[] = "/tmp/dg-ident-XXXXXX";
 static char passwd[64], group[64];
 
@@ -51,17 +48,6 @@ static void remove_files(void)
 	policy_set_id_files(NULL, NULL);
 }
 
-static int parse(const char *text)
-{
-	return policy_parse("policy.conf", text, strlen(text), &pol, err, sizeof(err));
-}
-
-#define PARSE_OK(text)							\
-	do {								\
-		if (parse(text))					\
-			UNIT_FAIL("parse failed: %s", err);		\
-	} while (0)
-
 #define ERR_IS(text, expected)						\
 	do {								\
 		ASSERT_EQ(parse(text), -1);				\
@@ -97,46 +83,35 @@ TEST(first_entry_of_a_name_wins)
 	ASSERT_EQ(pol.rules[0].uid, 501);
 }
 
-TEST(prefix_of_a_name_is_not_the_name)
+/* text fails at "policy.conf:WHERE" with an unknown user (uid) or group name */
+static void expect_unknown(const char *text, const char *where, const char *name, bool user)
 {
 	char want[256];
 
+	snprintf(want, sizeof(want), "policy.conf:%s: unknown %s '%s' in %s "
+		 "(expected a %s 0 to 4294967294 or a %s name)", where, user ? "user" : "group",
+		 name, user ? passwd : group, user ? "uid" : "gid", user ? "user" : "group");
+	ASSERT_EQ(parse(text), -1);
+	ASSERT_STREQ(err, want);
+}
+
+TEST(prefix_of_a_name_is_not_the_name)
+{
 	id_files();
 	PARSE_OK("allow open uid=libvirt\n");
 	ASSERT_EQ(pol.rules[0].uid, 1);
-	snprintf(want, sizeof(want), "policy.conf:1:15: unknown user 'libvirt-q' in %s "
-		 "(expected a uid 0 to 4294967294 or a user name)", passwd);
-	ASSERT_EQ(parse("deny open uid=libvirt-q\n"), -1);
-	ASSERT_STREQ(err, want);
+	expect_unknown("deny open uid=libvirt-q\n", "1:15", "libvirt-q", true);
 	remove_files();
 }
 
-TEST(unknown_user_names_the_place)
+TEST(unknown_names_are_refused_at_their_place)
 {
-	char want[256];
-
 	id_files();
-	snprintf(want, sizeof(want), "policy.conf:3:24: unknown user 'nosuch' in %s "
-		 "(expected a uid 0 to 4294967294 or a user name)", passwd);
-	ASSERT_EQ(parse("default open deny\n\nallow open group=5 uid=nosuch\n"), -1);
-	ASSERT_STREQ(err, want);
-	remove_files();
-}
-
-TEST(unknown_group_and_a_bad_entry_are_refused)
-{
-	char want[256];
-
-	id_files();
-	snprintf(want, sizeof(want), "policy.conf:1:16: unknown group 'libvirt' in %s "
-		 "(expected a gid 0 to 4294967294 or a group name)", group);
-	ASSERT_EQ(parse("allow open gid=libvirt\n"), -1);
-	ASSERT_STREQ(err, want);
+	expect_unknown("default open deny\n\nallow open group=5 uid=nosuch\n", "3:24", "nosuch",
+		       true);
+	expect_unknown("allow open gid=libvirt\n", "1:16", "libvirt", false);
 	/* an entry whose id is not a number is no entry */
-	snprintf(want, sizeof(want), "policy.conf:1:16: unknown user 'bad' in %s "
-		 "(expected a uid 0 to 4294967294 or a user name)", passwd);
-	ASSERT_EQ(parse("allow open uid=bad\n"), -1);
-	ASSERT_STREQ(err, want);
+	expect_unknown("allow open uid=bad\n", "1:16", "bad", true);
 	remove_files();
 }
 

@@ -5,11 +5,7 @@
 # a hard link nor a bind mount in a user's own mount namespace passes for
 # the file a rule names.
 . /vm/dmaguard.sh
-expect_ok vfio_bind "$ISOLATED"
-g=$(group_of "$ISOLATED")
-node=/dev/vfio/$g
-expect_ok wait_for_path "$node" 5
-chmod 666 "$node"	# let DAC pass, so the verdict is dmaguard's
+vfio_open_setup
 hold=$(readlink -f /bin/vfio-hold)
 cp "$hold" /tmp/qemu
 chmod 755 /tmp/qemu
