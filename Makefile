@@ -123,7 +123,7 @@ bench: deb
 	$(Q)tests/bench/run.sh
 
 FUZZ_SECONDS	?= 60
-FUZZ_SRCS	:= user/policy.c user/policy_load.c user/sha256.c user/trusted_path.c user/util.c
+FUZZ_SRCS	:= user/policy.c user/idname.c user/policy_load.c user/sha256.c user/trusted_path.c user/util.c
 $(O)/fuzz/fuzz_policy: tests/fuzz/fuzz_policy.c $(FUZZ_SRCS) user/policy.h
 	$(Q)mkdir -p $(@D)
 	$(call msg,FUZZ,$@)
