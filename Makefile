@@ -153,7 +153,8 @@ bench-scan: $(O)/dmaguard $(O)/tests/bench/mkhost
 	$(Q)tests/bench/scan.py $(O)
 
 FUZZ_SECONDS	?= 60
-FUZZ_SRCS	:= user/policy.c user/policy_index.c user/policy_load.c user/sha256.c user/trusted_path.c user/util.c
+FUZZ_SRCS	:= user/policy.c user/policy_index.c user/policy_load.c user/idname.c user/sha256.c \
+		   user/trusted_path.c user/util.c
 $(O)/fuzz/fuzz_policy: tests/fuzz/fuzz_policy.c $(FUZZ_SRCS) user/policy.h
 	$(Q)mkdir -p $(@D)
 	$(call msg,FUZZ,$@)
@@ -221,4 +222,5 @@ system: deb
 clean:
 	$(Q)rm -rf $(O)
 
--include $(wildcard $(O)/bpf/*.d $(O)/user/*.d $(O)/san/user/*.d $(O)/tests/unit/*.d)
+-include $(wildcard $(O)/bpf/*.d $(O)/user/*.d $(O)/san/user/*.d $(O)/tests/unit/*.d \
+		     $(MATCH_DIR)/*.d)

@@ -99,13 +99,34 @@ DG_MAP struct {
 	__type(value, struct probe_stack);
 } inflight SEC(".maps");
 
-/* The subject of a VFIO open being judged, per task, while the rules are walked. */
+/*
+ * The subject of a VFIO open being judged, first in the record so the rule
+ * walk reads it as a struct dg_open_subject, then room to build the
+ * opener's paths in (subject.bpf.h): both are too big for the BPF stack.
+ */
+#define DG_PATH_DEPTH	32	/* path components followed, at most */
+struct open_record {
+	struct dg_open_subject subj;
+	__u64 chain[DG_PATH_DEPTH];	/* names, leaf first */
+	char path[2 * DG_EXE_LEN];	/* a read of DG_EXE_LEN may start anywhere below DG_EXE_LEN */
+};
+_Static_assert(DG_CGROUP_LEN == DG_EXE_LEN, "one path buffer for both");
+
+/* The open subject being judged, per task, while the rules are walked. */
 DG_MAP struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, 1024);
 	__type(key, __u64);	/* pid_tgid */
-	__type(value, struct dg_open_subject);
+	__type(value, struct open_record);
 } opening SEC(".maps");
+
+/* Never written: the zeroes an open record starts from. */
+DG_MAP struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct open_record);
+} open_zero SEC(".maps");
 
 /*
  * Before 5.19: VFIO group files whose open counted as a userspace claim on

@@ -26,15 +26,6 @@ __u32 denials_in_flight;
  */
 __s32 untracked_denials;
 
-/* kernfs_node's parent, before and after 6.15 renamed it __parent */
-struct kernfs_node___parent {
-	struct kernfs_node *parent;
-} __attribute__((preserve_access_index));
-
-struct kernfs_node___rcu_parent {
-	struct kernfs_node *__parent;
-} __attribute__((preserve_access_index));
-
 /* Zeroed template for a new task's probe stack (too large for the BPF stack). */
 static const struct probe_stack empty_stack;
 
@@ -260,16 +251,6 @@ int BPF_PROG(probe_exit, struct device *dev, const struct device_driver *drv, in
  * this task's current probe is denied. Returns 0 (no opinion) or -EPERM;
  * kernfs turns any failure into -ENOMEM for the caller.
  */
-static __always_inline struct kernfs_node *kernfs_parent(struct kernfs_node *kn)
-{
-	struct kernfs_node___rcu_parent *rcu = (void *)kn;
-	struct kernfs_node___parent *old = (void *)kn;
-
-	if (bpf_core_field_exists(rcu->__parent))
-		return BPF_CORE_READ(rcu, __parent);
-	return BPF_CORE_READ(old, parent);
-}
-
 /*
  * A task without a probe frame while untracked denials are pending: fail
  * the link driver_sysfs_add() makes, a link in a driver's directory (whose

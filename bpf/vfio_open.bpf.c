@@ -50,85 +50,150 @@ static __always_inline __u8 untracked_open_verdict(const struct dg_policy *p)
 	return p->mode == DG_MODE_ENFORCE ? DG_DENY : DG_AUDIT;
 }
 
-static __always_inline void report_open(const struct dg_open_subject *s, __u8 verdict,
-					__u8 reason, __u32 line, __u32 slot, int role)
+/*
+ * Start an open event if this set reports the call and the verdict is
+ * reported at all: the node's device (NULL: none) and group.
+ */
+static __always_inline struct dg_event *open_event_start(const char *device, __s32 group,
+							 __u8 verdict, __u8 reason, int role)
 {
 	struct dg_event *e;
 
 	if (!call_owned(role) || (!dg_is_violation(verdict) && !emit_all()))
-		return;
+		return NULL;
 	e = event_start(DG_EV_OPEN, verdict, reason);
 	if (!e)
-		return;
-	if (s->device[0]) {
-		__builtin_memcpy(e->device, s->device, sizeof(e->device));
+		return NULL;
+	if (device && device[0]) {
+		__builtin_memcpy(e->device, device, sizeof(e->device));
 		e->flags |= DG_EF_DEVICE;
 	}
-	if (s->group != DG_NO_GROUP) {
-		e->group = s->group;
+	if (group != DG_NO_GROUP) {
+		e->group = group;
 		e->flags |= DG_EF_GROUP;
 	}
-	e->uid = s->uid;
+	return e;
+}
+
+static __always_inline void open_event_submit(struct dg_event *e, __u32 uid, __u8 verdict,
+					      __u8 reason, __u32 line, __u32 slot)
+{
+	e->uid = uid;
 	event_set_verdict(e, verdict, reason, line, slot);
 	if (verdict == DG_DENY)
 		event_set_result(e, -EPERM);
 	bpf_ringbuf_submit(e, 0);
 }
 
+static __always_inline void report_open(const struct dg_open_subject *s, __u8 verdict,
+					__u8 reason, __u32 line, __u32 slot, int role)
+{
+	struct dg_event *e = open_event_start(s->device, s->group, verdict, reason, role);
+
+	if (!e)
+		return;
+	if (s->cgroup[0]) {
+		__builtin_memcpy(e->cgroup, s->cgroup, sizeof(e->cgroup));
+		e->flags |= DG_EF_CGROUP;
+	}
+	if (s->exe[0]) {
+		__builtin_memcpy(e->exe, s->exe, sizeof(e->exe));
+		e->flags |= DG_EF_EXE;
+	}
+	open_event_submit(e, s->uid, verdict, reason, line, slot);
+}
+
+/* An open judged without its record (node NULL: a node `nodes` does not hold). */
+static __always_inline void report_untracked(struct file *file, const struct dg_node *node,
+					     __u8 verdict, __u32 slot, int role)
+{
+	struct dg_event *e;
+
+	e = open_event_start(node ? node->device : NULL, node ? node->group : DG_NO_GROUP,
+			     verdict, DG_REASON_UNTRACKED, role);
+	if (e)
+		open_event_submit(e, BPF_CORE_READ(file, f_cred, fsuid.val), verdict,
+				  DG_REASON_UNTRACKED, 0, slot);
+}
+
+/*
+ * The opener's cgroup and executable paths into this task's open record.
+ * Global, so the verifier checks the two walks once, not per caller.
+ */
+__noinline int read_opener_paths(__u64 id)
+{
+	struct open_record *rec = bpf_map_lookup_elem(&opening, &id);
+
+	if (!rec)
+		return -1;
+	read_cgroup_path(rec);
+	read_exe_path(rec);
+	return 0;
+}
+
+/* This task's open record, zeroed; NULL when the map has no room. */
+static __always_inline struct open_record *open_record_start(__u64 id)
+{
+	__u32 zero = 0;
+	void *zeroes = bpf_map_lookup_elem(&open_zero, &zero);
+
+	if (!zeroes || bpf_map_update_elem(&opening, &id, zeroes, BPF_ANY))
+		return NULL;
+	return bpf_map_lookup_elem(&opening, &id);
+}
+
 static __always_inline int judge_open(struct file *file, struct dg_node *node, int role)
 {
 	__u64 id = bpf_get_current_pid_tgid();
-	struct dg_open_subject s = {};
+	struct open_record *rec;
+	struct dg_open_subject *s;
 	const struct cred *cred;
 	struct dg_policy *p;
 	__u8 verdict, reason = DG_REASON_DEFAULT;
 	__u32 slot, line = 0;
 
-	s.kind = node->kind;
-	s.group = node->group;
-	__builtin_memcpy(s.device, node->device, sizeof(s.device));
-	bpf_get_current_comm(s.comm, sizeof(s.comm));
-	/* the opener's filesystem credentials, as the kernel checks access */
-	cred = BPF_CORE_READ(file, f_cred);
-	s.uid = BPF_CORE_READ(cred, fsuid.val);
-	s.gid = BPF_CORE_READ(cred, fsgid.val);
-
 	p = active_policy(&slot);
 	if (!p)
 		return 0;
-	if (bpf_map_update_elem(&opening, &id, &s, BPF_ANY)) {
+	rec = open_record_start(id);
+	if (!rec) {
 		map_full(DG_MAP_OPENING, NULL);
 		verdict = untracked_open_verdict(p);
-		reason = DG_REASON_UNTRACKED;
-	} else {
-		verdict = judge(p, slot, DG_ACT_OPEN, 0, &reason, &line);
-		bpf_map_delete_elem(&opening, &id);
+		report_untracked(file, node, verdict, slot, role);
+		return verdict == DG_DENY ? -EPERM : 0;
 	}
+	s = &rec->subj;
+	s->kind = node->kind;
+	s->group = node->group;
+	__builtin_memcpy(s->device, node->device, sizeof(s->device));
+	bpf_get_current_comm(s->comm, sizeof(s->comm));
+	/* the opener's filesystem credentials, as the kernel checks access */
+	cred = BPF_CORE_READ(file, f_cred);
+	s->uid = BPF_CORE_READ(cred, fsuid.val);
+	s->gid = BPF_CORE_READ(cred, fsgid.val);
+	read_opener_paths(id);
+	verdict = judge(p, slot, DG_ACT_OPEN, 0, &reason, &line);
 	/* before 5.19 the open is the claim: one that cannot be recorded is denied */
 	if (verdict != DG_DENY && claim_on_open(file, node) && p->mode == DG_MODE_ENFORCE) {
 		verdict = DG_DENY;
 		reason = DG_REASON_UNTRACKED;
 		line = 0;
 	}
-	report_open(&s, verdict, reason, line, slot, role);
+	report_open(s, verdict, reason, line, slot, role);
+	bpf_map_delete_elem(&opening, &id);
 	return verdict == DG_DENY ? -EPERM : 0;
 }
 
 /* A node of a VFIO major that `nodes` does not hold. */
 static __always_inline int judge_untracked_node(struct file *file, int role)
 {
-	struct dg_open_subject s = {};
-	const struct cred *cred;
 	struct dg_policy *p;
 	__u8 verdict;
 	__u32 slot;
 
 	p = active_policy(&slot);
 	verdict = untracked_open_verdict(p);
-	s.group = DG_NO_GROUP;
-	cred = BPF_CORE_READ(file, f_cred);
-	s.uid = BPF_CORE_READ(cred, fsuid.val);
-	report_open(&s, verdict, DG_REASON_UNTRACKED, 0, slot, role);
+	report_untracked(file, NULL, verdict, slot, role);
 	return verdict == DG_DENY ? -EPERM : 0;
 }
 

@@ -22,6 +22,13 @@
 #define DG_DRIVER_LEN	32	/* driver name, e.g. vfio-pci */
 #define DG_COMM_LEN	16	/* TASK_COMM_LEN */
 #define DG_SOURCE_LEN	128	/* policy file name as given on the command line */
+/*
+ * An opener's cgroup v2 path and executable path. A longer path is kept as
+ * its first LEN - 1 bytes, all non-NUL: rule values stop at LEN - 2, so such
+ * a path can match a prefix rule but never an exact one.
+ */
+#define DG_CGROUP_LEN	128	/* e.g. /machine.slice/machine-qemu\x2d1\x2dvm.scope */
+#define DG_EXE_LEN	128	/* e.g. /usr/bin/qemu-system-x86_64 */
 
 /*
  * Rules per policy. Matching does not walk them: rules are indexed by their
@@ -70,6 +77,8 @@ enum dg_match_bits {
 	DG_M_GID	= 1u << 8,
 	DG_M_COMM	= 1u << 9,
 	DG_M_PCI	= 1u << 10,	/* id=*:*: any PCI device */
+	DG_M_CGROUP	= 1u << 11,
+	DG_M_EXE	= 1u << 12,
 };
 
 /* String attributes that ended in '*' in the policy: match as a prefix. */
@@ -77,6 +86,8 @@ enum dg_prefix_bits {
 	DG_P_DEVICE	= 1u << 0,
 	DG_P_DRIVER	= 1u << 1,
 	DG_P_COMM	= 1u << 2,
+	DG_P_CGROUP	= 1u << 3,
+	DG_P_EXE	= 1u << 4,
 };
 
 /*
@@ -103,8 +114,10 @@ struct dg_rule {
 	char device[DG_DEVICE_LEN];
 	char driver[DG_DRIVER_LEN];
 	char comm[DG_COMM_LEN];
+	char cgroup[DG_CGROUP_LEN];
+	char exe[DG_EXE_LEN];
 };
-_Static_assert(sizeof(struct dg_rule) == 148, "dg_rule layout");
+_Static_assert(sizeof(struct dg_rule) == 404, "dg_rule layout");
 
 /*
  * A rule's shape, or kind: which attributes it names and how many leading
@@ -121,8 +134,11 @@ struct dg_shape {
 	__u8 device_len;	/* with DG_M_DEVICE: bytes compared, up to a NUL */
 	__u8 driver_len;	/* with DG_M_DRIVER */
 	__u8 comm_len;		/* with DG_M_COMM */
+	__u8 cgroup_len;	/* with DG_M_CGROUP */
+	__u8 exe_len;		/* with DG_M_EXE */
+	__u8 pad[2];
 };
-_Static_assert(sizeof(struct dg_shape) == 8, "dg_shape layout");
+_Static_assert(sizeof(struct dg_shape) == 12, "dg_shape layout");
 
 /* The shapes of one action in one policy slot (map "shapes", key slot * 2 + action). */
 struct dg_shapes {
@@ -130,7 +146,7 @@ struct dg_shapes {
 	__u32 seed;		/* of the slot's key hashes: no two keys of a shape collide */
 	struct dg_shape shape[DG_MAX_SHAPES];
 };
-_Static_assert(sizeof(struct dg_shapes) == 8 + 8 * DG_MAX_SHAPES, "dg_shapes layout");
+_Static_assert(sizeof(struct dg_shapes) == 8 + 12 * DG_MAX_SHAPES, "dg_shapes layout");
 
 /*
  * Key of the rule index (map "rule_index", value: the number of the first
@@ -204,8 +220,10 @@ struct dg_open_subject {
 	__u32 uid;
 	__u32 gid;
 	__u32 kind;		/* DG_NODE_* */
+	char cgroup[DG_CGROUP_LEN];	/* cgroup v2 path from the hierarchy's root */
+	char exe[DG_EXE_LEN];	/* executable's path, "" if untrusted (vfio_open.bpf.c) */
 };
-_Static_assert(sizeof(struct dg_open_subject) == 96, "dg_open_subject layout");
+_Static_assert(sizeof(struct dg_open_subject) == 352, "dg_open_subject layout");
 
 /* Value of the rdev-keyed map of VFIO nodes (key: kernel dev_t, MAJOR << 20 | MINOR). */
 struct dg_node {
@@ -274,6 +292,8 @@ enum dg_event_flags {
 	DG_EF_DEVICE	= 1u << 4,
 	DG_EF_GROUP	= 1u << 5,
 	DG_EF_MAP	= 1u << 6,	/* map and count (map-full) */
+	DG_EF_CGROUP	= 1u << 7,	/* cgroup (open) */
+	DG_EF_EXE	= 1u << 8,	/* exe (open) */
 };
 
 struct dg_event {
@@ -299,8 +319,10 @@ struct dg_event {
 	__u32 map;		/* DG_MAP_* (map-full) */
 	__u32 pad;
 	__u64 count;		/* failed updates of that map since load (map-full) */
+	char cgroup[DG_CGROUP_LEN];	/* since format 3 */
+	char exe[DG_EXE_LEN];	/* since format 3 */
 };
-_Static_assert(sizeof(struct dg_event) == 184, "dg_event layout");
+_Static_assert(sizeof(struct dg_event) == 440, "dg_event layout");
 
 /*
  * Settings the daemon and reload keep in the pinned "config" map. Only

@@ -103,6 +103,12 @@ DG_INLINE bool dg_open_rule_matches(const struct dg_rule *r,
 	if ((m & DG_M_COMM) &&
 	    !dg_str_match(r->comm, s->comm, DG_COMM_LEN, r->prefix & DG_P_COMM))
 		return false;
+	if ((m & DG_M_CGROUP) &&
+	    !dg_str_match(r->cgroup, s->cgroup, DG_CGROUP_LEN, r->prefix & DG_P_CGROUP))
+		return false;
+	if ((m & DG_M_EXE) &&
+	    !dg_str_match(r->exe, s->exe, DG_EXE_LEN, r->prefix & DG_P_EXE))
+		return false;
 	return true;
 }
 

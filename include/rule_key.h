@@ -105,6 +105,10 @@ DG_INLINE __u64 dg_open_hash(__u32 seed, const struct dg_shape *sh,
 		h = dg_hash_str(h, s->device, DG_DEVICE_LEN, sh->device_len);
 	if (m & DG_M_COMM)
 		h = dg_hash_str(h, s->comm, DG_COMM_LEN, sh->comm_len);
+	if (m & DG_M_CGROUP)
+		h = dg_hash_str(h, s->cgroup, DG_CGROUP_LEN, sh->cgroup_len);
+	if (m & DG_M_EXE)
+		h = dg_hash_str(h, s->exe, DG_EXE_LEN, sh->exe_len);
 	return h;
 }
 
@@ -129,6 +133,10 @@ static inline void dg_shape_of(const struct dg_rule *r, struct dg_shape *sh)
 		sh->driver_len = dg_shape_len(r->driver, DG_DRIVER_LEN, r->prefix & DG_P_DRIVER);
 	if (r->match & DG_M_COMM)
 		sh->comm_len = dg_shape_len(r->comm, DG_COMM_LEN, r->prefix & DG_P_COMM);
+	if (r->match & DG_M_CGROUP)
+		sh->cgroup_len = dg_shape_len(r->cgroup, DG_CGROUP_LEN, r->prefix & DG_P_CGROUP);
+	if (r->match & DG_M_EXE)
+		sh->exe_len = dg_shape_len(r->exe, DG_EXE_LEN, r->prefix & DG_P_EXE);
 }
 
 static inline bool dg_shape_eq(const struct dg_shape *a, const struct dg_shape *b)
@@ -155,6 +163,8 @@ static inline void dg_rule_as_open(const struct dg_rule *r, struct dg_open_subje
 	memset(s, 0, sizeof(*s));
 	memcpy(s->device, r->device, sizeof(s->device));
 	memcpy(s->comm, r->comm, sizeof(s->comm));
+	memcpy(s->cgroup, r->cgroup, sizeof(s->cgroup));
+	memcpy(s->exe, r->exe, sizeof(s->exe));
 	s->group = r->group;
 	s->uid = r->uid;
 	s->gid = r->gid;
@@ -180,6 +190,8 @@ struct dg_exact_key {
 	char device[DG_DEVICE_LEN];
 	char driver[DG_DRIVER_LEN];
 	char comm[DG_COMM_LEN];
+	char cgroup[DG_CGROUP_LEN];
+	char exe[DG_EXE_LEN];
 };
 
 /* Copy at most n bytes of src up to its first NUL; dst (len bytes) was zeroed. */
@@ -235,6 +247,10 @@ static inline void dg_open_exact(const struct dg_shape *sh, __u16 shape,
 		dg_exact_str(k->device, s->device, DG_DEVICE_LEN, sh->device_len);
 	if (m & DG_M_COMM)
 		dg_exact_str(k->comm, s->comm, DG_COMM_LEN, sh->comm_len);
+	if (m & DG_M_CGROUP)
+		dg_exact_str(k->cgroup, s->cgroup, DG_CGROUP_LEN, sh->cgroup_len);
+	if (m & DG_M_EXE)
+		dg_exact_str(k->exe, s->exe, DG_EXE_LEN, sh->exe_len);
 }
 #endif
 

@@ -48,6 +48,13 @@ static void print_violation(void *ctx, const struct topo_device *d, const struct
 	putchar('\n');
 }
 
+/* A uid= or gid= name and the number it was resolved to, as run will enforce it. */
+static void print_name(const char *file, const char *where, const char *attr,
+		       const char *name, int len, __u32 id)
+{
+	printf("%s:%s: %s=%.*s is %s %u\n", file, where, attr, len, name, attr, id);
+}
+
 enum { OPT_SYSFS = 1 };
 
 static const struct option check_opts[] = {
@@ -70,6 +77,7 @@ static int run_check(int argc, char **argv)
 	if (cli_positional(argc, argv, 1, 1, "FILE"))
 		return EXIT_USAGE;
 	file = argv[optind];
+	policy_on_name(print_name);
 	p = report_load_policy(file);
 	if (!p)
 		return EXIT_USAGE;

@@ -17,6 +17,7 @@
 #include <getopt.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -125,10 +126,16 @@ static void output_result(struct stream_state *st, int err, __u64 events)
 static int on_event(void *ctx, void *data, size_t size)
 {
 	struct stream_state *st = ctx;
-	const struct dg_event *e = data;
+	struct dg_event rec = { 0 };
+	const struct dg_event *e = &rec;
 
-	if (size < sizeof(struct dg_event))
+	/*
+	 * During a takeover the programs of an older format share the ring:
+	 * their records end before cgroup and exe (format 3), which stay "".
+	 */
+	if (size < offsetof(struct dg_event, cgroup))
 		return 0;
+	memcpy(&rec, data, size < sizeof(rec) ? size : sizeof(rec));
 	/*
 	 * A rule is named by its slot's file: look at that slot again first,
 	 * so an event decided just after a reload names the new file. (An
@@ -139,7 +146,7 @@ static int on_event(void *ctx, void *data, size_t size)
 		follow_slot(st->p, &st->s, st->generation, e->policy_slot & 1);
 	/* the wall clock may have been stepped since the last event */
 	event_stream_measure_clock(&st->s);
-	output_result(st, event_stream_write(&st->s, data), 1);
+	output_result(st, event_stream_write(&st->s, e), 1);
 	return 0;
 }
 

@@ -415,6 +415,10 @@ int event_format_json(const struct dg_event *e, const struct event_ctx *c,
 		line_json_key(&l, "uid");
 		line_printf(&l, "%u", e->uid);
 	}
+	if (e->flags & DG_EF_CGROUP)
+		line_json_str_field(&l, "cgroup", e->cgroup, sizeof(e->cgroup));
+	if (e->flags & DG_EF_EXE)
+		line_json_str_field(&l, "exe", e->exe, sizeof(e->exe));
 	line_putc(&l, '}');
 	return line_done(&l);
 }
@@ -510,6 +514,14 @@ int event_format_text(const struct dg_event *e, const struct event_ctx *c,
 		line_printf(&l, " by ");
 		line_text_string(&l, e->comm, sizeof(e->comm));
 		line_printf(&l, "[%u] uid %u", e->pid, e->uid);
+	}
+	if (e->flags & DG_EF_CGROUP) {
+		line_printf(&l, " cgroup ");
+		line_text_string(&l, e->cgroup, sizeof(e->cgroup));
+	}
+	if (e->flags & DG_EF_EXE) {
+		line_printf(&l, " exe ");
+		line_text_string(&l, e->exe, sizeof(e->exe));
 	}
 	/* no trailing blanks from the padding when nothing followed it */
 	while (l.pos && l.buf[l.pos - 1] == ' ')

@@ -8,6 +8,7 @@
  * spaces or tabs, '#' starts a comment anywhere. Outside comments only
  * printable ASCII is allowed; comments may hold any byte but NUL and CR.
  */
+#include <errno.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -18,6 +19,7 @@
 #include "match.h"
 #include "policy.h"
 #include "hex.h"
+#include "idname.h"
 
 /* Longest token quoted back in an error message. */
 #define QUOTE_MAX 40
@@ -39,6 +41,8 @@ struct parser {
 	const char *bol;	/* start of the current line */
 	int mode_line;
 	int default_line[2];	/* per DG_ACT_* */
+	struct idname_db users;	/* uid=NAME */
+	struct idname_db groups;	/* gid=NAME */
 };
 
 struct attr {
@@ -323,6 +327,120 @@ static int parse_dma(struct parser *ps, const struct attr *a, const struct token
 	return 0;
 }
 
+/* --- identities of an opener ----------------------------------------------- */
+
+static const char *passwd_path = "/etc/passwd";
+static const char *group_path = "/etc/group";
+static policy_name_fn *name_hook;
+
+void policy_set_id_files(const char *passwd, const char *group)
+{
+	passwd_path = passwd ? passwd : "/etc/passwd";
+	group_path = group ? group : "/etc/group";
+}
+
+void policy_on_name(policy_name_fn *fn)
+{
+	name_hook = fn;
+}
+
+/* What useradd and groupadd accept: a letter or '_', then [A-Za-z0-9_.-], a final '$'. */
+static int check_id_name(struct parser *ps, const struct attr *a, const struct token *v)
+{
+	int i;
+
+	for (i = 0; i < v->len; i++) {
+		char c = v->s[i];
+
+		if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_')
+			continue;
+		if (i && ((c >= '0' && c <= '9') || c == '.' || c == '-'))
+			continue;
+		if (i && i == v->len - 1 && c == '$')
+			continue;
+		perr(ps, v->col + i, "bad character '%c' in %s name '" TOK_FMT "' (expected %s)",
+		     c, a->name, TOK_ARG(v), a->expect);
+		return -1;
+	}
+	return 0;
+}
+
+/* uid=, gid=: a number, or a name resolved now from /etc/passwd or /etc/group. */
+static int parse_id_or_name(struct parser *ps, const struct attr *a, const struct token *v,
+			    struct dg_rule *r)
+{
+	bool user = a->off == offsetof(struct dg_rule, uid);
+	struct idname_db *db = user ? &ps->users : &ps->groups;
+	char where[64];
+	__u32 id;
+	int err;
+
+	if (v->s[0] >= '0' && v->s[0] <= '9')
+		return parse_number(ps, a, v, r);
+	if (check_id_name(ps, a, v))
+		return -1;
+	db->path = user ? passwd_path : group_path;
+	err = idname_lookup(db, v->s, (size_t)v->len, &id);
+	if (err == IDNAME_NONE) {
+		perr(ps, v->col, "unknown %s '" TOK_FMT "' in %s (expected %s)",
+		     user ? "user" : "group", TOK_ARG(v), db->path, a->expect);
+		return -1;
+	}
+	if (err) {
+		perr(ps, v->col, "cannot read %s for %s '" TOK_FMT "': %s (expected %s)",
+		     db->path, a->name, TOK_ARG(v), strerror(-err), a->expect);
+		return -1;
+	}
+	memcpy((char *)r + a->off, &id, sizeof(id));
+	if (name_hook) {
+		snprintf(where, sizeof(where), "%d:%d", ps->line, v->col);
+		name_hook(ps->name, where, a->name, v->s, v->len, id);
+	}
+	return 0;
+}
+
+/* A component no kernel path has: empty, "." or "..". */
+static bool bad_component(const char *c, int n)
+{
+	return !n || (n == 1 && c[0] == '.') || (n == 2 && c[0] == '.' && c[1] == '.');
+}
+
+/*
+ * cgroup=, exe=: an absolute path as the kernel spells it, so a value that
+ * could never match is refused rather than silently useless. Every
+ * component is a name (not empty, "." or ".."); with a trailing '*' the
+ * last one may be any start of a name, and "/" alone is the root.
+ */
+static int parse_path(struct parser *ps, const struct attr *a, const struct token *v,
+		      struct dg_rule *r)
+{
+	bool prefix = v->s[v->len - 1] == '*';
+	int len = v->len - prefix, start = 1, i;
+
+	if (v->s[0] != '/') {
+		perr(ps, v->col, "%s '" TOK_FMT "' is not an absolute path (expected %s)",
+		     a->name, TOK_ARG(v), a->expect);
+		return -1;
+	}
+	for (i = 1; i <= len && len > 1; i++) {
+		if (i < len && v->s[i] != '/')
+			continue;
+		if ((i < len || !prefix) && bad_component(v->s + start, i - start)) {
+			perr(ps, v->col + start, "%s '" TOK_FMT "' has an empty, '.' or '..' "
+				 "component (expected %s)", a->name, TOK_ARG(v), a->expect);
+			return -1;
+		}
+		start = i + 1;
+	}
+	/* LEN - 2: a path the kernel cut to LEN - 1 bytes matches only prefixes */
+	if (len > a->size - 2) {
+		perr(ps, v->col, "%s '" TOK_FMT "' is %d characters long "
+				 "(expected at most %d)", a->name, TOK_ARG(v), len, a->size - 2);
+		return -1;
+	}
+	return parse_string(ps, a, v, r);
+}
+
 #define BIND (1u << DG_ACT_BIND)
 #define OPEN (1u << DG_ACT_OPEN)
 #define FIELD(f) offsetof(struct dg_rule, f), sizeof(((struct dg_rule *)0)->f)
@@ -337,12 +455,17 @@ static const struct attr attrs[] = {
 	{ "driver", BIND, DG_M_DRIVER, DG_P_DRIVER, FIELD(driver), 0,
 	  "a driver name such as vfio-pci, '*' at the end for a prefix", parse_string },
 	{ "dma", BIND, DG_M_DMA, 0, 0, 0, 0, "kernel or user", parse_dma },
-	{ "uid", OPEN, DG_M_UID, 0, FIELD(uid), UINT32_MAX - 1, "a uid 0 to 4294967294",
-	  parse_number },
-	{ "gid", OPEN, DG_M_GID, 0, FIELD(gid), UINT32_MAX - 1, "a gid 0 to 4294967294",
-	  parse_number },
+	{ "uid", OPEN, DG_M_UID, 0, FIELD(uid), UINT32_MAX - 1,
+	  "a uid 0 to 4294967294 or a user name", parse_id_or_name },
+	{ "gid", OPEN, DG_M_GID, 0, FIELD(gid), UINT32_MAX - 1,
+	  "a gid 0 to 4294967294 or a group name", parse_id_or_name },
 	{ "comm", OPEN, DG_M_COMM, DG_P_COMM, FIELD(comm), 0,
 	  "a process name, '*' at the end for a prefix", parse_string },
+	{ "cgroup", OPEN, DG_M_CGROUP, DG_P_CGROUP, FIELD(cgroup), 0,
+	  "a cgroup v2 path such as /machine.slice/, '*' at the end for a prefix",
+	  parse_path },
+	{ "exe", OPEN, DG_M_EXE, DG_P_EXE, FIELD(exe), 0,
+	  "an absolute executable path, '*' at the end for a prefix", parse_path },
 };
 #define N_ATTRS ((int)(sizeof(attrs) / sizeof(attrs[0])))
 
@@ -617,6 +740,7 @@ int policy_parse(const char *name, const char *buf, size_t len,
 {
 	struct parser ps = { .name = name, .err = err, .errlen = errlen };
 	struct policy *p;
+	int rc;
 
 	if (errlen)
 		err[0] = '\0';
@@ -636,12 +760,12 @@ int policy_parse(const char *name, const char *buf, size_t len,
 	p->hdr.default_open = DG_ALLOW;
 	set_source(&p->hdr, name);
 	ps.p = p;
-	if (parse_lines(&ps, buf, len)) {
-		free(p);
-		return -1;
-	}
-	policy_copy(out, p);
+	rc = parse_lines(&ps, buf, len);
+	idname_db_free(&ps.users);
+	idname_db_free(&ps.groups);
+	if (!rc)
+		policy_copy(out, p);
 	free(p);
-	return 0;
+	return rc;
 }
 

@@ -55,6 +55,21 @@ int policy_parse(const char *name, const char *buf, size_t len,
 		 struct policy *out, char *err, size_t errlen);
 
 /*
+ * Where uid= and gid= names are looked up (NULL: /etc/passwd, /etc/group);
+ * unit tests pass their own files.
+ */
+void policy_set_id_files(const char *passwd, const char *group);
+
+/*
+ * Called for each uid= or gid= name a parse resolves, with the file name,
+ * "LINE:COL", the attribute, the name (len bytes) and its id: `check`
+ * prints them. NULL (the default): nothing is called.
+ */
+typedef void policy_name_fn(const char *file, const char *where, const char *attr,
+			    const char *name, int len, __u32 id);
+void policy_on_name(policy_name_fn *fn);
+
+/*
  * Besides root, the one uid policy_load_trusted() trusts to own a policy
  * file and its directories: root alone (unit tests pass their own uid).
  */

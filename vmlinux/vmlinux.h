@@ -107,9 +107,68 @@ struct inode {
 	dev_t i_rdev;
 };
 
+struct qstr {
+	union {
+		struct {
+			u32 hash;
+			u32 len;
+		};
+		u64 hash_len;
+	};
+	const unsigned char *name;
+};
+
+struct dentry {
+	struct dentry *d_parent;
+	struct qstr d_name;
+};
+
+struct vfsmount {
+	struct dentry *mnt_root;
+};
+
+struct path {
+	struct vfsmount *mnt;
+	struct dentry *dentry;
+};
+
 struct file {
 	struct inode *f_inode;
 	const struct cred *f_cred;
+	struct path f_path;
+};
+
+/* Opener identity (vfio_open.bpf.c): executable path and cgroup. */
+struct user_namespace {
+	int level;		/* 0: the initial user namespace */
+};
+
+struct mnt_namespace {
+	struct user_namespace *user_ns;
+};
+
+struct mount {			/* fs/mount.h: container of a vfsmount */
+	struct mount *mnt_parent;
+	struct dentry *mnt_mountpoint;
+	struct vfsmount mnt;
+	struct mnt_namespace *mnt_ns;
+};
+
+struct mm_struct {
+	struct file *exe_file;
+};
+
+struct cgroup {
+	struct kernfs_node *kn;
+};
+
+struct css_set {
+	struct cgroup *dfl_cgrp;
+};
+
+struct task_struct {
+	struct mm_struct *mm;
+	struct css_set *cgroups;
 };
 
 #pragma clang attribute pop

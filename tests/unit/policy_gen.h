@@ -42,6 +42,13 @@ static const char *const gen_drivers[] = {
 	"e1000", "e1000e", "vfio-pci", "pci-stub", "igb", "ixgbevf", "snd_hda_intel", "nvme", "",
 };
 static const char *const gen_comms[] = { "qemu-system-x86", "qemu", "virtqemud", "bash", "" };
+static const char *const gen_cgroups[] = {
+	"/machine.slice/machine-qemu-1.scope", "/machine.slice/libvirtd.service",
+	"/qemu.slice/100.scope", "/kubepods.slice/pod1", "/user.slice",
+};
+static const char *const gen_exes[] = {
+	"/usr/bin/qemu-system-x86_64", "/usr/bin/kvm", "/usr/sbin/libvirtd", "/usr/bin/qemu-img",
+};
 static const unsigned int gen_vendors[] = { 0x8086, 0x10de, 0x1af4 };
 static const unsigned int gen_devids[] = { 0x100e, 0x10d3, 0x1b80, 0x2204 };
 static const unsigned int gen_classes[] = { 0x020000, 0x030000, 0x030200, 0x010802, 0x040300 };
@@ -56,6 +63,18 @@ static inline int gen_string(struct gen *g, char *out, size_t len, const char *n
 	if (gen_below(g, 3))
 		return snprintf(out, len, " %s=%s", name, n ? value : "x");
 	return snprintf(out, len, " %s=%.*s*", name, (int)gen_below(g, (unsigned int)n + 1),
+			value);
+}
+
+/* A path attribute: exact, or a prefix of a pool value (at least its '/'). */
+static inline int gen_path(struct gen *g, char *out, size_t len, const char *name,
+			   const char *value)
+{
+	size_t n = strlen(value);
+
+	if (gen_below(g, 3))
+		return snprintf(out, len, " %s=%s", name, value);
+	return snprintf(out, len, " %s=%.*s*", name, 1 + (int)gen_below(g, (unsigned int)n),
 			value);
 }
 
@@ -105,13 +124,17 @@ static inline int gen_open_attr(struct gen *g, int kind, char *out, size_t len)
 		return snprintf(out, len, " uid=%u", GEN_PICK(g, gen_uids));
 	case 3:
 		return snprintf(out, len, " gid=%u", GEN_PICK(g, gen_uids));
-	default:
+	case 4:
 		return gen_string(g, out, len, "comm", GEN_PICK(g, gen_comms));
+	case 5:
+		return gen_path(g, out, len, "cgroup", GEN_PICK(g, gen_cgroups));
+	default:
+		return gen_path(g, out, len, "exe", GEN_PICK(g, gen_exes));
 	}
 }
 
 /*
- * A policy of n rules into buf (len bytes, at least 200 * n + 100).
+ * A policy of n rules into buf (len bytes, at least 300 * n + 100).
  * Returns its length.
  */
 static inline size_t gen_policy(struct gen *g, char *buf, size_t len, unsigned int n)
@@ -124,12 +147,12 @@ static inline size_t gen_policy(struct gen *g, char *buf, size_t len, unsigned i
 	at += snprintf(buf + at, len - at, "mode %s\ndefault bind %s\ndefault open %s\n",
 		       gen_below(g, 4) ? "enforce" : "audit", gen_below(g, 2) ? "allow" : "deny",
 		       gen_below(g, 2) ? "allow" : "deny");
-	for (i = 0; i < n && at + 200 < len; i++) {
+	for (i = 0; i < n && at + 300 < len; i++) {
 		bool open = gen_below(g, 3) == 0;
 
 		at += snprintf(buf + at, len - at, "%s %s", GEN_PICK(g, verdicts),
 			       open ? "open" : "bind");
-		for (k = 0; k < (open ? 5 : 6); k++) {
+		for (k = 0; k < (open ? 7 : 6); k++) {
 			if (gen_below(g, 3))
 				continue;
 			at += open ? gen_open_attr(g, k, buf + at, len - at) :
@@ -165,6 +188,10 @@ static inline void gen_open_subject(struct gen *g, struct dg_open_subject *s)
 	s->uid = GEN_PICK(g, gen_uids);
 	s->gid = GEN_PICK(g, gen_uids);
 	snprintf(s->comm, sizeof(s->comm), "%s", GEN_PICK(g, gen_comms));
+	snprintf(s->cgroup, sizeof(s->cgroup), "%s", GEN_PICK(g, gen_cgroups));
+	/* "": an executable the gate could not name (vfio_open.bpf.c) */
+	if (gen_below(g, 5))
+		snprintf(s->exe, sizeof(s->exe), "%s", GEN_PICK(g, gen_exes));
 }
 
 /* The reference: the first rule of the action that matches, by walking them all; -1 if none. */

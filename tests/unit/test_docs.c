@@ -119,7 +119,7 @@ static char *man_section(const char *from, const char *to)
 TEST(man_page_lists_the_fields_in_their_order)
 {
 	static const char expected[] = "schema ts host seq type verdict reason rule device "
-		"id class group driver dma map count result pid comm uid ";
+		"id class group driver dma map count result pid comm uid cgroup exe ";
 	char *p = man_section(".SS Fields", ".SS Examples"), *q, got[512] = "";
 	size_t n = 0;
 

@@ -33,7 +33,8 @@ static const struct event_ctx ctx = {
 static const char validator[] =
 	"import sys, json\n"
 	"order = ['schema','ts','host','seq','type','verdict','reason','rule','device','id',\n"
-	"         'class','group','driver','dma','map','count','result','pid','comm','uid']\n"
+	"         'class','group','driver','dma','map','count','result','pid','comm','uid',\n"
+	"         'cgroup','exe']\n"
 	"objs = []\n"
 	"for raw in sys.stdin.buffer.read().split(b'\\n')[:-1]:\n"
 	"    o = json.loads(raw.decode('ascii'))\n"
@@ -218,6 +219,48 @@ TEST(json_open_deny_with_result)
 		J_HEAD ",\"seq\":44,\"type\":\"open\",\"verdict\":\"deny\",\"reason\":\"rule\","
 		"\"rule\":\"policy.conf:12\",\"group\":7,\"result\":-1,\"pid\":789,"
 		"\"comm\":\"qemu-system-x86\",\"uid\":107}");
+}
+
+/* an open by a VM manager: who it is beyond its chosen comm */
+static struct dg_event open_by_qemu(void)
+{
+	struct dg_event e = open_deny();
+
+	e.flags |= DG_EF_CGROUP | DG_EF_EXE;
+	e.verdict = DG_ALLOW;
+	e.flags &= ~DG_EF_RESULT;
+	e.uid = 64055;
+	strcpy(e.cgroup, "/machine.slice/machine-qemu\\x2d1\\x2dvm1.scope/libvirt/emulator");
+	strcpy(e.exe, "/usr/bin/qemu-system-x86_64");
+	return e;
+}
+
+TEST(json_open_carries_cgroup_and_exe_last)
+{
+	struct dg_event e = open_by_qemu();
+
+	assert_json_line(&e,
+		J_HEAD ",\"seq\":44,\"type\":\"open\",\"verdict\":\"allow\",\"reason\":\"rule\","
+		"\"rule\":\"policy.conf:12\",\"group\":7,\"pid\":789,\"comm\":\"qemu-system-x86\","
+		"\"uid\":64055,\"cgroup\":\"/machine.slice/machine-qemu\\\\x2d1\\\\x2dvm1.scope/libvirt/emulator\","
+		"\"exe\":\"/usr/bin/qemu-system-x86_64\"}");
+	/* an untrusted executable: no exe field, never an empty one */
+	e.flags &= ~DG_EF_EXE;
+	e.exe[0] = '\0';
+	assert_json_line(&e,
+		J_HEAD ",\"seq\":44,\"type\":\"open\",\"verdict\":\"allow\",\"reason\":\"rule\","
+		"\"rule\":\"policy.conf:12\",\"group\":7,\"pid\":789,\"comm\":\"qemu-system-x86\","
+		"\"uid\":64055,\"cgroup\":\"/machine.slice/machine-qemu\\\\x2d1\\\\x2dvm1.scope/libvirt/emulator\"}");
+}
+
+TEST(text_open_carries_cgroup_and_exe)
+{
+	struct dg_event e = open_by_qemu();
+
+	ASSERT_STREQ(text_of(&e, &ctx), T_HEAD " #44 open    ALLOW rule policy.conf:12 [group 7] "
+		     "by qemu-system-x86[789] uid 64055 "
+		     "cgroup /machine.slice/machine-qemu\\\\x2d1\\\\x2dvm1.scope/libvirt/emulator "
+		     "exe /usr/bin/qemu-system-x86_64");
 }
 
 TEST(json_map_full_names_the_map_and_its_failures)
@@ -455,6 +498,9 @@ TEST(longest_line_fits_and_parses)
 	memset(e.comm, 0xff, sizeof(e.comm));
 	memset(e.device, 0x01, sizeof(e.device));
 	memset(e.driver, 0x80, sizeof(e.driver));
+	memset(e.cgroup, 0x01, sizeof(e.cgroup));	/* cut paths fill their arrays */
+	memset(e.exe, 0x01, sizeof(e.exe));
+	e.flags |= DG_EF_CGROUP | DG_EF_EXE;
 	memset(source, 0x02, sizeof(source) - 1);
 	source[sizeof(source) - 1] = '\0';
 	c.policy_source = source;
@@ -463,7 +509,7 @@ TEST(longest_line_fits_and_parses)
 	c.host = host;
 	/* the stream keeps one byte for the newline */
 	n = event_format_json(&e, &c, buf, sizeof(buf) - 1);
-	ASSERT_TRUE(n > 1800);
+	ASSERT_TRUE(n > 3300);
 	snprintf(line, sizeof(line), "%s\n", buf);
 	assert_json_lines(line, "assert objs[0]['seq'] == 2**64 - 1\n");
 	n = event_format_text(&e, &c, buf, sizeof(buf) - 1);

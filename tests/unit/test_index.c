@@ -46,7 +46,7 @@ static int compare(struct gen *g, int subjects)
 
 TEST(random_policies_decide_as_the_linear_walk)
 {
-	static char text[200 * 64 + 100];
+	static char text[300 * 64 + 100];
 	int seed, decided = 0;
 	struct gen g;
 	size_t n;

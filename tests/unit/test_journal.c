@@ -648,29 +648,59 @@ TEST(stream_records_go_to_the_journal_and_not_to_the_file)
 	receiver_close(&r);
 }
 
-TEST(a_device_name_with_a_newline_arrives_as_the_kernel_sent_it)
+/* The entry event e becomes through a stream whose sink is the journal j (at r). */
+static struct received *journal_entry_of(const struct dg_event *e, struct journal *j,
+					 struct receiver *r)
 {
 	struct event_sink sink = { journal_put_record, NULL, "the journal" };
 	struct event_stream s;
+
+	open_journal(j, r);
+	sink.ctx = j;
+	event_stream_init(&s, stdout, true, 0);
+	event_stream_set_sink(&s, &sink);
+	ASSERT_EQ(event_stream_write(&s, e), 0);
+	return receive(r);
+}
+
+TEST(a_device_name_with_a_newline_arrives_as_the_kernel_sent_it)
+{
 	struct dg_event e = deny_event(0, "a b\n\xe9");
 	struct receiver r;
 	struct journal j;
-	struct received *g;
+	struct received *g = journal_entry_of(&e, &j, &r);
 	size_t len;
 	const char *v;
 
-	open_journal(&j, &r);
-	sink.ctx = &j;
-	event_stream_init(&s, stdout, true, 0);
-	event_stream_set_sink(&s, &sink);
-	ASSERT_EQ(event_stream_write(&s, &e), 0);
-	g = receive(&r);
 	v = field(g, "DMAGUARD_DEVICE", &len);
 	ASSERT_TRUE(v != NULL);
 	ASSERT_EQ(len, 5);
 	ASSERT_TRUE(!memcmp(v, "a b\n\xe9", 5));
 	/* the message stays one line: the text form escapes the name */
 	ASSERT_CONTAINS(str_field(g, "MESSAGE"), " a\\x20b\\x0a\\xe9 ");
+	journal_close(&j);
+	receiver_close(&r);
+}
+
+TEST(an_open_carries_the_openers_cgroup_and_exe_as_fields)
+{
+	struct dg_event e = deny_event(4, "");
+	struct receiver r;
+	struct journal j;
+	struct received *g;
+
+	e.type = DG_EV_OPEN;
+	e.flags = DG_EF_VERDICT | DG_EF_GROUP | DG_EF_CGROUP | DG_EF_EXE;
+	snprintf(e.comm, sizeof(e.comm), "qemu-system-x86");
+	snprintf(e.cgroup, sizeof(e.cgroup), "/qemu.slice/100.scope");
+	snprintf(e.exe, sizeof(e.exe), "/usr/bin/qemu-system-x86_64");
+	g = journal_entry_of(&e, &j, &r);
+	ASSERT_STREQ(str_field(g, "DMAGUARD_TYPE"), "open");
+	ASSERT_STREQ(str_field(g, "DMAGUARD_COMM"), "qemu-system-x86");
+	ASSERT_STREQ(str_field(g, "DMAGUARD_CGROUP"), "/qemu.slice/100.scope");
+	ASSERT_STREQ(str_field(g, "DMAGUARD_EXE"), "/usr/bin/qemu-system-x86_64");
+	ASSERT_CONTAINS(str_field(g, "MESSAGE"),
+			" cgroup /qemu.slice/100.scope exe /usr/bin/qemu-system-x86_64");
 	journal_close(&j);
 	receiver_close(&r);
 }

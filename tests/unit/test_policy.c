@@ -10,22 +10,7 @@
 #include <sys/types.h>
 #include <unistd.h>
 
-#include "unit.h"
-#include "policy.h"
-
-static struct policy pol;
-static char err[POLICY_ERR_LEN];
-
-static int parse(const char *text)
-{
-	return policy_parse("policy.conf", text, strlen(text), &pol, err, sizeof(err));
-}
-
-#define PARSE_OK(text)							\
-	do {								\
-		if (parse(text))					\
-			UNIT_FAIL("parse failed: %s", err);		\
-	} while (0)
+#include "policy_text.h"
 
 /* One test per error: the input and the exact message. */
 #define ERR_TEST(name, text, expected)					\
@@ -330,13 +315,13 @@ ERR_TEST(err_unknown_attribute_contract_example,
 	 "allow bind vendor=8086\n",
 	 "policy.conf:7:12: unknown attribute 'vendor' (expected device, id, class, group, driver, dma)")
 ERR_TEST(err_unknown_open_attribute, "allow open pid=1\n",
-	 "policy.conf:1:12: unknown attribute 'pid' (expected device, group, uid, gid, comm)")
+	 "policy.conf:1:12: unknown attribute 'pid' (expected device, group, uid, gid, comm, cgroup, exe)")
 ERR_TEST(err_open_attribute_on_bind, "deny bind uid=0\n",
 	 "policy.conf:1:11: attribute 'uid' is for open rules, not bind rules "
 	 "(expected device, id, class, group, driver, dma)")
 ERR_TEST(err_bind_attribute_on_open, "allow open driver=vfio-pci\n",
 	 "policy.conf:1:12: attribute 'driver' is for bind rules, not open rules "
-	 "(expected device, group, uid, gid, comm)")
+	 "(expected device, group, uid, gid, comm, cgroup, exe)")
 ERR_TEST(err_missing_equals, "allow bind e1000\n",
 	 "policy.conf:1:12: missing '=' in 'e1000' (expected ATTR=VALUE, no spaces around '=')")
 ERR_TEST(err_spaces_around_equals, "allow bind driver = e1000\n",
@@ -350,7 +335,7 @@ ERR_TEST(err_empty_value, "allow bind driver=\n",
 	 "policy.conf:1:19: empty value for 'driver' "
 	 "(expected a driver name such as vfio-pci, '*' at the end for a prefix)")
 ERR_TEST(err_empty_value_before_comment, "allow open uid=# nobody\n",
-	 "policy.conf:1:16: empty value for 'uid' (expected a uid 0 to 4294967294)")
+	 "policy.conf:1:16: empty value for 'uid' (expected a uid 0 to 4294967294 or a user name)")
 ERR_TEST(err_duplicate_attribute, "allow bind driver=a group=1 driver=b\n",
 	 "policy.conf:1:29: duplicate attribute 'driver' "
 	 "(expected each attribute at most once per rule)")
@@ -401,11 +386,13 @@ ERR_TEST(err_group_hex, "allow bind group=0x5\n",
 	 "policy.conf:1:19: bad decimal digit 'x' in group "
 	 "(expected an IOMMU group number 0 to 2147483647)")
 ERR_TEST(err_uid_minus_one, "allow open uid=4294967295\n",
-	 "policy.conf:1:16: uid '4294967295' is out of range (expected a uid 0 to 4294967294)")
-ERR_TEST(err_uid_name, "allow open uid=root\n",
-	 "policy.conf:1:16: bad decimal digit 'r' in uid (expected a uid 0 to 4294967294)")
+	 "policy.conf:1:16: uid '4294967295' is out of range "
+	 "(expected a uid 0 to 4294967294 or a user name)")
+ERR_TEST(err_uid_digit_then_name, "allow open uid=1root\n",
+	 "policy.conf:1:17: bad decimal digit 'r' in uid (expected a uid 0 to 4294967294 or a user name)")
 ERR_TEST(err_gid_out_of_range, "allow open gid=4294967296\n",
-	 "policy.conf:1:16: gid '4294967296' is out of range (expected a gid 0 to 4294967294)")
+	 "policy.conf:1:16: gid '4294967296' is out of range "
+	 "(expected a gid 0 to 4294967294 or a group name)")
 ERR_TEST(err_dma_unknown, "allow bind dma=both\n",
 	 "policy.conf:1:16: unknown dma mode 'both' (expected kernel or user)")
 ERR_TEST(err_comm_too_long, "allow open comm=1234567890123456\n",

@@ -22,6 +22,17 @@ policy() {
 	chmod 600 "$DG_POLICY"
 }
 
+# vfio_open_setup: bind $ISOLATED to vfio-pci for the open scenarios; its
+# group in $g, its node in $node, opened up to every user (DAC passes, so
+# the verdicts are dmaguard's).
+vfio_open_setup() {
+	expect_ok vfio_bind "$ISOLATED"
+	g=$(group_of "$ISOLATED")
+	node=/dev/vfio/$g
+	expect_ok wait_for_path "$node" 5
+	chmod 666 "$node"
+}
+
 # dg_start [RUN-OPTIONS...]: start `dmaguard run` on $DG_POLICY and wait
 # until it says it is enforcing.
 dg_start() {

@@ -239,7 +239,7 @@ static int has_key(const struct parser *p, const char *key)
 static const char *const field_order[] = {
 	"schema", "ts", "host", "seq", "type", "verdict", "reason", "rule", "device", "id",
 	"class", "group", "driver", "dma", "map", "count", "result", "pid", "comm", "uid",
-	"unsequenced", NULL
+	"cgroup", "exe", "unsequenced", NULL
 };
 
 static int field_index(const char *key)

@@ -23,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <linux/vfio.h>
@@ -33,6 +34,7 @@ struct options {
 	const char *device;
 	const char *wait_file;
 	const char *ready_file;
+	const char *comm;
 	long uid, gid;
 	int open_only;
 	int no_iommu;
@@ -104,6 +106,7 @@ static void usage(FILE *f)
 		"  -H       hold everything open until SIGTERM/SIGINT\n"
 		"  -w FILE  hold until FILE exists (or a signal)\n"
 		"  -r FILE  create FILE once everything is held\n"
+		"  -N NAME  rename the process (prctl PR_SET_NAME) before opening\n"
 		"Prints one step=RESULT line per step; exit 0 all ok, 1 a step\n"
 		"failed, 2 usage error.\n");
 }
@@ -123,7 +126,7 @@ static int parse_args(int argc, char **argv, struct options *o)
 
 	o->container_path = "/dev/vfio/vfio";
 	o->uid = o->gid = -1;
-	while ((c = getopt(argc, argv, "u:g:c:ond:VHw:r:h")) != -1) {
+	while ((c = getopt(argc, argv, "u:g:c:ond:VHw:r:N:h")) != -1) {
 		switch (c) {
 		case 'u':
 			if (parse_id(optarg, &o->uid))
@@ -141,6 +144,7 @@ static int parse_args(int argc, char **argv, struct options *o)
 		case 'H': o->hold = 1; break;
 		case 'w': o->wait_file = optarg; o->hold = 1; break;
 		case 'r': o->ready_file = optarg; break;
+		case 'N': o->comm = optarg; break;
 		default: return -1;
 		}
 	}
@@ -152,6 +156,8 @@ static int parse_args(int argc, char **argv, struct options *o)
 
 static int switch_ids(const struct options *o)
 {
+	if (o->comm && report("rename", prctl(PR_SET_NAME, o->comm, 0, 0, 0)) < 0)
+		return -1;
 	if (o->gid >= 0) {
 		gid_t g = (gid_t)o->gid;
 

@@ -94,10 +94,12 @@ static int put_policy(struct match_test_bpf *skel, __u32 slot)
 
 static void run_seed(struct match_test_bpf *skel, unsigned int seed, int subjects, int rules)
 {
-	static char text[200 * DG_MAX_SHAPES + 100];
+	static char text[300 * DG_MAX_SHAPES + 100];
 	__u64 id = ((__u64)getpid() << 32) | (__u64)gettid();
 	struct probe_stack st = { .depth = 1 };
-	struct dg_open_subject os;
+	/* the opening record: the subject first, then the gate's scratch */
+	static char open_rec[4096];
+	struct dg_open_subject *os = (struct dg_open_subject *)open_rec;
 	char err[POLICY_ERR_LEN];
 	__u32 slot = seed & 1;
 	struct gen g;
@@ -112,14 +114,14 @@ static void run_seed(struct match_test_bpf *skel, unsigned int seed, int subject
 	}
 	for (i = 0; i < subjects; i++) {
 		gen_bind_subject(&g, &st.frames[0].subj);
-		gen_open_subject(&g, &os);
+		gen_open_subject(&g, os);
 		if (bpf_map_update_elem(bpf_map__fd(skel->maps.inflight), &id, &st, 0) ||
-		    bpf_map_update_elem(bpf_map__fd(skel->maps.opening), &id, &os, 0)) {
+		    bpf_map_update_elem(bpf_map__fd(skel->maps.opening), &id, open_rec, 0)) {
 			perror("match-diff: subject");
 			exit(1);
 		}
 		judge_one(skel, slot, DG_ACT_BIND, &st.frames[0].subj, seed);
-		judge_one(skel, slot, DG_ACT_OPEN, &os, seed);
+		judge_one(skel, slot, DG_ACT_OPEN, os, seed);
 	}
 }
 
@@ -139,6 +141,10 @@ int main(int argc, char **argv)
 	if (rules < 1 || rules > DG_MAX_SHAPES - 4)
 		rules = 60;
 	skel = match_test_bpf__open_and_load();
+	if (skel && bpf_map__value_size(skel->maps.opening) > sizeof(((struct dg_open_subject *)0)[0]) + 4000) {
+		fprintf(stderr, "match-diff: the opening record outgrew this test\n");
+		return 1;
+	}
 	if (!skel || match_test_bpf__attach(skel)) {
 		fprintf(stderr, "match-diff: cannot load the test program: %s\n", strerror(errno));
 		return 1;

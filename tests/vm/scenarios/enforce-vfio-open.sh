@@ -2,11 +2,7 @@
 # device number: a node made with mknod under another name in /tmp is
 # judged exactly like /dev/vfio/N.
 . /vm/dmaguard.sh
-expect_ok vfio_bind "$ISOLATED"
-g=$(group_of "$ISOLATED")
-node=/dev/vfio/$g
-expect_ok wait_for_path "$node" 5
-chmod 666 "$node"	# let DAC pass, so the verdict is dmaguard's
+vfio_open_setup
 policy "allow open group=$g uid=0 comm=vfio-hold
 deny open group=$g"
 dg_start
