@@ -1,11 +1,30 @@
 # dmaguard build. Everything generated goes under build/ (O= to change).
 # `make V=1` shows the full commands.
 
+# ARCH: the kernel's name for the target, x86 (the default) or arm64.
+# `make ARCH=arm64` cross-builds on an x86-64 host with Debian's cross
+# toolchain and multiarch :arm64 libraries (`make deps`), into build/arm64/.
+ARCH		?= x86
+ifeq ($(ARCH),x86)
+TRIPLET		:= x86_64-linux-gnu
+DEB_ARCH	:= amd64
 O		?= build
-CC		?= gcc
+else ifeq ($(ARCH),arm64)
+TRIPLET		:= aarch64-linux-gnu
+DEB_ARCH	:= arm64
+O		?= build/arm64
+else
+$(error ARCH=$(ARCH): known are x86 and arm64)
+endif
+# Cross-compile when the target is not the build machine.
+ifneq ($(TRIPLET),$(shell $(or $(HOST_CC),gcc) -dumpmachine))
+CROSS_COMPILE	?= $(TRIPLET)-
+endif
+ifeq ($(origin CC),default)
+CC		:= $(CROSS_COMPILE)gcc
+endif
 CLANG		?= clang
 BPFTOOL		?= bpftool
-ARCH		:= x86
 
 # Debian's libbpf is a plain dependency (see `make deps`); the loader is linked
 # statically so one binary runs on every host and inside the test VMs.
@@ -17,7 +36,7 @@ LDFLAGS_STATIC	:= -static
 # BPF_PROG() hands every program a ctx it may not use, and hook arguments
 # are declared whether used or not: unused parameters are by design there.
 BPF_CFLAGS	:= -target bpf -g -O2 $(WARN) -Wno-unused-parameter -D__TARGET_ARCH_$(ARCH) \
-		   -Ivmlinux -Iinclude -I/usr/include/$(shell uname -m)-linux-gnu \
+		   -Ivmlinux -Iinclude -I/usr/include/$(TRIPLET) \
 		   -MMD -MP
 SAN_CFLAGS	:= -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
 		   -fno-sanitize-recover=all
