@@ -1,8 +1,11 @@
-"""Boot one test VM (QEMU/TCG, q35, emulated Intel IOMMU) for one scenario.
+"""Boot one test VM (QEMU/TCG; x86: q35 with an emulated Intel IOMMU, arm64:
+virt with its SMMUv3; see arch.py) for one scenario.
 
 Channels (all set up by the runner, which listens before QEMU starts):
-  ttyS0  console: QEMU's stdout, streamed line by line into the log
-  ttyS1  host channel: a unix socket; the guest sends "REQ <n> <hmp command>"
+  ttyS0  console (arm64: ttyAMA0): QEMU's stdout, streamed into the log
+  ttyS1  host channel (arm64: hvc0, a virtio console on virtio-mmio, outside
+         the PCIe topology and so outside every IOMMU group): a unix
+         socket; the guest sends "REQ <n> <hmp command>"
          and "RESULT <PASS|FAIL reason|SKIP reason>", the runner answers
          "REP <n> ok|err <monitor output on one line>"
   QMP    a unix socket; guest requests are run as HMP commands through
@@ -20,13 +23,14 @@ import tempfile
 import threading
 import time
 
+import arch as vmarch
+
 # Fixed topology; root ports get fixed slots so addresses are stable:
 #   00:10.0 rp1 -> pcie-pci-bridge br1 -> e1000 x2   one group of 3
 #   00:11.0 rp2 -> e1000e                            isolated
 #   00:12.0 rp3 -> e1000e fn 0 + fn 1 (no ACS)       one group of 2
 #   00:13.0 hp1 (empty, for hot-plug)
 TOPOLOGY = [
-    "-device", "intel-iommu,intremap=on,caching-mode=on",
     "-device", "pcie-root-port,id=rp1,chassis=1,bus=pcie.0,addr=0x10",
     "-device", "pcie-pci-bridge,id=br1,bus=rp1",
     "-device", "e1000,bus=br1,addr=1,netdev=n1",
@@ -41,9 +45,6 @@ TOPOLOGY = [
 for _i in range(1, 6):
     TOPOLOGY += ["-netdev", "user,id=n%d,restrict=on" % _i]
 
-# no_timer_check: under TCG on a loaded host the IO-APIC timer check can
-# fail and panic at boot ("timer doesn't work through Interrupt-remapped
-# IO-APIC").
 # One host thread runs all vCPUs in turn: multi-threaded TCG lets a vCPU run
 # stale code while another patches kernel text (seen as "Oops: int3" at boot
 # of 7.x), and with 2 VMs on 2 cores it costs no wall time. VM_TCG=multi
@@ -51,8 +52,20 @@ for _i in range(1, 6):
 TCG = "tcg,thread=single" if os.environ.get("VM_TCG") != "multi" else \
     "tcg,thread=multi"
 
-BASE_APPEND = ("console=ttyS0,115200 intel_iommu=on quiet panic=-1 "
-               "no_timer_check")
+
+def base_append(arch):
+    return "console=%s,115200 %s quiet panic=-1 dmaguard.hostchan=%s" % (
+        arch.console, arch.iommu_append, arch.hostchan)
+
+
+def host_channel(arch, path):
+    """QEMU arguments connecting the guest's host channel to the socket."""
+    if arch.hostchan == "ttyS1":
+        return ["-chardev", "socket,id=hostchan,path=" + path,
+                "-serial", "chardev:hostchan"]
+    return ["-device", "virtio-serial-device",
+            "-chardev", "socket,id=hostchan,path=" + path,
+            "-device", "virtconsole,chardev=hostchan"]
 
 # Kernel trouble on the console or in the final dmesg dump.
 KERNEL_TROUBLE = re.compile(
@@ -150,21 +163,20 @@ class Boot:
         self.start = time.monotonic()
 
     def argv(self, hostchan, qmp):
-        cmdline = "%s dmaguard.scenario=%s %s" % (BASE_APPEND, self.scenario,
-                                                 self.append)
-        return ["qemu-system-x86_64", "-nodefaults", "-no-user-config",
-                "-display", "none", "-no-reboot",
-                "-M", "q35,kernel-irqchip=split", "-accel", TCG,
-                "-cpu", "max", "-smp", str(self.smp), "-m", str(self.mem),
-                "-kernel", self.kernel.vmlinuz, "-initrd", self.initrd,
-                "-append", cmdline.strip(),
-                "-chardev", "stdio,id=con,signal=off",
-                "-serial", "chardev:con",
-                "-chardev", "socket,id=hostchan,path=" + hostchan,
-                "-serial", "chardev:hostchan",
-                "-chardev", "socket,id=qmp,path=" + qmp,
-                "-mon", "chardev=qmp,mode=control"] + TOPOLOGY + \
-            self.extra_args
+        arch = self.kernel.arch
+        cmdline = "%s dmaguard.scenario=%s %s" % (base_append(arch),
+                                                 self.scenario, self.append)
+        return [arch.qemu, "-nodefaults", "-no-user-config",
+                "-display", "none", "-no-reboot"] + arch.machine + \
+            ["-accel", TCG,
+             "-cpu", arch.cpu, "-smp", str(self.smp), "-m", str(self.mem),
+             "-kernel", self.kernel.vmlinuz, "-initrd", self.initrd,
+             "-append", cmdline.strip(),
+             "-chardev", "stdio,id=con,signal=off",
+             "-serial", "chardev:con"] + host_channel(arch, hostchan) + \
+            ["-chardev", "socket,id=qmp,path=" + qmp,
+             "-mon", "chardev=qmp,mode=control"] + arch.iommu_device + \
+            TOPOLOGY + self.extra_args
 
     def _write(self, text):
         with self.lock:

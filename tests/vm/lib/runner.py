@@ -15,6 +15,7 @@ import threading
 
 sys.dont_write_bytecode = True   # keep the source tree clean
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import arch as vmarch  # noqa: E402
 import initramfs  # noqa: E402
 import kernels  # noqa: E402
 import qemu  # noqa: E402
@@ -27,7 +28,9 @@ LDLIBS = ["-lbpf", "-lelf", "-lz", "-lzstd"]
 
 
 def build_dir():
-    o = os.environ.get("O") or "build"
+    # make's default O per ARCH: build/ for x86, build/arm64/ for arm64
+    o = os.environ.get("O") or \
+        ("build" if vmarch.current().name == "x86" else "build/arm64")
     return os.path.join(o if os.path.isabs(o) else os.path.join(REPO, o), "vm")
 
 
@@ -49,7 +52,8 @@ def build_helpers(out):
             continue
         print("  CC       " + rel(dst), file=sys.stderr, flush=True)
         tmp = "%s.tmp%d" % (dst, os.getpid())   # concurrent runs
-        subprocess.run([os.environ.get("CC", "gcc"), "-static", "-O2",
+        cc = os.environ.get("CC") if vmarch.current().name == "x86" else None
+        subprocess.run([cc or vmarch.current().cc, "-static", "-O2",
                         "-Wall", "-Wextra", "-Werror", "-std=gnu11",
                         "-D_GNU_SOURCE", src, "-o", tmp] + LDLIBS,
                        check=True)
@@ -70,7 +74,7 @@ def prepare(suite, image_scenarios):
     """Fetch the kernel and build its initramfs holding image_scenarios."""
     out = build_dir()
     kernel = kernels.fetch(suite)
-    mods = list(scenarios.DEFAULT_MODULES)
+    mods = scenarios.default_modules()
     for sc in image_scenarios:
         mods += [m for m in sc.modules + sc.noload if m not in mods]
     initrd = initramfs.build(kernel, os.path.join(out, "initramfs"),

@@ -14,10 +14,21 @@ import fnmatch
 import re
 import os
 
+import arch as vmarch
+
 DEFAULT_TIMEOUT = 180
 # Loaded at boot in every VM unless a scenario says noload=.
 DEFAULT_MODULES = ["e1000", "e1000e", "vfio-pci", "vfio_iommu_type1",
                    "pci-stub"]
+# arm64: the host channel's virtio console (/init loads them before it
+# opens the channel); modules on 6.1, built in later
+ARM64_MODULES = ["virtio_mmio", "virtio_console"]
+
+
+def default_modules():
+    """The modules every image holds, for the lane's architecture."""
+    extra = ARM64_MODULES if vmarch.current().name == "arm64" else []
+    return extra + DEFAULT_MODULES
 KEYS = ("kernels", "append", "timeout", "modules", "noload", "smp", "mem",
         "expect-trouble")
 
