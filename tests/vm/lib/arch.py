@@ -5,6 +5,7 @@ VM_ARCH selects it, with make's names: `x86` (default) or `arm64`. Everything
 else in tests/vm/lib asks current() instead of naming an architecture.
 """
 
+import fnmatch
 import os
 
 
@@ -14,7 +15,8 @@ class ArchError(Exception):
 
 class Arch:
     def __init__(self, name, deb, triplet, qemu, machine, iommu_append,
-                 iommu_device, console, hostchan, cpu, cc):
+                 iommu_device, console, hostchan, cpu, cc,
+                 no_trampoline=()):
         self.name = name            # make's ARCH
         self.deb = deb              # Debian's architecture
         self.triplet = triplet      # multiarch triplet
@@ -26,6 +28,22 @@ class Arch:
         self.hostchan = hostchan    # the host channel's tty in the guest
         self.cpu = cpu              # -cpu
         self.cc = cc                # compiler for the guest helpers
+        # suites whose kernel cannot attach BPF trampolines to its functions
+        self.no_trampoline = no_trampoline
+
+    def without_trampolines(self, suite, scenario):
+        """Why scenario cannot run on suite's kernel of this architecture,
+        or None. Without trampolines only the scenarios that never load
+        dmaguard's programs run (TRAMPOLINE_FREE), and those that assert
+        the clean failure (kernels= naming the suite)."""
+        if suite not in self.no_trampoline:
+            return None
+        if scenario.kernels and suite in scenario.kernels:
+            return None
+        if any(fnmatch.fnmatchcase(scenario.name, p) for p in TRAMPOLINE_FREE):
+            return None
+        return "%s %s cannot attach BPF trampolines to kernel functions " \
+            "(ftrace direct calls: arm64 from 6.4)" % (self.name, suite)
 
     @property
     def kernel_meta(self):
@@ -36,6 +54,10 @@ class Arch:
         x86 lane's cache predates and outlives this file unchanged)."""
         return "" if self.deb == "amd64" else "-" + self.deb
 
+
+# Scenarios that never load dmaguard's BPF programs: the platform facts and
+# the offline commands (those also run where the kernel has no trampolines).
+TRAMPOLINE_FREE = ("platform-*", "offline-generate-check", "offline-status")
 
 ARCHES = {
     "x86": Arch("x86", "amd64", "x86_64-linux-gnu", "qemu-system-x86_64",
@@ -55,7 +77,10 @@ ARCHES = {
                   "qemu-system-aarch64",
                   ["-M", "virt,iommu=smmuv3,gic-version=3"],
                   "", [], "ttyAMA0", "hvc0", "max,pauth-impdef=on",
-                  "aarch64-linux-gnu-gcc"),
+                  "aarch64-linux-gnu-gcc",
+                  # BPF trampolines came to arm64 in 6.0, but attaching one
+                  # to a kernel function needs ftrace direct calls: 6.4
+                  no_trampoline=("bullseye", "bookworm")),
 }
 
 

@@ -136,8 +136,17 @@ def main():
     passed, failed, skipped = 0, 0, 0
     out_lock = threading.Lock()
     work = []
+    arch = vmarch.current()
     for suite in suites:
         todo = [sc for sc in selected if sc.applies_to(suite)]
+        cannot = [sc for sc in todo if arch.without_trampolines(suite, sc)]
+        if cannot:
+            # one line for what the kernel cannot run at all (README)
+            print("SKIP %s/%d scenarios: %s: %s" %
+                  (suite, len(cannot), arch.without_trampolines(suite, cannot[0]),
+                   " ".join(sc.name for sc in cannot)), flush=True)
+            skipped += len(cannot)
+            todo = [sc for sc in todo if sc not in cannot]
         if not todo:
             continue
         try:

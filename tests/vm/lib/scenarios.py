@@ -8,6 +8,7 @@ Header lines anywhere in the file, one key per line:
   # vm: noload=e1000               modules in the image NOT loaded at boot
                                    (the scenario loads them itself)
   # vm: smp=1 / mem=512            VM size (defaults 2 CPUs, 1024 MiB)
+  # vm: arch=arm64                 lanes the scenario runs in (default all)
 """
 
 import fnmatch
@@ -21,8 +22,9 @@ DEFAULT_TIMEOUT = 180
 DEFAULT_MODULES = ["e1000", "e1000e", "vfio-pci", "vfio_iommu_type1",
                    "pci-stub"]
 # arm64: the host channel's virtio console (/init loads them before it
-# opens the channel); modules on 6.1, built in later
-ARM64_MODULES = ["virtio_mmio", "virtio_console"]
+# opens the channel; modules on 6.1, built in later) and FUSE (built into
+# the amd64 kernels, a module of the arm64 ones)
+ARM64_MODULES = ["virtio_mmio", "virtio_console", "fuse"]
 
 
 def default_modules():
@@ -30,7 +32,7 @@ def default_modules():
     extra = ARM64_MODULES if vmarch.current().name == "arm64" else []
     return extra + DEFAULT_MODULES
 KEYS = ("kernels", "append", "timeout", "modules", "noload", "smp", "mem",
-        "expect-trouble")
+        "expect-trouble", "arch")
 
 
 class ScenarioError(Exception):
@@ -42,6 +44,7 @@ class Scenario:
         self.path = path
         self.name = os.path.basename(path)[:-len(".sh")]
         self.kernels = None
+        self.arches = None
         self.append = []
         self.timeout = DEFAULT_TIMEOUT
         self.modules = []
@@ -73,6 +76,13 @@ class Scenario:
             setattr(self, key, int(value))
         elif key == "kernels":
             self.kernels = (self.kernels or []) + value.split()
+        elif key == "arch":
+            bad = [a for a in value.split() if a not in vmarch.ARCHES]
+            if bad:
+                raise ScenarioError("%s: arch: unknown %s (known: %s)" %
+                                    (where, " ".join(bad),
+                                     " ".join(sorted(vmarch.ARCHES))))
+            self.arches = (self.arches or []) + value.split()
         elif key == "append":
             self.append.append(value)
         elif key == "expect-trouble":
@@ -84,7 +94,10 @@ class Scenario:
         else:
             getattr(self, key).extend(value.split())
 
-    def applies_to(self, suite):
+    def applies_to(self, suite, arch=None):
+        arch = arch or vmarch.current()
+        if self.arches is not None and arch.name not in self.arches:
+            return False
         return self.kernels is None or suite in self.kernels
 
 
