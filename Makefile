@@ -70,7 +70,7 @@ SAN_OBJS	:= $(patsubst user/%.c,$(O)/san/user/%.o,$(LIB_SRCS))
 UNIT_SRCS	:= $(wildcard tests/unit/test_*.c)
 UNIT_BINS	:= $(patsubst tests/unit/%.c,$(O)/tests/unit/%,$(UNIT_SRCS))
 
-.PHONY: all clean deps check unit vm demo bench fuzz install deb system FORCE
+.PHONY: all clean deps check unit vm vm-arm64 demo bench fuzz install deb system FORCE
 .DELETE_ON_ERROR:
 .SECONDARY:
 
@@ -120,7 +120,12 @@ unit: $(UNIT_BINS)
 # (tests/vm/lib/kernels.py DEFAULT_SUITES holds the one default).
 
 vm: $(O)/dmaguard $(O)/oldfmt/dmaguard
-	$(Q)tests/vm/run.sh
+	$(Q)VM_ARCH=$(ARCH) O=$(O) tests/vm/run.sh
+
+# The arm64 lane: the cross-built binaries on Debian's arm64 kernels in
+# QEMU's virt machine with its SMMUv3 (tests/vm/README.md).
+vm-arm64:
+	$(Q)$(MAKE) --no-print-directory ARCH=arm64 vm
 
 # The older build the upgrade scenarios start from (/bin/dmaguard-old in the VM).
 $(O)/oldfmt/dmaguard: FORCE
@@ -189,6 +194,8 @@ install: $(O)/dmaguard
 	$(if $(INITRAMFSDIR),install -D -m 0755 initramfs-tools/scripts/init-top/dmaguard \
 		$(DESTDIR)$(INITRAMFSDIR)/scripts/init-top/dmaguard)
 
+# `make deb ARCH=arm64` cross-builds the arm64 package.
+DEB_CROSS	:= $(if $(filter-out amd64,$(DEB_ARCH)),-a$(DEB_ARCH))
 # The Debian package (debian/), built from a copy of the checked-out files in
 # $(O)/deb/, where the .deb lands too.
 deb:
@@ -196,7 +203,7 @@ deb:
 	$(Q)rm -rf $(O)/deb && mkdir -p $(O)/deb/src
 	$(Q)git ls-files -co --exclude-standard | while read -r f; do \
 		[ -e "$$f" ] && cp --parents -a "$$f" $(O)/deb/src; done; true
-	$(Q)cd $(O)/deb/src && dpkg-buildpackage -b -us -uc >../build.log 2>&1 || \
+	$(Q)cd $(O)/deb/src && dpkg-buildpackage -b -us -uc $(DEB_CROSS) >../build.log 2>&1 || \
 		{ tail -30 ../build.log; echo "deb: failed (log: $(O)/deb/build.log)"; exit 1; }
 	$(Q)lintian --fail-on error $(O)/deb/*.changes
 	$(Q)dpkg-deb -x $(O)/deb/dmaguard_*_*.deb $(O)/deb/root

@@ -160,6 +160,18 @@ group_devices() {
 	ls "/sys/kernel/iommu_groups/$1/devices" | sort | tr '\n' ' ' | sed 's/ $//'
 }
 
+# expected_group DEV...: the devices an IOMMU group of DEV... holds, as
+# group_devices prints them. On arm64 the ports above each DEV are in it too:
+# Linux on a device tree enables ACS on no port (tests/vm/README.md).
+expected_group() {
+	local d
+	for d in "$@"; do
+		echo "$d"
+		[ "$(uname -m)" = aarch64 ] || continue
+		readlink -f "$(dev_path "$d")/.." | tr / '\n' | grep -x '....:..:..\..'
+	done | sort -u | tr '\n' ' ' | sed 's/ $//'
+}
+
 unbind() {
 	[ -e "$SYS_PCI/devices/$1/driver" ] || return 0
 	write_file "$SYS_PCI/devices/$1/driver/unbind" "$1"

@@ -25,6 +25,8 @@ VM_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 REPO = os.path.dirname(os.path.dirname(VM_DIR))
 SCEN_DIR = os.path.join(VM_DIR, "scenarios")
 LDLIBS = ["-lbpf", "-lelf", "-lz", "-lzstd"]
+# the closing line's word (tests/check.sh adds the lanes up by it)
+LANE = "vm" if vmarch.current().name == "x86" else "vm-" + vmarch.current().name
 
 
 def build_dir():
@@ -126,12 +128,12 @@ def main():
         every = scenarios.discover(SCEN_DIR)
         selected = scenarios.discover(SCEN_DIR, pattern)
     except (scenarios.ScenarioError, OSError) as e:
-        print("vm: %s" % e)
-        print("vm: 0 passed, 1 failed")
+        print(LANE + ": %s" % e)
+        print(LANE + ": 0 passed, 1 failed")
         return 1
     if not selected:
-        print("vm: no scenario matches SCENARIOS='%s'" % pattern)
-        print("vm: 0 passed, 1 failed")
+        print(LANE + ": no scenario matches SCENARIOS='%s'" % pattern)
+        print(LANE + ": 0 passed, 1 failed")
         return 1
     passed, failed, skipped = 0, 0, 0
     out_lock = threading.Lock()
@@ -139,14 +141,18 @@ def main():
     arch = vmarch.current()
     for suite in suites:
         todo = [sc for sc in selected if sc.applies_to(suite)]
-        cannot = [sc for sc in todo if arch.without_trampolines(suite, sc)]
-        if cannot:
-            # one line for what the kernel cannot run at all (README)
-            print("SKIP %s/%d scenarios: %s: %s" %
-                  (suite, len(cannot), arch.without_trampolines(suite, cannot[0]),
-                   " ".join(sc.name for sc in cannot)), flush=True)
-            skipped += len(cannot)
-            todo = [sc for sc in todo if sc not in cannot]
+        # one line per reason for what this lane does not run (README)
+        reasons = {}
+        for sc in todo:
+            why = arch.not_run(suite, sc)
+            if why:
+                reasons.setdefault(why, []).append(sc)
+        for why, scs in reasons.items():
+            print("SKIP %s%s/%d scenarios: %s: %s" %
+                  (suite, arch.suffix(), len(scs), why,
+                   " ".join(sc.name for sc in scs)), flush=True)
+            skipped += len(scs)
+            todo = [sc for sc in todo if sc not in scs]
         if not todo:
             continue
         try:
@@ -177,7 +183,7 @@ def main():
     with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, jobs)) as ex:
         for (kernel, initrd, suite, sc), res in _as_completed(ex, one, work):
             with out_lock:
-                name = "%s/%s" % (suite, sc.name)
+                name = "%s%s/%s" % (suite, arch.suffix(), sc.name)
                 if res.status == "PASS":
                     passed += 1
                     print("PASS %s (%ds)%s" % (name, round(res.seconds), res.note),
@@ -192,8 +198,8 @@ def main():
                           (name, res.reason, rel(log_path(suite, sc.name)), res.note),
                           flush=True)
     if skipped:
-        print("vm: %d skipped" % skipped)
-    print("vm: %d passed, %d failed" % (passed, failed))
+        print(LANE + ": %d skipped" % skipped)
+    print(LANE + ": %d passed, %d failed" % (passed, failed))
     return 1 if failed else 0
 
 
