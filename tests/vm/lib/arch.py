@@ -51,10 +51,6 @@ class Arch:
             return why
         return None
 
-
-def _matches(name, globs):
-    return any(fnmatch.fnmatchcase(name, p) for p in globs)
-
     @property
     def kernel_meta(self):
         return "linux-image-" + self.deb
@@ -63,6 +59,10 @@ def _matches(name, globs):
         """What cache paths of this architecture carry ("" for amd64, so the
         x86 lane's cache predates and outlives this file unchanged)."""
         return "" if self.deb == "amd64" else "-" + self.deb
+
+
+def _matches(name, globs):
+    return any(fnmatch.fnmatchcase(name, p) for p in globs)
 
 
 # Scenarios that never load dmaguard's BPF programs: the platform facts and
