@@ -76,7 +76,8 @@ def prepare(suite, image_scenarios):
     """Fetch the kernel and build its initramfs holding image_scenarios."""
     out = build_dir()
     kernel = kernels.fetch(suite)
-    mods = scenarios.default_modules()
+    mods = scenarios.default_modules(
+        initramfs.read_modules_dep(kernel.moddir))
     for sc in image_scenarios:
         mods += [m for m in sc.modules + sc.noload if m not in mods]
     initrd = initramfs.build(kernel, os.path.join(out, "initramfs"),

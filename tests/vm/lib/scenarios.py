@@ -22,15 +22,17 @@ DEFAULT_TIMEOUT = 180
 DEFAULT_MODULES = ["e1000", "e1000e", "vfio-pci", "vfio_iommu_type1",
                    "pci-stub"]
 # arm64: the host channel's virtio console (/init loads them before it
-# opens the channel; modules on 6.1, built in later) and FUSE (built into
-# the amd64 kernels, a module of the arm64 ones)
+# opens the channel) and FUSE (built into the amd64 kernels): modules of
+# some arm64 kernels, built into others, which may not say so (7.x ships
+# no modules.builtin): taken where modules.dep lists them
 ARM64_MODULES = ["virtio_mmio", "virtio_console", "fuse"]
 
 
-def default_modules():
-    """The modules every image holds, for the lane's architecture."""
+def default_modules(modules_dep):
+    """The modules every image holds, for the lane's architecture;
+    modules_dep: the kernel's module names (initramfs.read_modules_dep)."""
     extra = ARM64_MODULES if vmarch.current().name == "arm64" else []
-    return extra + DEFAULT_MODULES
+    return [m for m in extra if m in modules_dep] + DEFAULT_MODULES
 KEYS = ("kernels", "append", "timeout", "modules", "noload", "smp", "mem",
         "expect-trouble", "arch")
 
