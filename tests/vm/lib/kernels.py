@@ -11,6 +11,7 @@ never touched. Everything lands in ${XDG_CACHE_HOME:-$HOME/.cache}/dmaguard:
   apt/<suite>[-arm64]/       private apt sources, lists and cache
   kernels/<suite>[-arm64].json  the resolution: packages, versions, release
   kernels/<kver>/root/       the extracted packages, with depmod run on them
+  tools/arm64/busybox        busybox-static of the arm64 lane's guests
 
 Once kernels/<suite>.json and kernels/<kver>/.complete exist, nothing touches
 the network again; DMAGUARD_VM_REFRESH=1 re-resolves the metapackage.
