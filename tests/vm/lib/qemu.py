@@ -7,7 +7,8 @@ Channels (all set up by the runner, which listens before QEMU starts):
          the PCIe topology and so outside every IOMMU group): a unix
          socket; the guest sends "REQ <n> <hmp command>"
          and "RESULT <PASS|FAIL reason|SKIP reason>", the runner answers
-         "REP <n> ok|err <monitor output on one line>"
+         "REP <n> ok|err <monitor output on one line>", and "ACK" to the
+         result (the guest powers off then)
   QMP    a unix socket; guest requests are run as HMP commands through
          human-monitor-command
 """
@@ -238,6 +239,9 @@ class Boot:
                     self.result_line = line[len("RESULT "):]
                     self.result_at = time.monotonic()
                     self._write("[host] result: " + self.result_line)
+                    # the guest powers off once it has this: a virtio
+                    # console may still hold the line when it does
+                    conn.sendall(b"ACK\n")
                 elif line.startswith("REQ "):
                     if qmp is None:
                         qmp = QMP(qmp_sock)
