@@ -100,7 +100,8 @@ ARCHES = {
                   # the attack-* scenarios attack dmaguard's own files and
                   # commands: the same C on both architectures, run by the
                   # x86 lane on every kernel and here on the newest
-                  thin={"trixie": (("attack-*", "status-*", "offline-*"),
+                  thin={"trixie": (("attack-*", "status-metrics*",
+                                    "offline-*"),
                                    "userspace scenario: on arm64 run on "
                                    "trixie-backports only (VM_FULL=1 runs "
                                    "it here too)"),
