@@ -1,11 +1,30 @@
 # dmaguard build. Everything generated goes under build/ (O= to change).
 # `make V=1` shows the full commands.
 
+# ARCH: the kernel's name for the target, x86 (the default) or arm64.
+# `make ARCH=arm64` cross-builds on an x86-64 host with Debian's cross
+# toolchain and multiarch :arm64 libraries (`make deps`), into build/arm64/.
+ARCH		?= x86
+ifeq ($(ARCH),x86)
+TRIPLET		:= x86_64-linux-gnu
+DEB_ARCH	:= amd64
 O		?= build
-CC		?= gcc
+else ifeq ($(ARCH),arm64)
+TRIPLET		:= aarch64-linux-gnu
+DEB_ARCH	:= arm64
+O		?= build/arm64
+else
+$(error ARCH=$(ARCH): known are x86 and arm64)
+endif
+# Cross-compile when the target is not the build machine.
+ifneq ($(TRIPLET),$(shell $(or $(HOST_CC),gcc) -dumpmachine))
+CROSS_COMPILE	?= $(TRIPLET)-
+endif
+ifeq ($(origin CC),default)
+CC		:= $(CROSS_COMPILE)gcc
+endif
 CLANG		?= clang
 BPFTOOL		?= bpftool
-ARCH		:= x86
 
 # Debian's libbpf is a plain dependency (see `make deps`); the loader is linked
 # statically so one binary runs on every host and inside the test VMs.
@@ -17,7 +36,7 @@ LDFLAGS_STATIC	:= -static
 # BPF_PROG() hands every program a ctx it may not use, and hook arguments
 # are declared whether used or not: unused parameters are by design there.
 BPF_CFLAGS	:= -target bpf -g -O2 $(WARN) -Wno-unused-parameter -D__TARGET_ARCH_$(ARCH) \
-		   -Ivmlinux -Iinclude -I/usr/include/$(shell uname -m)-linux-gnu \
+		   -Ivmlinux -Iinclude -I/usr/include/$(TRIPLET) \
 		   -MMD -MP
 SAN_CFLAGS	:= -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer \
 		   -fno-sanitize-recover=all
@@ -51,7 +70,7 @@ SAN_OBJS	:= $(patsubst user/%.c,$(O)/san/user/%.o,$(LIB_SRCS))
 UNIT_SRCS	:= $(wildcard tests/unit/test_*.c)
 UNIT_BINS	:= $(patsubst tests/unit/%.c,$(O)/tests/unit/%,$(UNIT_SRCS))
 
-.PHONY: all clean deps check unit vm demo bench bench-scan fuzz install deb system FORCE
+.PHONY: all clean deps check unit vm vm-arm64 demo bench bench-scan fuzz install deb system FORCE
 .DELETE_ON_ERROR:
 .SECONDARY:
 
@@ -127,7 +146,12 @@ unit: $(UNIT_BINS)
 # (tests/vm/lib/kernels.py DEFAULT_SUITES holds the one default).
 
 vm: $(O)/dmaguard $(O)/oldfmt/dmaguard $(MATCH_DIR)/match-diff
-	$(Q)tests/vm/run.sh
+	$(Q)VM_ARCH=$(ARCH) O=$(O) tests/vm/run.sh
+
+# The arm64 lane: the cross-built binaries on Debian's arm64 kernels in
+# QEMU's virt machine with its SMMUv3 (tests/vm/README.md).
+vm-arm64:
+	$(Q)$(MAKE) --no-print-directory ARCH=arm64 vm
 
 # The older build the upgrade scenarios start from (/bin/dmaguard-old in the VM).
 $(O)/oldfmt/dmaguard: FORCE
@@ -201,6 +225,8 @@ install: $(O)/dmaguard
 	$(if $(INITRAMFSDIR),install -D -m 0755 initramfs-tools/scripts/init-top/dmaguard \
 		$(DESTDIR)$(INITRAMFSDIR)/scripts/init-top/dmaguard)
 
+# `make deb ARCH=arm64` cross-builds the arm64 package.
+DEB_CROSS	:= $(if $(filter-out amd64,$(DEB_ARCH)),-a$(DEB_ARCH))
 # The Debian package (debian/), built from a copy of the checked-out files in
 # $(O)/deb/, where the .deb lands too.
 deb:
@@ -208,7 +234,7 @@ deb:
 	$(Q)rm -rf $(O)/deb && mkdir -p $(O)/deb/src
 	$(Q)git ls-files -co --exclude-standard | while read -r f; do \
 		[ -e "$$f" ] && cp --parents -a "$$f" $(O)/deb/src; done; true
-	$(Q)cd $(O)/deb/src && dpkg-buildpackage -b -us -uc >../build.log 2>&1 || \
+	$(Q)cd $(O)/deb/src && dpkg-buildpackage -b -us -uc $(DEB_CROSS) >../build.log 2>&1 || \
 		{ tail -30 ../build.log; echo "deb: failed (log: $(O)/deb/build.log)"; exit 1; }
 	$(Q)lintian --fail-on error $(O)/deb/*.changes
 	$(Q)dpkg-deb -x $(O)/deb/dmaguard_*_*.deb $(O)/deb/root

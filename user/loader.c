@@ -33,6 +33,15 @@
 
 #ifndef BPF_FS_MAGIC
 #define BPF_FS_MAGIC 0xcafe4a11
+/*
+ * The kernel's own ENOTSUPP (not in userspace errno.h): what a kernel without
+ * BPF trampolines to its functions answers an fentry/fexit/LSM attach with,
+ * e.g. arm64 before 6.4 (no ftrace direct calls).
+ */
+#define KERNEL_ENOTSUPP 524
+#define NO_TRAMPOLINES "the kernel cannot attach BPF trampolines to its functions: " \
+		       "dmaguard's fentry/fexit and LSM programs need them " \
+		       "(x86-64 from Linux 5.5, arm64 from 6.4)"
 #endif
 
 /* bpf is in the active LSM list: BPF LSM programs will be called. */
@@ -258,6 +267,9 @@ static int attach_one(struct bpf_program *prog, const char *tmp, char *err, size
 	int r;
 
 	link = bpf_program__attach(prog);
+	if (!link && errno == KERNEL_ENOTSUPP)
+		return errf(err, len, -EOPNOTSUPP, NO_TRAMPOLINES " (attaching %s to %s)",
+			    name, bpf_program__section_name(prog));
 	if (!link)
 		return errf(err, len, errno == EPERM ? -EOPNOTSUPP : -errno,
 			    "cannot attach %s (%s): %s", name,
@@ -350,6 +362,8 @@ static int load_error(int r, char *err, size_t len)
 			    "the kernel refused to load dmaguard's fentry/LSM programs (%s): "
 			    "it needs BPF trampolines, and no lockdown or sysctl forbidding them",
 			    strerror(-r));
+	if (r == -KERNEL_ENOTSUPP)
+		return errf(err, len, -EOPNOTSUPP, NO_TRAMPOLINES);
 	return errf(err, len, r, "cannot load the BPF programs: %s (the verifier log is above)",
 		    strerror(-r));
 }

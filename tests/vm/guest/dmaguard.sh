@@ -33,6 +33,19 @@ vfio_open_setup() {
 	chmod 666 "$node"
 }
 
+# run_expect_3 PATTERN: dmaguard run on $DG_POLICY must exit 3 with PATTERN
+# in its message, and pin nothing
+run_expect_3() {
+	dmaguard run --policy "$DG_POLICY" >/tmp/out 2>&1
+	rc=$?
+	sed 's/^/    | /' /tmp/out
+	expect_eq "$rc" 3 "exit code of run"
+	expect_out "$1" cat /tmp/out
+	expect_fail test -e /sys/fs/bpf/dmaguard
+	expect_fail test -e /sys/fs/bpf/dmaguard-new
+	expect_fail test -e /sys/fs/bpf/dmaguard-lock
+}
+
 # dg_start [RUN-OPTIONS...]: start `dmaguard run` on $DG_POLICY and wait
 # until it says it is enforcing.
 dg_start() {

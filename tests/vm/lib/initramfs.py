@@ -17,6 +17,10 @@ import subprocess
 import tempfile
 import time
 
+import kernels
+
+# where busybox is in the image; the binary is the kernel's architecture's
+# (kernels.fetch_busybox)
 BUSYBOX = "/bin/busybox"
 
 
@@ -218,6 +222,8 @@ class Cpio:
 
 
 def _busybox_applets():
+    # the host's busybox names the applets: an arm64 one cannot run here,
+    # and both are the same Debian busybox-static version
     out = subprocess.run([BUSYBOX, "--list-full"], check=True, text=True,
                          stdout=subprocess.PIPE).stdout
     return sorted(a for a in out.split() if a != "linuxrc")
@@ -241,7 +247,7 @@ def _collect_files(vmdir, scenarios, dmaguard, helpers):
     files = {
         "init": os.path.join(vmdir, "guest", "init"),
         "bin/dmaguard": dmaguard,
-        BUSYBOX.lstrip("/"): BUSYBOX,
+        BUSYBOX.lstrip("/"): kernels.fetch_busybox(),
     }
     # the older build the upgrade scenarios take over from (make vm builds it;
     # without it they SKIP)

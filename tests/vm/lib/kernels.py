@@ -1,15 +1,17 @@
 """Fetch Debian kernels for the VM tests and cache them.
 
 A kernel is named by its Debian suite (bookworm, bullseye, trixie,
-trixie-backports). The suite's `linux-image-amd64` metapackage is resolved to
+trixie-backports) and the lane's architecture (arch.py, VM_ARCH). The suite's
+`linux-image-amd64` (or `-arm64`) metapackage is resolved to
 the versioned package(s) through a PRIVATE apt configuration (own sources.list,
 state and cache directories under the cache dir); the system's apt setup is
 never touched. Everything lands in ${XDG_CACHE_HOME:-$HOME/.cache}/dmaguard:
 
   debs/                      downloaded .deb files (reused by name)
-  apt/<suite>/               private apt sources, lists and cache
-  kernels/<suite>.json       the resolution: packages, versions, kernel release
+  apt/<suite>[-arm64]/       private apt sources, lists and cache
+  kernels/<suite>[-arm64].json  the resolution: packages, versions, release
   kernels/<kver>/root/       the extracted packages, with depmod run on them
+  tools/arm64/busybox        busybox-static of the arm64 lane's guests
 
 Once kernels/<suite>.json and kernels/<kver>/.complete exist, nothing touches
 the network again; DMAGUARD_VM_REFRESH=1 re-resolves the metapackage.
@@ -21,6 +23,8 @@ import shutil
 import subprocess
 import sys
 import tempfile
+
+import arch as vmarch
 
 KEYRING = "/usr/share/keyrings/debian-archive-keyring.gpg"
 
@@ -103,7 +107,6 @@ def host_archives():
                          % " nor ".join(missing))
     return archive, security
 
-META = "linux-image-amd64"
 # Dependencies of the versioned image package that carry the kernel or its
 # modules (7.x in backports splits them out of linux-image-<ver>).
 PAYLOAD_PREFIXES = ("linux-image-", "linux-binary-", "linux-modules-")
@@ -126,15 +129,21 @@ def log(msg):
 class PrivateApt:
     """apt-get/apt-cache confined to apt/<suite>/ under the cache dir."""
 
-    def __init__(self, suite):
+    def __init__(self, suite, arch=None, security=True):
+        self.arch = arch or vmarch.current()
         if suite not in SUITES:
             raise FetchError("unknown kernel suite '%s' (known: %s)" %
                              (suite, ", ".join(sorted(SUITES))))
         self.suite = suite
         suites, security_suites, self.release = SUITES[suite]
-        archive, security = host_archives()
-        self.sources = [(archive, suites), (security, security_suites)]
-        self.dir = os.path.join(cache_dir(), "apt", suite)
+        archive, security_uri = host_archives()
+        self.sources = [(archive, suites)]
+        name = suite + self.arch.suffix()
+        if security:
+            self.sources.append((security_uri, security_suites))
+        else:
+            name += "-nosecurity"
+        self.dir = os.path.join(cache_dir(), "apt", name)
 
     def _setup(self):
         for sub in ("state/lists/partial", "cache/archives/partial",
@@ -160,8 +169,8 @@ class PrivateApt:
             "Dir::Cache": os.path.join(d, "cache"),
             "Dir::Cache::pkgcache": "",
             "Dir::Cache::srcpkgcache": "",
-            "APT::Architectures": "amd64",
-            "APT::Architecture": "amd64",
+            "APT::Architectures": self.arch.deb,
+            "APT::Architecture": self.arch.deb,
             "Acquire::Languages": "none",
             "APT::Sandbox::User": "root" if os.getuid() == 0 else "",
             "Debug::NoLocking": "1",
@@ -212,11 +221,12 @@ class PrivateApt:
 
 def resolve(apt):
     """Metapackage -> [(package, version)] carrying the kernel and modules."""
-    _, deps = apt.candidate(META)
-    images = [d for d in deps if d.startswith("linux-image-") and d != META]
+    meta = apt.arch.kernel_meta
+    _, deps = apt.candidate(meta)
+    images = [d for d in deps if d.startswith("linux-image-") and d != meta]
     if not images:
         raise FetchError("%s: %s depends on no versioned linux-image-*" %
-                         (apt.suite, META))
+                         (apt.suite, meta))
     pkgs, todo, seen = [], [images[0]], set()
     while todo:
         name = todo.pop(0)
@@ -230,8 +240,8 @@ def resolve(apt):
     return pkgs
 
 
-def deb_name(pkg, version):
-    return "%s_%s_amd64.deb" % (pkg, version.replace(":", "%3a"))
+def deb_name(pkg, version, deb_arch="amd64"):
+    return "%s_%s_%s.deb" % (pkg, version.replace(":", "%3a"), deb_arch)
 
 
 def find_kernel(root):
@@ -279,8 +289,9 @@ def extract(debs, kdir):
 
 
 class Kernel:
-    def __init__(self, suite, info):
+    def __init__(self, suite, info, arch=None):
         self.suite = suite
+        self.arch = arch or vmarch.current()
         self.kver = info["kver"]
         self.packages = info["packages"]
         self.dir = os.path.join(cache_dir(), "kernels", self.kver)
@@ -291,34 +302,16 @@ class Kernel:
         return "%s (%s)" % (self.suite, self.kver)
 
 
-def fetch(suite):
-    """Return a Kernel for suite, downloading only what the cache lacks."""
-    kroot = os.path.join(cache_dir(), "kernels")
-    debdir = os.path.join(cache_dir(), "debs")
-    os.makedirs(kroot, exist_ok=True)
-    os.makedirs(debdir, exist_ok=True)
-    resolved = os.path.join(kroot, suite + ".json")
-    refresh = os.environ.get("DMAGUARD_VM_REFRESH") == "1"
-    info = None
-    if os.path.exists(resolved) and not refresh:
-        with open(resolved) as f:
-            info = json.load(f)
-        if os.path.exists(os.path.join(kroot, info["kver"], ".complete")):
-            return Kernel(suite, info)
-    apt = PrivateApt(suite)
-    if info is None:
-        apt.update()
-        pkgs = resolve(apt)
-        log("%s: %s" % (suite, " ".join("%s=%s" % p for p in pkgs)))
-    else:
-        pkgs = [tuple(p) for p in info["packages"]]
+def download(apt, pkgs, debdir):
+    """Paths of the .debs of pkgs [(name, version)], downloading what the
+    cache lacks."""
     debs = []
     for pkg, version in pkgs:
-        path = os.path.join(debdir, deb_name(pkg, version))
+        path = os.path.join(debdir, deb_name(pkg, version, apt.arch.deb))
         if not os.path.exists(path):
             if not os.path.isdir(os.path.join(apt.dir, "state", "lists")):
                 apt.update()
-            log("%s: downloading %s %s" % (suite, pkg, version))
+            log("%s: downloading %s %s" % (apt.suite, pkg, version))
             with tempfile.TemporaryDirectory(dir=debdir) as tmp:
                 apt.download(pkg, version, tmp)
                 got = [f for f in os.listdir(tmp) if f.endswith(".deb")]
@@ -326,6 +319,46 @@ def fetch(suite):
                     raise FetchError("apt-get download %s gave %s" % (pkg, got))
                 os.rename(os.path.join(tmp, got[0]), path)
         debs.append(path)
+    return debs
+
+
+def fetch(suite, arch=None):
+    """Return a Kernel for suite, downloading only what the cache lacks."""
+    arch = arch or vmarch.current()
+    kroot = os.path.join(cache_dir(), "kernels")
+    debdir = os.path.join(cache_dir(), "debs")
+    os.makedirs(kroot, exist_ok=True)
+    os.makedirs(debdir, exist_ok=True)
+    resolved = os.path.join(kroot, suite + arch.suffix() + ".json")
+    refresh = os.environ.get("DMAGUARD_VM_REFRESH") == "1"
+    info = None
+    if os.path.exists(resolved) and not refresh:
+        with open(resolved) as f:
+            info = json.load(f)
+        if os.path.exists(os.path.join(kroot, info["kver"], ".complete")):
+            return Kernel(suite, info, arch)
+    apt = PrivateApt(suite, arch)
+    if info is None:
+        apt.update()
+        pkgs = resolve(apt)
+        log("%s: %s" % (suite, " ".join("%s=%s" % p for p in pkgs)))
+    else:
+        pkgs = [tuple(p) for p in info["packages"]]
+    try:
+        debs = download(apt, pkgs, debdir)
+    except FetchError as e:
+        # Seen for bullseye's arm64 kernels: the security archive lists
+        # packages its pool does not serve (404). The suite's own newest
+        # kernel is then the one to test.
+        if "404" not in str(e):
+            raise
+        log("%s: %s; resolving without the security archive" %
+            (suite, str(e).splitlines()[-1][:160]))
+        apt = PrivateApt(suite, arch, security=False)
+        apt.update()
+        pkgs = resolve(apt)
+        log("%s: %s" % (suite, " ".join("%s=%s" % p for p in pkgs)))
+        debs = download(apt, pkgs, debdir)
     # Learn the kernel release from the image package's file list.
     kver = None
     for deb in debs:
@@ -351,7 +384,36 @@ def fetch(suite):
     with open(resolved + ".tmp", "w") as f:
         json.dump(info, f, indent=1)
     os.rename(resolved + ".tmp", resolved)
-    return Kernel(suite, info)
+    return Kernel(suite, info, arch)
+
+
+def fetch_busybox(arch=None):
+    """Path of a static busybox for arch: the host's for the host's own
+    architecture, else busybox-static of that architecture from bookworm,
+    fetched with the private apt and kept under tools/ in the cache
+    (installing it would replace the host's busybox)."""
+    arch = arch or vmarch.current()
+    if arch.deb == "amd64":
+        return "/bin/busybox"
+    tdir = os.path.join(cache_dir(), "tools", arch.deb)
+    done = os.path.join(tdir, "busybox")
+    if os.path.isfile(done):
+        return done
+    os.makedirs(tdir, exist_ok=True)
+    apt = PrivateApt("bookworm", arch)
+    if not os.path.isdir(os.path.join(apt.dir, "state", "lists")):
+        apt.update()
+    version, _ = apt.candidate("busybox-static")
+    log("busybox-static:%s %s" % (arch.deb, version))
+    with tempfile.TemporaryDirectory(dir=tdir) as tmp:
+        apt.download("busybox-static", version, tmp)
+        got = [f for f in os.listdir(tmp) if f.endswith(".deb")]
+        if len(got) != 1:
+            raise FetchError("apt-get download busybox-static gave %s" % got)
+        subprocess.run(["dpkg-deb", "-x", os.path.join(tmp, got[0]),
+                        os.path.join(tmp, "root")], check=True)
+        os.rename(os.path.join(tmp, "root", "bin", "busybox"), done)
+    return done
 
 
 def main(argv):

@@ -15,6 +15,7 @@ import threading
 
 sys.dont_write_bytecode = True   # keep the source tree clean
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import arch as vmarch  # noqa: E402
 import initramfs  # noqa: E402
 import kernels  # noqa: E402
 import qemu  # noqa: E402
@@ -24,10 +25,14 @@ VM_DIR = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 REPO = os.path.dirname(os.path.dirname(VM_DIR))
 SCEN_DIR = os.path.join(VM_DIR, "scenarios")
 LDLIBS = ["-lbpf", "-lelf", "-lz", "-lzstd"]
+# the closing line's word (tests/check.sh adds the lanes up by it)
+LANE = "vm" if vmarch.current().name == "x86" else "vm-" + vmarch.current().name
 
 
 def build_dir():
-    o = os.environ.get("O") or "build"
+    # make's default O per ARCH: build/ for x86, build/arm64/ for arm64
+    o = os.environ.get("O") or \
+        ("build" if vmarch.current().name == "x86" else "build/arm64")
     return os.path.join(o if os.path.isabs(o) else os.path.join(REPO, o), "vm")
 
 
@@ -49,7 +54,8 @@ def build_helpers(out):
             continue
         print("  CC       " + rel(dst), file=sys.stderr, flush=True)
         tmp = "%s.tmp%d" % (dst, os.getpid())   # concurrent runs
-        subprocess.run([os.environ.get("CC", "gcc"), "-static", "-O2",
+        cc = os.environ.get("CC") if vmarch.current().name == "x86" else None
+        subprocess.run([cc or vmarch.current().cc, "-static", "-O2",
                         "-Wall", "-Wextra", "-Werror", "-std=gnu11",
                         "-D_GNU_SOURCE", src, "-o", tmp] + LDLIBS,
                        check=True)
@@ -70,7 +76,8 @@ def prepare(suite, image_scenarios):
     """Fetch the kernel and build its initramfs holding image_scenarios."""
     out = build_dir()
     kernel = kernels.fetch(suite)
-    mods = list(scenarios.DEFAULT_MODULES)
+    mods = scenarios.default_modules(
+        initramfs.read_modules_dep(kernel.moddir))
     for sc in image_scenarios:
         mods += [m for m in sc.modules + sc.noload if m not in mods]
     initrd = initramfs.build(kernel, os.path.join(out, "initramfs"),
@@ -122,18 +129,31 @@ def main():
         every = scenarios.discover(SCEN_DIR)
         selected = scenarios.discover(SCEN_DIR, pattern)
     except (scenarios.ScenarioError, OSError) as e:
-        print("vm: %s" % e)
-        print("vm: 0 passed, 1 failed")
+        print(LANE + ": %s" % e)
+        print(LANE + ": 0 passed, 1 failed")
         return 1
     if not selected:
-        print("vm: no scenario matches SCENARIOS='%s'" % pattern)
-        print("vm: 0 passed, 1 failed")
+        print(LANE + ": no scenario matches SCENARIOS='%s'" % pattern)
+        print(LANE + ": 0 passed, 1 failed")
         return 1
     passed, failed, skipped = 0, 0, 0
     out_lock = threading.Lock()
     work = []
+    arch = vmarch.current()
     for suite in suites:
         todo = [sc for sc in selected if sc.applies_to(suite)]
+        # one line per reason for what this lane does not run (README)
+        reasons = {}
+        for sc in todo:
+            why = arch.not_run(suite, sc)
+            if why:
+                reasons.setdefault(why, []).append(sc)
+        for why, scs in reasons.items():
+            print("SKIP %s%s/%d scenarios: %s: %s" %
+                  (suite, arch.suffix(), len(scs), why,
+                   " ".join(sc.name for sc in scs)), flush=True)
+            skipped += len(scs)
+            todo = [sc for sc in todo if sc not in scs]
         if not todo:
             continue
         try:
@@ -164,7 +184,7 @@ def main():
     with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, jobs)) as ex:
         for (kernel, initrd, suite, sc), res in _as_completed(ex, one, work):
             with out_lock:
-                name = "%s/%s" % (suite, sc.name)
+                name = "%s%s/%s" % (suite, arch.suffix(), sc.name)
                 if res.status == "PASS":
                     passed += 1
                     print("PASS %s (%ds)%s" % (name, round(res.seconds), res.note),
@@ -179,8 +199,8 @@ def main():
                           (name, res.reason, rel(log_path(suite, sc.name)), res.note),
                           flush=True)
     if skipped:
-        print("vm: %d skipped" % skipped)
-    print("vm: %d passed, %d failed" % (passed, failed))
+        print(LANE + ": %d skipped" % skipped)
+    print(LANE + ": %d passed, %d failed" % (passed, failed))
     return 1 if failed else 0
 
 

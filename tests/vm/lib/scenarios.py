@@ -8,18 +8,33 @@ Header lines anywhere in the file, one key per line:
   # vm: noload=e1000               modules in the image NOT loaded at boot
                                    (the scenario loads them itself)
   # vm: smp=1 / mem=512            VM size (defaults 2 CPUs, 1024 MiB)
+  # vm: arch=arm64                 lanes the scenario runs in (default all)
 """
 
 import fnmatch
 import re
 import os
 
+import arch as vmarch
+
 DEFAULT_TIMEOUT = 180
 # Loaded at boot in every VM unless a scenario says noload=.
 DEFAULT_MODULES = ["e1000", "e1000e", "vfio-pci", "vfio_iommu_type1",
                    "pci-stub"]
+# arm64: the host channel's virtio console (/init loads them before it
+# opens the channel) and FUSE (built into the amd64 kernels): modules of
+# some arm64 kernels, built into others, which may not say so (7.x ships
+# no modules.builtin): taken where modules.dep lists them
+ARM64_MODULES = ["virtio_mmio", "virtio_console", "fuse"]
+
+
+def default_modules(modules_dep):
+    """The modules every image holds, for the lane's architecture;
+    modules_dep: the kernel's module names (initramfs.read_modules_dep)."""
+    extra = ARM64_MODULES if vmarch.current().name == "arm64" else []
+    return [m for m in extra if m in modules_dep] + DEFAULT_MODULES
 KEYS = ("kernels", "append", "timeout", "modules", "noload", "smp", "mem",
-        "expect-trouble")
+        "expect-trouble", "arch")
 
 
 class ScenarioError(Exception):
@@ -31,6 +46,7 @@ class Scenario:
         self.path = path
         self.name = os.path.basename(path)[:-len(".sh")]
         self.kernels = None
+        self.arches = None
         self.append = []
         self.timeout = DEFAULT_TIMEOUT
         self.modules = []
@@ -62,6 +78,13 @@ class Scenario:
             setattr(self, key, int(value))
         elif key == "kernels":
             self.kernels = (self.kernels or []) + value.split()
+        elif key == "arch":
+            bad = [a for a in value.split() if a not in vmarch.ARCHES]
+            if bad:
+                raise ScenarioError("%s: arch: unknown %s (known: %s)" %
+                                    (where, " ".join(bad),
+                                     " ".join(sorted(vmarch.ARCHES))))
+            self.arches = (self.arches or []) + value.split()
         elif key == "append":
             self.append.append(value)
         elif key == "expect-trouble":
@@ -73,7 +96,10 @@ class Scenario:
         else:
             getattr(self, key).extend(value.split())
 
-    def applies_to(self, suite):
+    def applies_to(self, suite, arch=None):
+        arch = arch or vmarch.current()
+        if self.arches is not None and arch.name not in self.arches:
+            return False
         return self.kernels is None or suite in self.kernels
 
 

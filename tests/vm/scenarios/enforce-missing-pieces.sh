@@ -4,18 +4,6 @@
 . /vm/dmaguard.sh
 policy "deny bind device=$SHARED_A"
 
-# run_expect_3 PATTERN: dmaguard run must exit 3 with PATTERN in its message
-run_expect_3() {
-	dmaguard run --policy "$DG_POLICY" >/tmp/out 2>&1
-	rc=$?
-	sed 's/^/    | /' /tmp/out
-	expect_eq "$rc" 3 "exit code of run"
-	expect_out "$1" cat /tmp/out
-	expect_fail test -e /sys/fs/bpf/dmaguard
-	expect_fail test -e /sys/fs/bpf/dmaguard-new
-	expect_fail test -e /sys/fs/bpf/dmaguard-lock
-}
-
 expect_ok umount /sys/fs/bpf
 run_expect_3 '*/sys/fs/bpf is not on a BPF filesystem (mount -t bpf -o mode=0700 bpf /sys/fs/bpf)*'
 expect_ok mount -t bpf -o mode=0700 bpf /sys/fs/bpf
