@@ -19,9 +19,10 @@
  * - numbers compare whole.
  * The index is keyed by a hash of the masked attributes (dg_*_hash), one
  * function for subjects and rules alike (a rule is made a subject,
- * dg_rule_as_*). Userspace keeps the masked attributes themselves
- * (struct dg_exact_key) and picks each slot's seed so that no two
- * different ones of a shape hash alike; so a lookup finds the first rule
+ * dg_rule_as_*). Userspace tells keys apart with the matcher (a rule of a
+ * shape matches another made a subject exactly when their masked
+ * attributes are equal) and picks each slot's seed so that no two
+ * different keys of a shape hash alike; so a lookup finds the first rule
  * of the shape that matches, or a rule whose hash the subject only meets
  * by chance, which the full matcher then rejects, and that shape has no
  * match. Correctness never depends on the hash's quality, only speed does.
@@ -170,88 +171,6 @@ static inline void dg_rule_as_open(const struct dg_rule *r, struct dg_open_subje
 	s->gid = r->gid;
 }
 
-/*
- * The masked attributes themselves, for userspace's exact index: every
- * byte a shape does not compare is zero.
- */
-struct dg_exact_key {
-	__u8 action;
-	__u8 is_pci;
-	__u8 dma;
-	__u8 pad;
-	__u16 shape;
-	__u16 vendor;
-	__u16 devid;
-	__u16 pad2;
-	__u32 class;
-	__s32 group;
-	__u32 uid;
-	__u32 gid;
-	char device[DG_DEVICE_LEN];
-	char driver[DG_DRIVER_LEN];
-	char comm[DG_COMM_LEN];
-	char cgroup[DG_CGROUP_LEN];
-	char exe[DG_EXE_LEN];
-};
-
-/* Copy at most n bytes of src up to its first NUL; dst (len bytes) was zeroed. */
-static inline void dg_exact_str(char *dst, const char *src, int len, int n)
-{
-	int i;
-
-	for (i = 0; i < len && i < n && src[i]; i++)
-		dst[i] = src[i];
-}
-
-static inline void dg_bind_exact(const struct dg_shape *sh, __u16 shape,
-				 const struct dg_bind_subject *s, struct dg_exact_key *k)
-{
-	__u32 m = sh->match;
-
-	memset(k, 0, sizeof(*k));
-	k->action = DG_ACT_BIND;
-	k->shape = shape;
-	if (m & DG_M_PCI_ANY)
-		k->is_pci = s->is_pci;
-	if (m & DG_M_VENDOR)
-		k->vendor = s->vendor;
-	if (m & DG_M_DEVID)
-		k->devid = s->devid;
-	if (m & DG_M_CLASS)
-		k->class = dg_key_class(s->class, sh->class_bytes);
-	if (m & DG_M_GROUP)
-		k->group = s->group;
-	if (m & DG_M_DMA)
-		k->dma = s->dma;
-	if (m & DG_M_DEVICE)
-		dg_exact_str(k->device, s->device, DG_DEVICE_LEN, sh->device_len);
-	if (m & DG_M_DRIVER)
-		dg_exact_str(k->driver, s->driver, DG_DRIVER_LEN, sh->driver_len);
-}
-
-static inline void dg_open_exact(const struct dg_shape *sh, __u16 shape,
-				 const struct dg_open_subject *s, struct dg_exact_key *k)
-{
-	__u32 m = sh->match;
-
-	memset(k, 0, sizeof(*k));
-	k->action = DG_ACT_OPEN;
-	k->shape = shape;
-	if (m & DG_M_GROUP)
-		k->group = s->group;
-	if (m & DG_M_UID)
-		k->uid = s->uid;
-	if (m & DG_M_GID)
-		k->gid = s->gid;
-	if (m & DG_M_DEVICE)
-		dg_exact_str(k->device, s->device, DG_DEVICE_LEN, sh->device_len);
-	if (m & DG_M_COMM)
-		dg_exact_str(k->comm, s->comm, DG_COMM_LEN, sh->comm_len);
-	if (m & DG_M_CGROUP)
-		dg_exact_str(k->cgroup, s->cgroup, DG_CGROUP_LEN, sh->cgroup_len);
-	if (m & DG_M_EXE)
-		dg_exact_str(k->exe, s->exe, DG_EXE_LEN, sh->exe_len);
-}
 #endif
 
 #endif /* DMAGUARD_RULE_KEY_H */

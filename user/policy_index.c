@@ -14,61 +14,61 @@
 #include "policy.h"
 #include "rule_key.h"
 
-/* FNV-1a over the key's bytes (every byte defined: dg_*_exact zero them). */
-static __u32 exact_hash(const struct dg_exact_key *k)
-{
-	const unsigned char *b = (const unsigned char *)k;
-	__u64 h = 0xcbf29ce484222325ull;
-	size_t i;
-
-	for (i = 0; i < sizeof(*k); i++) {
-		h ^= b[i];
-		h *= DG_FNV_PRIME;
-	}
-	return (__u32)(h ^ (h >> 32));
-}
-
 static const struct dg_shape *shape_of_rule(const struct policy *p, __u32 i)
 {
 	return &p->shapes[p->rules[i].action & 1].shape[p->rule_shape[i]];
 }
 
-/* Rule i's masked attributes, and its index hash with seed. */
-static __u64 key_of_rule(const struct policy *p, __u32 i, __u32 seed, struct dg_exact_key *k)
-{
-	const struct dg_rule *r = &p->rules[i];
-	const struct dg_shape *sh = shape_of_rule(p, i);
-	struct dg_bind_subject bs;
-	struct dg_open_subject os;
+/* A rule's values as a subject of its action: what its key is made from. */
+union subject {
+	struct dg_bind_subject bind;
+	struct dg_open_subject open;
+};
 
-	if (r->action == DG_ACT_BIND) {
-		dg_rule_as_bind(r, &bs);
-		dg_bind_exact(sh, p->rule_shape[i], &bs, k);
-		return dg_bind_hash(seed, sh, &bs);
-	}
-	dg_rule_as_open(r, &os);
-	dg_open_exact(sh, p->rule_shape[i], &os, k);
-	return dg_open_hash(seed, sh, &os);
+static void rule_as_subject(const struct dg_rule *r, union subject *s)
+{
+	if (r->action == DG_ACT_BIND)
+		dg_rule_as_bind(r, &s->bind);
+	else
+		dg_rule_as_open(r, &s->open);
+}
+
+static __u64 subject_hash(__u8 action, const struct dg_shape *sh, const void *subj, __u32 seed)
+{
+	return action == DG_ACT_BIND ? dg_bind_hash(seed, sh, subj) : dg_open_hash(seed, sh, subj);
+}
+
+/* Rule i's index hash with seed. */
+static __u64 rule_hash(const struct policy *p, __u32 i, __u32 seed)
+{
+	union subject s;
+
+	rule_as_subject(&p->rules[i], &s);
+	return subject_hash(p->rules[i].action, shape_of_rule(p, i), &s, seed);
 }
 
 /*
- * The index slot holding key k, or the empty slot where it would go. The
- * table never fills: it has twice as many slots as rules can be.
+ * The index slot of the first rule of action and shape whose key is the
+ * subject's, or the empty slot where it would go. Keys are compared with
+ * the matcher itself: a rule of the shape matches the subject exactly when
+ * their masked attributes are equal (rule_key.h). The table never fills: it
+ * has twice as many slots as rules can be.
  */
-static __u32 find_slot(const struct policy *p, const struct dg_exact_key *k)
+static __u32 find_slot(const struct policy *p, __u8 action, __u16 shape, const void *subj)
 {
-	struct dg_exact_key other;
-	__u32 pos = exact_hash(k) & (POLICY_INDEX_SLOTS - 1);
+	const struct dg_shape *sh = &p->shapes[action & 1].shape[shape];
+	__u32 pos = (__u32)dg_hash_mix(subject_hash(action, sh, subj, 0), shape);
+	const struct dg_rule *r;
 
-	for (;;) {
-		__u32 v = p->index[pos];
-
-		if (!v)
+	for (pos &= POLICY_INDEX_SLOTS - 1;; pos = (pos + 1) & (POLICY_INDEX_SLOTS - 1)) {
+		if (!p->index[pos])
 			return pos;
-		key_of_rule(p, v - 1, 0, &other);
-		if (!memcmp(&other, k, sizeof(other)))
+		r = &p->rules[p->index[pos] - 1];
+		if (r->action != action || p->rule_shape[p->index[pos] - 1] != shape)
+			continue;
+		if (action == DG_ACT_BIND ? dg_bind_rule_matches(r, subj) :
+					    dg_open_rule_matches(r, subj))
 			return pos;
-		pos = (pos + 1) & (POLICY_INDEX_SLOTS - 1);
 	}
 }
 
@@ -88,8 +88,8 @@ static int shape_number(struct policy *p, __u8 action, const struct dg_shape *sh
 
 int policy_index_add(struct policy *p, __u32 i)
 {
-	struct dg_exact_key k;
 	struct dg_shape sh;
+	union subject s;
 	__u32 pos;
 	int n;
 
@@ -98,8 +98,8 @@ int policy_index_add(struct policy *p, __u32 i)
 	if (n < 0)
 		return n;
 	p->rule_shape[i] = (__u16)n;
-	key_of_rule(p, i, 0, &k);
-	pos = find_slot(p, &k);
+	rule_as_subject(&p->rules[i], &s);
+	pos = find_slot(p, p->rules[i].action, (__u16)n, &s);
 	/* rules come in order: the first with a key keeps it */
 	if (!p->index[pos])
 		p->index[pos] = i + 1;
@@ -124,7 +124,6 @@ static int hashed_cmp(const void *a, const void *b)
 /* Whether seed gives every distinct key of a shape its own hash. */
 static int seed_separates(const struct policy *p, __u32 seed, struct hashed *h)
 {
-	struct dg_exact_key k;
 	size_t n = 0, i;
 	__u32 pos, r;
 
@@ -132,7 +131,7 @@ static int seed_separates(const struct policy *p, __u32 seed, struct hashed *h)
 		if (!p->index[pos])
 			continue;
 		r = p->index[pos] - 1;
-		h[n].hash = key_of_rule(p, r, seed, &k);
+		h[n].hash = rule_hash(p, r, seed);
 		h[n++].shape = (__u64)p->rules[r].action << 16 | p->rule_shape[r];
 	}
 	qsort(h, n, sizeof(*h), hashed_cmp);
@@ -165,7 +164,6 @@ int policy_index_each(const struct policy *p, __u8 slot, __u32 seed,
 		      int (*fn)(const struct dg_index_key *k, __u32 rule, void *ctx), void *ctx)
 {
 	struct dg_index_key k = { .slot = slot };
-	struct dg_exact_key exact;
 	__u32 pos, rule;
 	int r;
 
@@ -173,7 +171,7 @@ int policy_index_each(const struct policy *p, __u8 slot, __u32 seed,
 		if (!p->index[pos])
 			continue;
 		rule = p->index[pos] - 1;
-		k.hash = key_of_rule(p, rule, seed, &exact);
+		k.hash = rule_hash(p, rule, seed);
 		k.action = p->rules[rule].action;
 		k.shape = p->rule_shape[rule];
 		r = fn(&k, rule, ctx);
@@ -184,27 +182,23 @@ int policy_index_each(const struct policy *p, __u8 slot, __u32 seed,
 }
 
 /*
- * The lowest number over the shapes of action of the first rule whose
- * masked attributes are the subject's (a struct dg_bind_subject or
- * dg_open_subject), or DG_MAX_RULES.
+ * The lowest number over the shapes of action of the first rule that
+ * matches the subject (a struct dg_bind_subject or dg_open_subject), or
+ * DG_MAX_RULES.
  */
 static __u32 first_match(const struct policy *p, __u8 action, const void *subj)
 {
 	const struct dg_shapes *shs = &p->shapes[action & 1];
 	__u32 i, best = DG_MAX_RULES, v;
-	struct dg_exact_key k;
 
 	for (i = 0; i < shs->n; i++) {
-		if (action == DG_ACT_BIND)
-			dg_bind_exact(&shs->shape[i], (__u16)i, subj, &k);
-		else
-			dg_open_exact(&shs->shape[i], (__u16)i, subj, &k);
-		v = p->index[find_slot(p, &k)];
+		v = p->index[find_slot(p, action, (__u16)i, subj)];
 		if (v && v - 1 < best)
 			best = v - 1;
 	}
 	return best < p->hdr.n_rules ? best : DG_MAX_RULES;
 }
+
 __u8 policy_eval_bind(const struct policy *p, const struct dg_bind_subject *s,
 		      const struct dg_rule **matched, __u8 *reason)
 {

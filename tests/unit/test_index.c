@@ -6,6 +6,7 @@
  */
 #include "unit.h"
 #include "policy_gen.h"
+#include "rule_key.h"
 
 static struct policy pol;
 static char err[POLICY_ERR_LEN];
@@ -136,6 +137,82 @@ TEST(too_many_kinds_of_rule_names_the_line)
 	ASSERT_STREQ(err, "policy.conf:66:3: too many kinds of bind rule (expected at most 64: "
 		     "rules that name the same attributes, with prefixes of the same length, "
 		     "are one kind)");
+}
+
+/*
+ * The kernel's side, replayed: the keys the loader writes (hash of each
+ * distinct key under the seed it picked) and the lookup rules.bpf.c does
+ * (one hash per shape, each hit confirmed by the matcher), against the walk.
+ */
+struct bpf_entry {
+	struct dg_index_key k;
+	__u32 rule;
+};
+
+static struct bpf_entry entries[DG_MAX_RULES];
+static int n_entries;
+
+static int collect(const struct dg_index_key *k, __u32 rule, void *ctx)
+{
+	(void)ctx;
+	entries[n_entries].k = *k;
+	entries[n_entries++].rule = rule;
+	return 0;
+}
+
+static int kernel_first(__u8 action, const void *subj, __u32 seed)
+{
+	const struct dg_shapes *shs = &pol.shapes[action];
+	int best = -1, i, e;
+	__u64 h;
+
+	for (i = 0; i < (int)shs->n; i++) {
+		h = action == DG_ACT_BIND ? dg_bind_hash(seed, &shs->shape[i], subj) :
+					    dg_open_hash(seed, &shs->shape[i], subj);
+		for (e = 0; e < n_entries; e++) {
+			const struct dg_index_key *k = &entries[e].k;
+			const struct dg_rule *r = &pol.rules[entries[e].rule];
+
+			if (k->action != action || k->shape != i || k->hash != h)
+				continue;
+			if ((best < 0 || (int)entries[e].rule < best) &&
+			    (action == DG_ACT_BIND ? dg_bind_rule_matches(r, subj) :
+						     dg_open_rule_matches(r, subj)))
+				best = (int)entries[e].rule;
+		}
+	}
+	return best;
+}
+
+TEST(kernel_keys_decide_as_the_linear_walk)
+{
+	static char text[300 * 64 + 100];
+	struct dg_bind_subject b;
+	struct dg_open_subject o;
+	int seed, i, decided = 0;
+	__u32 hseed;
+	struct gen g;
+	size_t n;
+
+	for (seed = 1; seed <= 500; seed++) {
+		gen_seed(&g, seed);
+		n = gen_policy(&g, text, sizeof(text), 1 + gen_below(&g, 60));
+		if (policy_parse("policy.conf", text, n, &pol, err, sizeof(err)))
+			UNIT_FAIL("seed %d: %s", seed, err);
+		ASSERT_EQ(policy_index_seed(&pol, &hseed), 0);
+		n_entries = 0;
+		policy_index_each(&pol, 0, hseed, collect, NULL);
+		for (i = 0; i < 100; i++) {
+			gen_bind_subject(&g, &b);
+			gen_open_subject(&g, &o);
+			ASSERT_EQ(kernel_first(DG_ACT_BIND, &b, hseed),
+				  ref_first_rule(&pol, DG_ACT_BIND, &b));
+			ASSERT_EQ(kernel_first(DG_ACT_OPEN, &o, hseed),
+				  ref_first_rule(&pol, DG_ACT_OPEN, &o));
+			decided += ref_first_rule(&pol, DG_ACT_BIND, &b) >= 0;
+		}
+	}
+	ASSERT_TRUE(decided > 500 * 100 / 4);
 }
 
 UNIT_MAIN()
