@@ -177,7 +177,7 @@ bench-scan: $(O)/dmaguard $(O)/tests/bench/mkhost
 	$(Q)tests/bench/scan.py $(O)
 
 FUZZ_SECONDS	?= 60
-FUZZ_SRCS	:= user/policy.c user/policy_index.c user/policy_load.c user/idname.c user/sha256.c \
+FUZZ_SRCS	:= user/policy.c user/policy_attr.c user/policy_index.c user/policy_load.c user/idname.c user/sha256.c \
 		   user/trusted_path.c user/util.c
 $(O)/fuzz/fuzz_policy: tests/fuzz/fuzz_policy.c $(FUZZ_SRCS) user/policy.h
 	$(Q)mkdir -p $(@D)

@@ -27,6 +27,8 @@
 #include "match_test.skel.h"
 
 static struct policy pol;
+/* the opening record: the subject first, then the gate's scratch */
+static char open_rec[4096];
 static unsigned long agree, differ;
 
 static __u32 expected(__u8 action, const void *subj)
@@ -97,8 +99,6 @@ static void run_seed(struct match_test_bpf *skel, unsigned int seed, int subject
 	static char text[300 * DG_MAX_SHAPES + 100];
 	__u64 id = ((__u64)getpid() << 32) | (__u64)gettid();
 	struct probe_stack st = { .depth = 1 };
-	/* the opening record: the subject first, then the gate's scratch */
-	static char open_rec[4096];
 	struct dg_open_subject *os = (struct dg_open_subject *)open_rec;
 	char err[POLICY_ERR_LEN];
 	__u32 slot = seed & 1;
@@ -141,7 +141,7 @@ int main(int argc, char **argv)
 	if (rules < 1 || rules > DG_MAX_SHAPES - 4)
 		rules = 60;
 	skel = match_test_bpf__open_and_load();
-	if (skel && bpf_map__value_size(skel->maps.opening) > sizeof(((struct dg_open_subject *)0)[0]) + 4000) {
+	if (skel && bpf_map__value_size(skel->maps.opening) > sizeof(open_rec)) {
 		fprintf(stderr, "match-diff: the opening record outgrew this test\n");
 		return 1;
 	}
