@@ -5,8 +5,10 @@
  * (report_bindings()). Unbound devices are skipped: without a driver there
  * is nothing to judge.
  */
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include "cli.h"
 #include "report.h"
 
@@ -55,6 +57,31 @@ static void print_name(const char *file, const char *where, const char *attr,
 	printf("%s:%s: %s=%.*s is %s %u\n", file, where, attr, len, name, attr, id);
 }
 
+/*
+ * An exe= path that names a symbolic link here (/usr/bin/kvm, or /bin/...
+ * where /bin links to usr/bin) matches nothing: the kernel reports the
+ * file's own path. A prefix is judged by its directory. Only a warning: the
+ * opener's mount namespace may see other files than check does.
+ */
+static void print_link(const char *file, const char *where, const char *attr,
+		       const char *path, int len, bool prefix)
+{
+	char given[PATH_MAX], real[PATH_MAX];
+	int orig = len;
+
+	if (prefix)
+		while (len > 1 && path[len - 1] != '/')
+			len--;
+	if (prefix && len > 1)
+		len--;	/* the directory, without its trailing '/' */
+	snprintf(given, sizeof(given), "%.*s", len, path);
+	if (!realpath(given, real) || !strcmp(given, real))
+		return;
+	fprintf(stderr, "%s:%s: warning: %s=%.*s%s: %s is %s on this host, and the kernel "
+		"reports the file's own path: this rule never matches through it\n",
+		file, where, attr, orig, path, prefix ? "*" : "", given, real);
+}
+
 enum { OPT_SYSFS = 1 };
 
 static const struct option check_opts[] = {
@@ -78,6 +105,7 @@ static int run_check(int argc, char **argv)
 		return EXIT_USAGE;
 	file = argv[optind];
 	policy_on_name(print_name);
+	policy_on_path(print_link);
 	p = report_load_policy(file);
 	if (!p)
 		return EXIT_USAGE;

@@ -70,6 +70,16 @@ typedef void policy_name_fn(const char *file, const char *where, const char *att
 void policy_on_name(policy_name_fn *fn);
 
 /*
+ * Called for each exe= value a parse accepts, with the file name,
+ * "LINE:COL", the value (len bytes, without a trailing '*') and whether it
+ * is a prefix: `check` says when it names a symbolic link on this host.
+ * NULL (the default): nothing is called.
+ */
+typedef void policy_path_fn(const char *file, const char *where, const char *attr,
+			    const char *path, int len, bool prefix);
+void policy_on_path(policy_path_fn *fn);
+
+/*
  * Besides root, the one uid policy_load_trusted() trusts to own a policy
  * file and its directories: root alone (unit tests pass their own uid).
  */

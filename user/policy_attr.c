@@ -185,6 +185,7 @@ static int parse_dma(struct parser *ps, const struct attr *a, const struct token
 static const char *passwd_path = "/etc/passwd";
 static const char *group_path = "/etc/group";
 static policy_name_fn *name_hook;
+static policy_path_fn *path_hook;
 
 void policy_set_id_files(const char *passwd, const char *group)
 {
@@ -195,6 +196,11 @@ void policy_set_id_files(const char *passwd, const char *group)
 void policy_on_name(policy_name_fn *fn)
 {
 	name_hook = fn;
+}
+
+void policy_on_path(policy_path_fn *fn)
+{
+	path_hook = fn;
 }
 
 /* What useradd and groupadd accept: a letter or '_', then [A-Za-z0-9_.-], a final '$'. */
@@ -269,6 +275,7 @@ static int parse_path(struct parser *ps, const struct attr *a, const struct toke
 {
 	bool prefix = v->s[v->len - 1] == '*';
 	int len = v->len - prefix, start = 1, i;
+	char where[64];
 
 	if (v->s[0] != '/') {
 		perr(ps, v->col, "%s '" TOK_FMT "' is not an absolute path (expected %s)",
@@ -290,6 +297,10 @@ static int parse_path(struct parser *ps, const struct attr *a, const struct toke
 		perr(ps, v->col, "%s '" TOK_FMT "' is %d characters long "
 				 "(expected at most %d)", a->name, TOK_ARG(v), len, a->size - 2);
 		return -1;
+	}
+	if (path_hook && a->match == DG_M_EXE) {
+		snprintf(where, sizeof(where), "%d:%d", ps->line, v->col);
+		path_hook(ps->name, where, a->name, v->s, len, prefix);
 	}
 	return parse_string(ps, a, v, r);
 }
