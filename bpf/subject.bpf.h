@@ -147,6 +147,14 @@ static __always_inline bool read_cgroup_path(struct open_record *rec)
 	return false;
 }
 
+/*
+ * __FMODE_EXEC: in f_flags of a file execve opened (do_open_execat), and of
+ * no file open(2) returns. prctl(PR_SET_MM_MAP) may set any file the caller
+ * opened as mm->exe_file, needing CAP_CHECKPOINT_RESTORE only in its own
+ * user namespace (5.9+): such an exe_file is not the program it runs.
+ */
+#define DG_FMODE_EXEC	0x20
+
 static __always_inline struct mount *real_mount(struct vfsmount *mnt)
 {
 	return (void *)mnt - bpf_core_field_offset(struct mount, mnt);
@@ -181,9 +189,9 @@ static __always_inline bool mount_trusted(struct mount *m)
  * file and the path still names it, while a hard link or a copy elsewhere
  * has another path. Rename is no way around it either: only whoever may
  * write both directories can move a file into a path a rule names. "" when
- * a mount on the way is not trusted (mount_trusted()), when the file is
- * not reachable from the top (detached, internal), or is deeper than
- * DG_PATH_DEPTH names.
+ * the file is not the one execve opened (DG_FMODE_EXEC), when a mount on
+ * the way is not trusted (mount_trusted()), when the file is not reachable
+ * from the top (detached, internal), or is deeper than DG_PATH_DEPTH names.
  */
 static __always_inline bool read_exe_path(struct open_record *rec)
 {
@@ -197,6 +205,8 @@ static __always_inline bool read_exe_path(struct open_record *rec)
 	exe = BPF_CORE_READ(task, mm, exe_file);
 	if (!exe)
 		return false;	/* a kernel thread */
+	if (!(BPF_CORE_READ(exe, f_flags) & DG_FMODE_EXEC))
+		return false;	/* set by prctl(PR_SET_MM), not by execve */
 	d = BPF_CORE_READ(exe, f_path.dentry);
 	vmnt = BPF_CORE_READ(exe, f_path.mnt);
 	m = real_mount(vmnt);

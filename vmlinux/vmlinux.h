@@ -136,6 +136,7 @@ struct file {
 	struct inode *f_inode;
 	const struct cred *f_cred;
 	struct path f_path;
+	unsigned int f_flags;	/* __FMODE_EXEC: opened by execve */
 };
 
 /* Opener identity (vfio_open.bpf.c): executable path and cgroup. */
