@@ -87,17 +87,14 @@ __asm__(".pushsection .text\n"
 	"stub_end:\n"
 	".popsection\n");
 
+/* "EPERM" and the like, as vfio-hold prints them */
 static const char *err_name(long e)
 {
 	static char buf[16];
+	const char *name = strerrorname_np((int)e);
 
-	switch (e) {
-	case EPERM: return "EPERM";
-	case EACCES: return "EACCES";
-	case EINVAL: return "EINVAL";
-	case EBUSY: return "EBUSY";
-	case ENOENT: return "ENOENT";
-	}
+	if (name)
+		return name;
 	snprintf(buf, sizeof(buf), "E%ld", e);
 	return buf;
 }
