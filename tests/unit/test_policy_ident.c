@@ -179,6 +179,26 @@ TEST(paths_exact_and_prefix)
 	ASSERT_STREQ(pol.rules[4].exe, "/usr/bin/qemu");
 }
 
+static void note_path(const char *file, const char *where, const char *attr, const char *path,
+		      int len, bool prefix)
+{
+	size_t n = strlen(seen);
+
+	snprintf(seen + n, sizeof(seen) - n, "%s:%s %s=%.*s%s;", file, where, attr, len, path,
+		 prefix ? " prefix" : "");
+}
+
+/* check resolves what an exe= names on the host: it is given each, without the '*' */
+TEST(each_exe_path_is_reported)
+{
+	seen[0] = '\0';
+	policy_on_path(note_path);
+	PARSE_OK("allow open exe=/usr/bin/kvm cgroup=/machine.slice/*\n"
+		 "allow open exe=/bin/qemu*\n");
+	policy_on_path(NULL);
+	ASSERT_STREQ(seen, "policy.conf:1:16 exe=/usr/bin/kvm;policy.conf:2:16 exe=/bin/qemu prefix;");
+}
+
 TEST(paths_that_never_match_are_refused)
 {
 	ERR_IS("allow open exe=qemu\n",
