@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* The policy in force: config, the active slot, the rule walk, verdicts. Included through common.bpf.h. */
+/* The policy in force: config, the active slot, the first match, verdicts. Included through common.bpf.h. */
 #ifndef DMAGUARD_POLICY_BPF_H
 #define DMAGUARD_POLICY_BPF_H
 
@@ -40,7 +40,7 @@ static __always_inline bool emit_all(void)
 }
 
 /*
- * Walk the active policy for action and decide. *line gets the deciding
+ * Find the active policy's first match for action and decide. *line gets the deciding
  * rule's line, 0 for a default.
  */
 static __always_inline __u8 judge(const struct dg_policy *p, __u32 slot, __u8 action,

@@ -113,7 +113,7 @@ DG_INLINE bool dg_open_rule_matches(const struct dg_rule *r,
 }
 
 /*
- * The verdict and reason once the rule walk is over: the matched rule's
+ * The verdict and reason once the first match is known: the matched rule's
  * verdict, or the action's default; audit mode turns deny into audit.
  */
 DG_INLINE __u8 dg_decide(const struct dg_policy *p, const struct dg_rule *matched,

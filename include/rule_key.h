@@ -42,10 +42,14 @@ DG_INLINE __u64 dg_hash_mix(__u64 h, __u64 v)
 	return h ^ (h >> 29);
 }
 
-/* The first n bytes of s (len bytes) up to its NUL, and how many there were. */
+/*
+ * The first n bytes of s (len bytes) up to its NUL, and how many there
+ * were, chained from h (which holds the seed), so strings that collide
+ * under one seed need not under another.
+ */
 DG_INLINE __u64 dg_hash_str(__u64 h, const char *s, int len, int n)
 {
-	__u64 f = 0xcbf29ce484222325ull;
+	__u64 f = h ^ 0xcbf29ce484222325ull;
 	int i;
 
 	for (i = 0; i < len && i < n; i++) {
@@ -53,7 +57,7 @@ DG_INLINE __u64 dg_hash_str(__u64 h, const char *s, int len, int n)
 			break;
 		f = (f ^ (__u8)s[i]) * DG_FNV_PRIME;
 	}
-	return dg_hash_mix(dg_hash_mix(h, f), i);
+	return dg_hash_mix(f, i);
 }
 
 DG_INLINE __u32 dg_key_class(__u32 class, __u8 class_bytes)
@@ -117,6 +121,9 @@ DG_INLINE __u64 dg_open_hash(__u32 seed, const struct dg_shape *sh,
 #include <string.h>
 
 /* Bytes of a string attribute a rule compares: its prefix, or all of it. */
+_Static_assert(DG_DEVICE_LEN < 256 && DG_CGROUP_LEN < 256 && DG_EXE_LEN < 256,
+	       "a shape holds string lengths in a byte");
+
 static inline __u8 dg_shape_len(const char *pat, int len, bool prefix)
 {
 	return prefix ? (__u8)strnlen(pat, len) : (__u8)len;

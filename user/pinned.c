@@ -324,7 +324,7 @@ static int set_info(struct pinned *p, __u32 slot, const struct policy *pol, __u6
 
 int pinned_set_policy(struct pinned *p, const struct policy *pol, char *err, size_t len)
 {
-	struct dg_policy hdr = pol->hdr, cur;
+	struct dg_policy hdr = pol->hdr, cur, old;
 	unsigned int gates;
 	bool api;
 	struct dg_config cfg;
@@ -354,6 +354,16 @@ int pinned_set_policy(struct pinned *p, const struct policy *pol, char *err, siz
 	hdr.acts = gates_policy_acts(pol);
 	api = pindir_ownership_api(p->dir);
 	gates = gates_wanted(&hdr, cfg.emit_all, api);
+	/* should the write fail midway, the slot says it holds nothing */
+	if (bpf_map_lookup_elem(p->policy_fd, &slot, &old)) {
+		r = -errno;
+		goto out;
+	}
+	old.n_rules = 0;
+	if (bpf_map_update_elem(p->policy_fd, &slot, &old, 0)) {
+		r = -errno;
+		goto out;
+	}
 	r = policy_maps_write(&p->maps, slot, pol);
 	if (r)
 		goto out;

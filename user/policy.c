@@ -229,8 +229,8 @@ static int parse_rule(struct parser *ps, const struct token *kw, __u8 verdict)
 			return -1;
 	if (policy_index_add(p, p->hdr.n_rules)) {
 		perr(ps, kw->col, "too many kinds of %s rule (expected at most %d: rules that "
-		     "name the same attributes, with prefixes of the same length, are one kind)",
-		     action_name(action), DG_MAX_SHAPES);
+		     "name the same attributes, each exact or a prefix of the same length, and "
+		     "classes of as many bytes, are one kind)", action_name(action), DG_MAX_SHAPES);
 		return -1;
 	}
 	p->hdr.n_rules++;

@@ -137,7 +137,7 @@ int policy_index_add(struct policy *p, __u32 i);
 /*
  * A seed for p's index hashes under which no two distinct keys of a shape
  * share a hash (include/rule_key.h). Returns 0, -ENOMEM, or -EDEADLK if
- * no seed tried separates them (not seen: it takes 64-bit collisions).
+ * no seed tried separates them (16 seeds; not seen in practice).
  */
 int policy_index_seed(const struct policy *p, __u32 *seed);
 

@@ -123,10 +123,12 @@ int policy_maps_read(int rules, __u32 stride, __u8 slot, __u32 n, struct policy 
 	memset(out->index, 0, sizeof(out->index));
 	for (i = 0; i < n; i++) {
 		key = (slot & 1) * stride + i;
+		/* an older format's rule fills only the fields it had */
+		memset(&out->rules[i], 0, sizeof(out->rules[i]));
 		if (bpf_map_lookup_elem(rules, &key, &out->rules[i]))
 			return -errno;
 		if (policy_index_add(out, i))
-			return -EPROTO;
+			return -E2BIG;
 	}
 	out->hdr.n_rules = n;
 	return 0;

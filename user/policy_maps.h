@@ -22,8 +22,10 @@ int policy_maps_write(const struct policy_maps *m, __u8 slot, const struct polic
 
 /*
  * Read the n rules of slot from a rules map whose slots start stride keys
- * apart (any format's), into out's rules, and index them. out's header is
- * the caller's. Returns 0, -errno, or -EPROTO for rules no index can hold.
+ * apart and whose values may be an older format's shorter rules, into out's
+ * rules, index them and set out's n_rules (the rest of its header is the
+ * caller's). Returns 0, -errno, -EPROTO for a count no slot holds, or
+ * -E2BIG for rules of more kinds than an index holds.
  */
 int policy_maps_read(int rules, __u32 stride, __u8 slot, __u32 n, struct policy *out);
 

@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <limits.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -186,11 +187,14 @@ static int copy_array(int from, int to, __u32 n, size_t value_size)
 }
 
 /*
- * Both slots' rules, read from the old set's rules map (any format's: its
- * slots start max_entries / 2 keys apart) and written with their index into
- * the new set's maps. The policy map, copied already, says how many.
+ * The active slot's rules, read from the old set's rules map (any format's:
+ * its slots start max_entries / 2 keys apart, its rules may lack the fields
+ * a later format added) and written with their index into the new set's
+ * maps; the policy map, copied already, says how many. The other slot is
+ * left empty: the next reload writes it whole, and a policy no longer in
+ * force is no reason to refuse the takeover.
  */
-static int convert_rules(struct dmaguard_bpf *skel, int rules)
+static int convert_rules(struct dmaguard_bpf *skel, int rules, __u32 active)
 {
 	struct policy_maps maps = skel_policy_maps(skel);
 	struct bpf_map_info info = { 0 };
@@ -208,6 +212,12 @@ static int convert_rules(struct dmaguard_bpf *skel, int rules)
 		if (bpf_map_lookup_elem(bpf_map__fd(skel->maps.policy), &slot, &hdr)) {
 			r = -errno;
 			break;
+		}
+		if (slot != active) {
+			hdr.n_rules = 0;
+			if (bpf_map_update_elem(bpf_map__fd(skel->maps.policy), &slot, &hdr, 0))
+				r = -errno;
+			continue;
 		}
 		r = policy_maps_read(rules, info.max_entries / 2, slot, hdr.n_rules, p);
 		if (!r)
@@ -279,18 +289,21 @@ int upgrade_copy_policy(struct dmaguard_bpf *skel, const char *dir, bool api,
 	rules = open_old_map(dir, "rules", &rules_size);
 	cfg_fd = open_old_map(dir, "config", &cfg_size);
 	r = pol < 0 ? pol : rules < 0 ? rules : cfg_fd < 0 ? cfg_fd : 0;
-	if (!r && (pol_size != sizeof(struct dg_policy) || rules_size != sizeof(struct dg_rule)))
-		r = -EPROTO;	/* no conversion of these is known yet: none changed */
+	/* rules before format 3 end where cgroup begins; the policy header never changed */
+	if (!r && (pol_size != sizeof(struct dg_policy) ||
+		   (rules_size != sizeof(struct dg_rule) &&
+		    rules_size != offsetof(struct dg_rule, cgroup))))
+		r = -EPROTO;
 	if (!r)
 		r = copy_array(pol, bpf_map__fd(skel->maps.policy), 2, pol_size);
-	if (!r)
-		r = convert_rules(skel, rules);
-	if (!r)
-		r = copy_info(skel, dir);
 	if (!r)
 		r = convert_config(cfg_fd, cfg_size, &cfg);
 	if (!r && bpf_map_update_elem(bpf_map__fd(skel->maps.config), &zero, &cfg, 0))
 		r = -errno;
+	if (!r)
+		r = convert_rules(skel, rules, cfg.active_slot & 1);
+	if (!r)
+		r = copy_info(skel, dir);
 	slot = cfg.active_slot & 1;
 	if (!r && bpf_map_lookup_elem(pol, &slot, &hdr))
 		r = -errno;
@@ -302,7 +315,11 @@ int upgrade_copy_policy(struct dmaguard_bpf *skel, const char *dir, bool api,
 		close(rules);
 	if (cfg_fd >= 0)
 		close(cfg_fd);
-	if (r)
+	if (r == -E2BIG)
+		errf(err, len, r, "the policy in force in %s has more kinds of bind or open rule "
+		     "than %d, more than this dmaguard can index (dmaguard.policy(5), LIMITS): "
+		     "unload it and load a policy within the limits", dir, DG_MAX_SHAPES);
+	else if (r)
 		errf(err, len, r, "cannot copy the policy pinned in %s: %s", dir, strerror(-r));
 	return r;
 }

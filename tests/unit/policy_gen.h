@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Random policies and subjects for the differential tests of the rule index
- * (tests/unit/test_index.c on the host, tests/vm/match_diff.c against the
+ * (tests/unit/test_index.c on the host, tests/vm/match/match_diff.c against the
  * BPF side in the VM). Values come from small pools, and prefixes are cut
  * from pool values, so rules and subjects meet often: most subjects match
  * some rule, many match several.

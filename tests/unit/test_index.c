@@ -7,6 +7,11 @@
 #include "unit.h"
 #include "policy_gen.h"
 #include "rule_key.h"
+#include "policy_maps.h"
+#include <stddef.h>
+#include <errno.h>
+#include <unistd.h>
+#include <bpf/bpf.h>
 
 static struct policy pol;
 static char err[POLICY_ERR_LEN];
@@ -135,8 +140,8 @@ TEST(too_many_kinds_of_rule_names_the_line)
 	at += snprintf(text + at, sizeof(text) - at, "allow open uid=0\n  deny bind device=x\n");
 	ASSERT_EQ(policy_parse("policy.conf", text, at, &pol, err, sizeof(err)), -1);
 	ASSERT_STREQ(err, "policy.conf:66:3: too many kinds of bind rule (expected at most 64: "
-		     "rules that name the same attributes, with prefixes of the same length, "
-		     "are one kind)");
+		     "rules that name the same attributes, each exact or a prefix of the same "
+		     "length, and classes of as many bytes, are one kind)");
 }
 
 /*
@@ -213,6 +218,47 @@ TEST(kernel_keys_decide_as_the_linear_walk)
 		}
 	}
 	ASSERT_TRUE(decided > 500 * 100 / 4);
+}
+
+/*
+ * A takeover of format 2 pins (upgrade_state.c): their rules map is an array
+ * of 2 x 1024 rules of 148 bytes (no cgroup, no exe). Read through
+ * policy_maps_read, the rules come back whole, the new fields empty, and
+ * indexed: the first match is the walk's.
+ */
+TEST(format_2_rules_are_read_and_indexed)
+{
+	static const char text[] = "allow open uid=0 comm=qemu*\ndeny bind driver=e1000\n"
+				   "allow bind device=0000:02:01.0\n";
+	size_t old_size = offsetof(struct dg_rule, cgroup);
+	struct dg_bind_subject b = { .device = "0000:02:01.0", .driver = "e1000" };
+	static struct policy got;
+	const struct dg_rule *r;
+	__u32 i, key;
+	__u8 reason;
+	int fd;
+
+	ASSERT_EQ(old_size, 148);
+	ASSERT_EQ(policy_parse("policy.conf", text, sizeof(text) - 1, &pol, err, sizeof(err)), 0);
+	fd = bpf_map_create(BPF_MAP_TYPE_ARRAY, "rules", 4, old_size, 2 * 1024, NULL);
+	if (fd < 0)
+		UNIT_SKIP("cannot create a BPF map here: %s", strerror(errno));
+	for (i = 0; i < pol.hdr.n_rules; i++) {
+		key = 1024 + i;	/* slot 1 */
+		ASSERT_EQ(bpf_map_update_elem(fd, &key, &pol.rules[i], 0), 0);
+	}
+	memset(got.rules, 0xff, sizeof(got.rules[0]) * 3);
+	ASSERT_EQ(policy_maps_read(fd, 1024, 1, pol.hdr.n_rules, &got), 0);
+	close(fd);
+	ASSERT_EQ(got.hdr.n_rules, 3);
+	for (i = 0; i < 3; i++) {
+		ASSERT_EQ(memcmp(&got.rules[i], &pol.rules[i], old_size), 0);
+		ASSERT_EQ(got.rules[i].cgroup[0], 0);
+		ASSERT_EQ(got.rules[i].exe[0], 0);
+	}
+	got.hdr.default_bind = DG_ALLOW;
+	ASSERT_EQ(policy_eval_bind(&got, &b, &r, &reason), DG_DENY);
+	ASSERT_EQ(r->line, 2);
 }
 
 UNIT_MAIN()
