@@ -48,6 +48,18 @@ struct stub_args {
 	char node[256];
 };
 
+/* "EPERM" and the like, as vfio-hold prints them */
+static const char *err_name(long e)
+{
+	static char buf[16];
+	const char *name = strerrorname_np((int)e);
+
+	if (name)
+		return name;
+	snprintf(buf, sizeof(buf), "E%ld", e);
+	return buf;
+}
+
 #ifdef __x86_64__
 extern const char stub_start[], stub_end[];
 
@@ -87,17 +99,6 @@ __asm__(".pushsection .text\n"
 	"stub_end:\n"
 	".popsection\n");
 
-/* "EPERM" and the like, as vfio-hold prints them */
-static const char *err_name(long e)
-{
-	static char buf[16];
-	const char *name = strerrorname_np((int)e);
-
-	if (name)
-		return name;
-	snprintf(buf, sizeof(buf), "E%ld", e);
-	return buf;
-}
 
 static void result(const char *step, long long ret)
 {
