@@ -163,6 +163,22 @@ static inline size_t gen_policy(struct gen *g, char *buf, size_t len, unsigned i
 	return at;
 }
 
+/*
+ * Seed g and compile a random policy of 1 to max_rules (at most 64) rules
+ * into p with the real parser. Returns policy_parse()'s result.
+ */
+static inline int gen_parsed_policy(struct gen *g, unsigned long long seed,
+				    unsigned int max_rules, struct policy *p, char *err,
+				    size_t errlen)
+{
+	static char text[300 * 64 + 100];
+	size_t n;
+
+	gen_seed(g, seed);
+	n = gen_policy(g, text, sizeof(text), 1 + gen_below(g, max_rules));
+	return policy_parse("random", text, n, p, err, errlen);
+}
+
 static inline void gen_bind_subject(struct gen *g, struct dg_bind_subject *s)
 {
 	memset(s, 0, sizeof(*s));

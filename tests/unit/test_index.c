@@ -52,15 +52,11 @@ static int compare(struct gen *g, int subjects)
 
 TEST(random_policies_decide_as_the_linear_walk)
 {
-	static char text[300 * 64 + 100];
 	int seed, decided = 0;
 	struct gen g;
-	size_t n;
 
 	for (seed = 1; seed <= 2000; seed++) {
-		gen_seed(&g, seed);
-		n = gen_policy(&g, text, sizeof(text), 1 + gen_below(&g, 60));
-		if (policy_parse("policy.conf", text, n, &pol, err, sizeof(err)))
+		if (gen_parsed_policy(&g, seed, 60, &pol, err, sizeof(err)))
 			UNIT_FAIL("seed %d: %s", seed, err);
 		decided += compare(&g, 100);
 	}
@@ -191,18 +187,14 @@ static int kernel_first(__u8 action, const void *subj, __u32 seed)
 
 TEST(kernel_keys_decide_as_the_linear_walk)
 {
-	static char text[300 * 64 + 100];
 	struct dg_bind_subject b;
 	struct dg_open_subject o;
 	int seed, i, decided = 0;
 	__u32 hseed;
 	struct gen g;
-	size_t n;
 
 	for (seed = 1; seed <= 500; seed++) {
-		gen_seed(&g, seed);
-		n = gen_policy(&g, text, sizeof(text), 1 + gen_below(&g, 60));
-		if (policy_parse("policy.conf", text, n, &pol, err, sizeof(err)))
+		if (gen_parsed_policy(&g, seed, 60, &pol, err, sizeof(err)))
 			UNIT_FAIL("seed %d: %s", seed, err);
 		ASSERT_EQ(policy_index_seed(&pol, &hseed), 0);
 		n_entries = 0;

@@ -96,19 +96,16 @@ static int put_policy(struct match_test_bpf *skel, __u32 slot)
 
 static void run_seed(struct match_test_bpf *skel, unsigned int seed, int subjects, int rules)
 {
-	static char text[300 * DG_MAX_SHAPES + 100];
 	__u64 id = ((__u64)getpid() << 32) | (__u64)gettid();
 	struct probe_stack st = { .depth = 1 };
 	struct dg_open_subject *os = (struct dg_open_subject *)open_rec;
 	char err[POLICY_ERR_LEN];
 	__u32 slot = seed & 1;
 	struct gen g;
-	size_t n;
 	int i;
 
-	gen_seed(&g, seed);
-	n = gen_policy(&g, text, sizeof(text), 1 + gen_below(&g, rules));
-	if (policy_parse("random", text, n, &pol, err, sizeof(err)) || put_policy(skel, slot)) {
+	if (gen_parsed_policy(&g, seed, (unsigned int)rules, &pol, err, sizeof(err)) ||
+	    put_policy(skel, slot)) {
 		fprintf(stderr, "match-diff: seed %u: %s\n", seed, err);
 		exit(1);
 	}
