@@ -156,7 +156,7 @@ void journal_entry_add_str(struct journal_entry *e, const char *key, const char 
 	journal_entry_add(e, key, value, strlen(value));
 }
 
-/* --- a flat JSON object, as events.c writes one --------------------------- */
+/* --- a flat JSON object, as event_format.c writes one --------------------- */
 
 static const char *skip_ws(const char *p)
 {

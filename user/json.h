@@ -7,9 +7,9 @@
  * control characters as \b \f \n \r \t or \u00XX, and every byte from 0x7f
  * up as \u00XX, one escape per byte. So the output is ASCII and valid JSON
  * whatever the input (invalid UTF-8 included), and the decoded string,
- * encoded as Latin-1, gives back the exact bytes. The event stream
- * (events.c) writes strings the same way, so names in `status --json` and
- * in events compare equal.
+ * encoded as Latin-1, gives back the exact bytes. The event lines
+ * (event_format.c) write strings the same way, so names in
+ * `status --json` and in events compare equal.
  *
  * Writes go to a stdio stream; a failed write shows up in ferror(f), which
  * the caller checks once at the end.

@@ -113,7 +113,7 @@ static char *man_section(const char *from, const char *to)
 }
 
 /*
- * The Fields section names the JSON fields in the order events.c writes
+ * The Fields section names the JSON fields in the order event_format.c writes
  * them (the order test_events.c and the VM's json-check hold the lines to).
  */
 TEST(man_page_lists_the_fields_in_their_order)
