@@ -2,9 +2,9 @@
 /*
  * Paths that only root (or the one other uid a caller trusts) could have
  * made or changed, walked from "/" one component at a time (trusted_path.c
- * has the rules). Messages name the path as given, what is refused
- * (subject, e.g. "the policy"), the offending path, its owner and mode, and
- * the fix.
+ * has the rules; trusted_file.c creates and replaces files in directories
+ * so judged). Messages name the path as given, what is refused (subject,
+ * e.g. "the policy"), the offending path, its owner and mode, and the fix.
  */
 #ifndef DMAGUARD_TRUSTED_PATH_H
 #define DMAGUARD_TRUSTED_PATH_H
