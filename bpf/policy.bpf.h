@@ -7,6 +7,9 @@
  * subject of this task (probe frame depth for bind), or -1. */
 extern int first_matching_rule(__u32 slot, __u32 action, __u32 depth);
 
+/* opener.bpf.c: the opener's cgroup and exe paths into its open record. */
+extern int read_opener_paths(__u64 id);
+
 /*
  * What an LSM program returns when an earlier LSM already decided: its error,
  * in the range the verifier of 6.9+ insists on ([-MAX_ERRNO, 0]).
