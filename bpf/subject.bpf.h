@@ -35,11 +35,17 @@ static __always_inline void read_device(struct device *dev, struct dg_bind_subje
 	s->class = BPF_CORE_READ(pdev, class) & 0xffffff;
 }
 
+/* subject.bpf.c: dg_driver_dma_mode() of the name at kernel address name. */
+extern int driver_dma_mode(__u64 name);
+
 static __always_inline void read_driver(const struct device_driver *drv,
 					struct dg_bind_subject *s)
 {
-	bpf_probe_read_kernel_str(s->driver, sizeof(s->driver), BPF_CORE_READ(drv, name));
-	s->dma = dg_driver_dma_mode(s->driver);
+	const char *name = BPF_CORE_READ(drv, name);
+
+	bpf_probe_read_kernel_str(s->driver, sizeof(s->driver), name);
+	/* an address read from memory: a scalar, as a global function's argument must be */
+	s->dma = driver_dma_mode((__u64)name);
 }
 
 /*
@@ -58,7 +64,8 @@ static __always_inline bool driver_takes_group(const struct device_driver *drv,
 		pdrv = (void *)drv - bpf_core_field_offset(struct pci_driver, driver);
 		return !BPF_CORE_READ(pdrv, driver_managed_dma);
 	}
-	return dg_driver_takes_group(s->driver);
+	/* dg_driver_takes_group(), its dg_driver_dma_mode() already in s->dma */
+	return s->driver[0] != '\0' && !dg_driver_does_no_dma(s->driver);
 }
 
 /* kernfs_node's parent, before and after 6.15 renamed it __parent */
