@@ -60,7 +60,9 @@ Q = @
 msg = @printf '  %-8s %s\n' "$(1)" "$(2)";
 endif
 
-BPF_SRCS	:= $(wildcard bpf/*.bpf.c)
+# maps.bpf.o, which defines every map, goes first: bookworm's libbpf linker
+# misplaces the relocations of an object linked before it that uses a map.
+BPF_SRCS	:= bpf/maps.bpf.c $(filter-out bpf/maps.bpf.c,$(sort $(wildcard bpf/*.bpf.c)))
 BPF_OBJS	:= $(patsubst bpf/%.bpf.c,$(O)/bpf/%.bpf.o,$(BPF_SRCS))
 USER_SRCS	:= $(wildcard user/*.c)
 USER_OBJS	:= $(patsubst user/%.c,$(O)/user/%.o,$(USER_SRCS))

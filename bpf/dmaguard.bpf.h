@@ -107,6 +107,11 @@ DG_MAP struct {
 #define DG_PATH_DEPTH	32	/* path components followed, at most */
 struct open_record {
 	struct dg_open_subject subj;
+	struct {
+		__u64 node;		/* kernfs_node or dentry reached */
+		__u64 mount;		/* struct mount the dentry is in */
+		__u32 names;		/* entries of chain[] filled */
+	} walk;				/* opener.bpf.c, between two steps */
 	__u64 chain[DG_PATH_DEPTH];	/* names, leaf first */
 	char path[2 * DG_EXE_LEN];	/* a read of DG_EXE_LEN may start anywhere below DG_EXE_LEN */
 };

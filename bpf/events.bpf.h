@@ -10,8 +10,8 @@
  * every kernel; fetching atomics need 5.12 and bpf_spin_lock is not for
  * tracing programs on 5.10). Its holder runs a few instructions with
  * migration off, so a contender gets it within a few tries. The bound keeps
- * the loop finite and small (the verifier walks every try, in every program
- * that emits: 256 tries made 6.1 verify 5x more); should it be reached
+ * the loop finite and small (a global function, so the verifier walks the
+ * tries once per program; 256 tries inline made 6.1 verify 5x more); should it be reached
  * (a holder preempted, a flood of events from every CPU) the event is
  * dropped before it has a number and counted in unsequenced (and lost):
  * a number taken unlocked could be given twice, and next_seq must not pass
@@ -21,6 +21,10 @@
  * daemon finds the lost tail from the two.
  */
 #define SEQ_MUTEX_TRIES 32
+
+/* events.bpf.c: take the mutex; 0 when SEQ_MUTEX_TRIES tries failed. */
+extern int seq_lock(void);
+
 static __always_inline void seq_unlock(void)
 {
 	__u32 zero = 0;
@@ -53,20 +57,15 @@ static __always_inline void count_event(__u32 type, __u32 verdict, __u32 reason)
  */
 static __always_inline struct dg_event *event_start(__u32 type, __u32 verdict, __u32 reason)
 {
-	__u32 zero = 0, one = 1;
 	struct dg_stats *st;
 	struct dg_event *e;
 	__u64 seq;
-	int i;
 
 	count_event(type, verdict, reason);
 	st = get_stats();
 	if (!st)
 		return NULL;
-	for (i = 0; i < SEQ_MUTEX_TRIES; i++)
-		if (!bpf_map_update_elem(&seq_mutex, &zero, &one, BPF_NOEXIST))
-			break;
-	if (i == SEQ_MUTEX_TRIES) {
+	if (!seq_lock()) {
 		__sync_fetch_and_add(&st->unsequenced, 1);
 		__sync_fetch_and_add(&st->lost, 1);
 		return NULL;

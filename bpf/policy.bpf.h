@@ -3,9 +3,13 @@
 #ifndef DMAGUARD_POLICY_BPF_H
 #define DMAGUARD_POLICY_BPF_H
 
-/* rules.bpf.c: index of the first rule of action in slot that matches the
- * subject of this task (probe frame depth for bind), or -1. */
-extern int first_matching_rule(__u32 slot, __u32 action, __u32 depth);
+/* rules.bpf.c: index of the first rule in slot that matches the subject of
+ * this task (its probe frame at depth, or its open record), or -1. */
+extern int first_matching_bind_rule(__u32 slot, __u32 depth);
+extern int first_matching_open_rule(__u32 slot);
+
+/* opener.bpf.c: the opener's cgroup and exe paths into its open record. */
+extern int read_opener_paths(__u64 id);
 
 /*
  * What an LSM program returns when an earlier LSM already decided: its error,
@@ -50,7 +54,10 @@ static __always_inline __u8 judge(const struct dg_policy *p, __u32 slot, __u8 ac
 	__u32 key;
 	int i;
 
-	i = first_matching_rule(slot, action, depth);
+	if (action == DG_ACT_OPEN)
+		i = first_matching_open_rule(slot);
+	else
+		i = first_matching_bind_rule(slot, depth);
 	if (i >= 0 && i < DG_MAX_RULES) {
 		key = slot * DG_MAX_RULES + i;
 		r = bpf_map_lookup_elem(&rules, &key);

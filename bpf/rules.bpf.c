@@ -29,7 +29,12 @@ static __always_inline struct dg_open_subject *open_subject(void)
 	return bpf_map_lookup_elem(&opening, &id);
 }
 
-__noinline int rule_matches(__u32 slot, __u32 i, __u32 action, __u32 depth)
+/*
+ * Each action has its own functions, from one body each: a global
+ * function is checked whatever the caller passes, so with the action an
+ * argument every program would be checked against both subjects' matchers.
+ */
+static __always_inline int rule_matches(__u32 slot, __u32 i, __u32 action, __u32 depth)
 {
 	struct dg_open_subject *os;
 	struct dg_bind_subject *bs;
@@ -50,12 +55,22 @@ __noinline int rule_matches(__u32 slot, __u32 i, __u32 action, __u32 depth)
 	return bs && dg_bind_rule_matches(r, bs);
 }
 
+__noinline int bind_rule_matches(__u32 slot, __u32 i, __u32 depth)
+{
+	return rule_matches(slot, i, DG_ACT_BIND, depth);
+}
+
+__noinline int open_rule_matches(__u32 slot, __u32 i)
+{
+	return rule_matches(slot, i, DG_ACT_OPEN, 0);
+}
+
 /*
  * The number of the first rule of shape n whose key hash is the subject's,
  * or -1. The rule may still not match (a hash met by chance): the caller
  * checks.
  */
-__noinline int shape_first_rule(__u32 slot, __u32 action, __u32 n, __u32 depth)
+static __always_inline int shape_first_rule(__u32 slot, __u32 action, __u32 n, __u32 depth)
 {
 	struct dg_index_key key = { .slot = slot, .action = action };
 	struct dg_open_subject *os;
@@ -90,17 +105,27 @@ __noinline int shape_first_rule(__u32 slot, __u32 action, __u32 n, __u32 depth)
 	return rule && *rule < DG_MAX_RULES ? *rule : -1;
 }
 
+__noinline int bind_shape_first_rule(__u32 slot, __u32 n, __u32 depth)
+{
+	return shape_first_rule(slot, DG_ACT_BIND, n, depth);
+}
+
+__noinline int open_shape_first_rule(__u32 slot, __u32 n)
+{
+	return shape_first_rule(slot, DG_ACT_OPEN, n, 0);
+}
+
 /*
  * The lowest of the shapes' first rules that the matcher itself confirms.
  * Returns its number, or -1.
  */
-__noinline int first_matching_rule(__u32 slot, __u32 action, __u32 depth)
+static __always_inline int first_matching_rule(__u32 slot, __u32 action, __u32 depth)
 {
 	int best = DG_MAX_RULES, r;
 	struct dg_shapes *shs;
 	__u32 k, n, i;
 
-	if (slot > 1 || action > 1)
+	if (slot > 1)
 		return -1;
 	k = slot * 2 + action;
 	shs = bpf_map_lookup_elem(&shapes, &k);
@@ -110,9 +135,25 @@ __noinline int first_matching_rule(__u32 slot, __u32 action, __u32 depth)
 	for (i = 0; i < DG_MAX_SHAPES; i++) {
 		if (i >= n)
 			break;
-		r = shape_first_rule(slot, action, i, depth);
-		if (r >= 0 && r < best && rule_matches(slot, r, action, depth))
-			best = r;
+		if (action == DG_ACT_OPEN) {
+			r = open_shape_first_rule(slot, i);
+			if (r >= 0 && r < best && open_rule_matches(slot, r))
+				best = r;
+		} else {
+			r = bind_shape_first_rule(slot, i, depth);
+			if (r >= 0 && r < best && bind_rule_matches(slot, r, depth))
+				best = r;
+		}
 	}
 	return best < DG_MAX_RULES ? best : -1;
+}
+
+__noinline int first_matching_bind_rule(__u32 slot, __u32 depth)
+{
+	return first_matching_rule(slot, DG_ACT_BIND, depth);
+}
+
+__noinline int first_matching_open_rule(__u32 slot)
+{
+	return first_matching_rule(slot, DG_ACT_OPEN, 0);
 }

@@ -116,21 +116,6 @@ static __always_inline void report_untracked(struct file *file, const struct dg_
 				  DG_REASON_UNTRACKED, 0, slot);
 }
 
-/*
- * The opener's cgroup and executable paths into this task's open record.
- * Global, so the verifier checks the two walks once, not per caller.
- */
-__noinline int read_opener_paths(__u64 id)
-{
-	struct open_record *rec = bpf_map_lookup_elem(&opening, &id);
-
-	if (!rec)
-		return -1;
-	read_cgroup_path(rec);
-	read_exe_path(rec);
-	return 0;
-}
-
 /* This task's open record, zeroed; NULL when the map has no room. */
 static __always_inline struct open_record *open_record_start(__u64 id)
 {

@@ -184,28 +184,46 @@ DG_INLINE bool dg_str_eq(const char *s, const char *t, int len)
 	return true;
 }
 
-/* s ends with suf (suf is a short literal) */
+/* The low n bytes of a window of the last bytes seen (n <= 8). */
+DG_INLINE __u64 dg_window_low(__u64 w, int n)
+{
+	return n >= 8 ? w : w & ((1ull << (8 * n)) - 1);
+}
+
+/*
+ * s ends with suf (a literal of at most 16 bytes); '_' in s counts as '-',
+ * as vendor variants spell it either way. One pass keeping the last 16
+ * bytes in two words, with no index computed from s: the BPF verifier
+ * checks each byte once, where indexing from the length it checked the
+ * comparison once per length s could have.
+ */
 DG_INLINE bool dg_str_has_suffix(const char *s, const char *suf, int len, int suflen)
 {
+	__u64 hi = 0, lo = 0, want_hi = 0, want_lo = 0;
 	int n = 0, i;
 
+	if (suflen > 16)
+		return false;
+	for (i = 0; i < suflen; i++) {
+		want_hi = want_hi << 8 | want_lo >> 56;
+		want_lo = want_lo << 8 | (__u8)suf[i];
+	}
 	for (i = 0; i < len; i++) {
-		if (s[i] == '\0')
+		char c = s[i];
+
+		if (c == '\0')
 			break;
+		if (c == '_')
+			c = '-';
+		hi = hi << 8 | lo >> 56;
+		lo = lo << 8 | (__u8)c;
 		n++;
 	}
 	if (n < suflen)
 		return false;
-	for (i = 0; i < suflen && i < len; i++) {
-		char c = s[n - suflen + i], d = suf[i];
-
-		/* vendor variants spell it with '-' or '_' */
-		if (c == '_')
-			c = '-';
-		if (c != d)
-			return false;
-	}
-	return true;
+	if (suflen <= 8)
+		return dg_window_low(lo, suflen) == want_lo;
+	return lo == want_lo && dg_window_low(hi, suflen - 8) == want_hi;
 }
 
 DG_INLINE __u8 dg_driver_dma_mode(const char *driver)

@@ -361,7 +361,57 @@ TEST(driver_dma_mode)
 	ASSERT_EQ(DMA_OF("vfio-pci-not"), DG_DMA_USER);	/* the vfio- prefix decides */
 	ASSERT_EQ(DMA_OF("pci-stub2"), DG_DMA_KERNEL);
 	ASSERT_EQ(DMA_OF(""), DG_DMA_KERNEL);
+	ASSERT_EQ(DMA_OF("-vfio-pci"), DG_DMA_USER);
+	ASSERT_EQ(DMA_OF("_vfio_pci"), DG_DMA_USER);
+	ASSERT_EQ(DMA_OF("vfio-pc"), DG_DMA_USER);	/* the vfio- prefix */
+	ASSERT_EQ(DMA_OF("x-vfio-pc"), DG_DMA_KERNEL);
+	ASSERT_EQ(DMA_OF("x-vfio-pcix"), DG_DMA_KERNEL);
+	ASSERT_EQ(DMA_OF("xvfio-pci"), DG_DMA_KERNEL);
+	ASSERT_EQ(DMA_OF("abcdefghijklmnopqrstuv-vfio-pci"), DG_DMA_USER);	/* 31 bytes */
 #undef DMA_OF
+}
+
+/* The one-pass suffix test against the obvious one, on names built to hit the edges. */
+static bool naive_has_suffix(const char *s, const char *suf)
+{
+	size_t n = strlen(s), k = strlen(suf), i;
+
+	if (n < k)
+		return false;
+	for (i = 0; i < k; i++) {
+		char c = s[n - k + i] == '_' ? '-' : s[n - k + i];
+
+		if (c != suf[i])
+			return false;
+	}
+	return true;
+}
+
+TEST(str_has_suffix_matches_naive)
+{
+	static const char *const sufs[] = { "-vfio-pci", "a", "-x", "abcdefgh", "abcdefghi",
+					    "0123456789abcdef" };
+	const char alphabet[] = "-_vfiopcabx";
+	char name[DG_DRIVER_LEN];
+	unsigned int seed = 1;
+	size_t t, k, n, i;
+
+	for (t = 0; t < 20000; t++) {
+		k = t % (sizeof(sufs) / sizeof(sufs[0]));
+		n = (seed = seed * 1103515245 + 12345) % DG_DRIVER_LEN;
+		memset(name, 0, sizeof(name));
+		for (i = 0; i < n; i++)
+			name[i] = alphabet[((seed = seed * 1103515245 + 12345) >> 16) %
+					   (sizeof(alphabet) - 1)];
+		/* half the time end with the suffix, or a near miss of it */
+		if (t & 1 && n >= strlen(sufs[k])) {
+			memcpy(name + n - strlen(sufs[k]), sufs[k], strlen(sufs[k]));
+			if (t & 2)
+				name[n - 1 - (seed >> 20) % strlen(sufs[k])] = '_';
+		}
+		ASSERT_EQ(dg_str_has_suffix(name, sufs[k], DG_DRIVER_LEN, (int)strlen(sufs[k])),
+			  naive_has_suffix(name, sufs[k]));
+	}
 }
 
 TEST(driver_takes_group)
