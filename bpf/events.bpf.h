@@ -25,6 +25,24 @@
 /* events.bpf.c: take the mutex; 0 when SEQ_MUTEX_TRIES tries failed. */
 extern int seq_lock(void);
 
+/*
+ * Store next_seq after reserved_next, for the daemon that reads next_seq
+ * first and then reserved_next (daemon.c, sync_lost()): it must never see
+ * a number taken without its reservation. x86 keeps stores in order, so a
+ * compiler barrier is enough there. arm64 does not; its BPF JIT makes an
+ * exchange fully ordered (swpal, or ldxr/stlxr and dmb ish), and every
+ * arm64 kernel dmaguard runs on (6.4+, trampolines) has BPF exchange (5.12).
+ */
+static __always_inline void seq_publish(struct dg_stats *st, __u64 next)
+{
+#ifdef __TARGET_ARCH_arm64
+	__sync_lock_test_and_set(&st->next_seq, next);
+#else
+	asm volatile("" ::: "memory");
+	st->next_seq = next;
+#endif
+}
+
 static __always_inline void seq_unlock(void)
 {
 	__u32 zero = 0;
@@ -72,12 +90,9 @@ static __always_inline struct dg_event *event_start(__u32 type, __u32 verdict, _
 	}
 	seq = st->next_seq;
 	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
-	if (e) {
+	if (e)
 		st->reserved_next = seq + 1;
-		/* the order the daemon relies on; x86 keeps stores in order */
-		asm volatile("" ::: "memory");
-	}
-	st->next_seq = seq + 1;
+	seq_publish(st, seq + 1);
 	seq_unlock();
 	if (!e) {
 		__sync_fetch_and_add(&st->lost, 1);

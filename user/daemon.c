@@ -168,7 +168,11 @@ static void sync_lost(struct stream_state *st)
 	__u64 lost;
 	int err;
 
-	if (pinned_get_stats(st->p, &first) || pinned_get_stats(st->p, &second))
+	if (pinned_get_stats(st->p, &first))
+		return;
+	/* the second read after the first, on CPUs that reorder loads (arm64) */
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	if (pinned_get_stats(st->p, &second))
 		return;
 	lost = st->s.lost;
 	event_stream_measure_clock(&st->s);

@@ -4,7 +4,9 @@
  * line each, like `bpftool prog` (which the test VMs do not carry); with
  * -l the links, "ID PROG-NAME", like `bpftool link`. Used to check that a
  * restarted `dmaguard run` attaches nothing twice, and that a detached hook
- * is gone from the kernel, not only from bpffs.
+ * is gone from the kernel, not only from bpffs. With -v each program's line
+ * ends with the instructions the verifier processed loading it (5.16+; 0
+ * before).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -12,6 +14,8 @@
 #include <unistd.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
+
+static int with_verified;
 
 static const char *prog_name(__u32 id, char *buf, size_t len)
 {
@@ -39,7 +43,10 @@ static int print_prog(__u32 id, int fd)
 	if (bpf_obj_get_info_by_fd(fd, &info, &len))
 		return 0;
 	type = libbpf_bpf_prog_type_str(info.type);
-	printf("%u %s %s\n", id, type ? type : "unknown", info.name);
+	printf("%u %s %s", id, type ? type : "unknown", info.name);
+	if (with_verified)
+		printf(" %u", info.verified_insns);
+	printf("\n");
 	return 1;
 }
 
@@ -83,5 +90,6 @@ int main(int argc, char **argv)
 {
 	if (argc > 1 && !strcmp(argv[1], "-l"))
 		return list(bpf_link_get_next_id, bpf_link_get_fd_by_id, print_link, "links");
+	with_verified = argc > 1 && !strcmp(argv[1], "-v");
 	return list(bpf_prog_get_next_id, bpf_prog_get_fd_by_id, print_prog, "programs");
 }

@@ -1,5 +1,6 @@
 """Run the VM scenarios: one fresh VM per (kernel, scenario), VM_JOBS at a
-time. Prints `PASS kernel/name (Ns)` / `FAIL kernel/name: reason (log: ...)`
+time, the longest first (their durations in the last run, kept in
+BUILD/vm/durations.json, else their timeouts). Prints `PASS kernel/name (Ns)` / `FAIL kernel/name: reason (log: ...)`
 per scenario and ends with `vm: N passed, N failed`.
 
 Environment: KERNELS (suites, default kernels.DEFAULT_SUITES), SCENARIOS (globs on the
@@ -8,6 +9,7 @@ stdout), O (build dir, default build), DMAGUARD_BIN (default $O/dmaguard).
 """
 
 import concurrent.futures
+import json
 import os
 import subprocess
 import sys
@@ -167,6 +169,13 @@ def main():
             continue
         work += [(kernel, initrd, suite, sc) for sc in todo]
 
+    # Longest first, so that no long scenario starts last and runs alone
+    # while the other VM slots idle: the durations of the last run here
+    # where known, else the scenario's timeout as its measure.
+    durations = _load_durations()
+    work.sort(key=lambda it: -durations.get("%s/%s" % (it[2], it[3].name),
+                                            it[3].timeout))
+
     def echo_for(suite, sc):
         if not live:
             return None
@@ -184,6 +193,7 @@ def main():
     with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, jobs)) as ex:
         for (kernel, initrd, suite, sc), res in _as_completed(ex, one, work):
             with out_lock:
+                durations["%s/%s" % (suite, sc.name)] = res.seconds
                 name = "%s%s/%s" % (suite, arch.suffix(), sc.name)
                 if res.status == "PASS":
                     passed += 1
@@ -198,10 +208,37 @@ def main():
                     print("FAIL %s: %s (log: %s)%s" %
                           (name, res.reason, rel(log_path(suite, sc.name)), res.note),
                           flush=True)
+    _save_durations(durations)
     if skipped:
         print(LANE + ": %d skipped" % skipped)
     print(LANE + ": %d passed, %d failed" % (passed, failed))
     return 1 if failed else 0
+
+
+def _durations_path():
+    return os.path.join(build_dir(), "durations.json")
+
+
+def _load_durations():
+    """{suite/scenario: seconds} of earlier runs in this build directory."""
+    try:
+        with open(_durations_path()) as f:
+            d = json.load(f)
+        return {k: float(v) for k, v in d.items()}
+    except (OSError, ValueError, TypeError, AttributeError):
+        return {}
+
+
+def _save_durations(durations):
+    tmp = "%s.tmp%d" % (_durations_path(), os.getpid())
+    try:
+        os.makedirs(build_dir(), exist_ok=True)
+        with open(tmp, "w") as f:
+            json.dump(durations, f, indent=0, sort_keys=True)
+        os.replace(tmp, _durations_path())
+    except OSError as e:
+        print(LANE + ": cannot keep the scenarios' durations: %s" % e,
+              file=sys.stderr)
 
 
 def _as_completed(ex, fn, items):

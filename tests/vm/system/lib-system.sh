@@ -193,7 +193,10 @@ expect_enforced_from_initramfs() {
 
 # expect_coldplug_done: the e1000e functions bound and udev settled. A bind
 # by hand while e1000e still probed a sibling failed on trixie with ENOENT
-# before any probe, so with nothing denied there was no event.
+# before any probe: the kernel creates a driver's bind and unbind files
+# only after its registration has probed every matching device
+# (bus_add_driver(): driver_attach(), then add_bind_files()), so while
+# modprobe e1000e is still probing there is no bind file to open.
 expect_coldplug_done() {
 	expect_bound "$MF_A" e1000e
 	expect_bound "$MF_B" e1000e
