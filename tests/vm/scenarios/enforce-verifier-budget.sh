@@ -6,8 +6,8 @@
 # are ~3x what each program needs on the kernels tested (tests/bench
 # README, "Start-up and boot"). The kernel reports the count from 5.16.
 . /vm/dmaguard.sh
-PROGRAM_BUDGET=100000
-TOTAL_BUDGET=200000
+PROGRAM_BUDGET=70000
+TOTAL_BUDGET=170000
 policy 'default bind allow
 allow open uid=0'
 dg_start
