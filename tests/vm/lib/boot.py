@@ -64,8 +64,9 @@ def main(argv):
         print("FAIL %s: %s (log: %s)" % (name, res.reason,
                                          runner.rel(runner.log_path(suite, sc.name))))
         return 1
-    print("%s %s (%ds)%s" % (res.status, name, round(res.seconds),
-                             ": " + res.reason if res.reason else ""))
+    print("%s %s (%ds)%s%s" % (res.status, name, round(res.seconds),
+                               ": " + res.reason if res.reason else "",
+                               res.note))
     return 0
 
 

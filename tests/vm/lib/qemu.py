@@ -174,6 +174,7 @@ class Boot:
         self.extra_args = list(extra_args)  # e.g. a disk (system lane)
         self.result_line = None
         self.result_at = None
+        self.console_result = None  # DMAGUARD-RESULT: on the console
         self.killed_after_result = False
         self.trouble = None
         # a scenario that provokes a kernel BUG on purpose names it; its
@@ -219,6 +220,8 @@ class Boot:
             self.any_output = True
             if line.strip():
                 self.last_line = line.strip()
+            if line.startswith("DMAGUARD-RESULT: "):
+                self.console_result = line[len("DMAGUARD-RESULT: "):].strip()
             m = KERNEL_TROUBLE.search(line)
             if m and not self.trouble and "[scenario]" not in line and \
                     not (self.expect_trouble and
@@ -323,8 +326,8 @@ class Boot:
                 s.close()
         seconds = time.monotonic() - start
         result = self._verdict(proc.returncode, timed_out, seconds)
-        self._write("[host] verdict: %s %s (%.1fs)" %
-                    (result.status, result.reason, seconds))
+        self._write("[host] verdict: %s %s (%.1fs)%s" %
+                    (result.status, result.reason, seconds, result.note))
         return result
 
     # A kernel that a scenario broke on purpose (expect-trouble) may never
@@ -372,6 +375,12 @@ class Boot:
                 "(last console line: %s)" % self.last_line[:120]
             return Result("FAIL", "timeout after %ds %s" % (self.timeout, what),
                           seconds)
+        note = ""
+        if self.result_line is None and self.console_result:
+            # the guest had no host channel (its console says why): the
+            # same result, printed after the kernel log, is on the console
+            self.result_line = self.console_result
+            note = " (result from the console: the host channel carried none)"
         if self.result_line is None:
             return Result("FAIL", "VM stopped (qemu exit %s) without a result; "
                           "last console line: %s" % (rc, self.last_line[:120]),
@@ -382,4 +391,6 @@ class Boot:
         if status not in ("PASS", "FAIL", "SKIP"):
             return Result("FAIL", "bad result line '%s'" % self.result_line,
                           seconds)
-        return Result(status, reason, seconds)
+        res = Result(status, reason, seconds)
+        res.note = note
+        return res

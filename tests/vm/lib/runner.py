@@ -110,7 +110,7 @@ def boot(kernel, initrd, suite, sc, echo=None):
             break
         os.replace(path, silent_log)
     if attempt == 2:
-        result.note = " (second boot: the first hung before init, %s)" % \
+        result.note += " (second boot: the first hung before init, %s)" % \
             rel(silent_log)
     return result
 
@@ -201,8 +201,9 @@ def main():
                           flush=True)
                 elif res.status == "SKIP":
                     skipped += 1
-                    print("SKIP %s: %s (%ds)" % (name, res.reason,
-                                                 round(res.seconds)), flush=True)
+                    print("SKIP %s: %s (%ds)%s" % (name, res.reason,
+                                                   round(res.seconds), res.note),
+                          flush=True)
                 else:
                     failed += 1
                     print("FAIL %s: %s (log: %s)%s" %
