@@ -79,26 +79,39 @@ unsigned int gates_wanted(const struct dg_policy *hdr, bool emit_all, bool owner
 	return want;
 }
 
-/* The gate's link name in DIR/links, or NULL when it is not attached. */
-static const char *attached_name(const char *dir, const struct gate_def *g)
+/*
+ * The name of the gate's program (either flavour) pinned in DIR/SUB, or
+ * NULL: in links/ when attached, in progs/ when loaded.
+ */
+static const char *pinned_in(const char *dir, const char *sub, const struct gate_def *g)
 {
 	size_t f;
 
 	for (f = 0; f < 2; f++)
-		if (pindir_has(dir, "links", gate_prog(g, f)))
+		if (pindir_has(dir, sub, gate_prog(g, f)))
 			return gate_prog(g, f);
 	return NULL;
 }
 
-unsigned int gates_attached(const char *dir)
+static unsigned int gates_pinned_in(const char *dir, const char *sub)
 {
 	unsigned int on = 0;
 	size_t i;
 
 	for (i = 0; i < N_GATES; i++)
-		if (attached_name(dir, &gate_defs[i]))
+		if (pinned_in(dir, sub, &gate_defs[i]))
 			on |= gate_defs[i].gate;
 	return on;
+}
+
+unsigned int gates_attached(const char *dir)
+{
+	return gates_pinned_in(dir, "links");
+}
+
+unsigned int gates_loaded(const char *dir)
+{
+	return gates_pinned_in(dir, "progs");
 }
 
 /*
@@ -124,12 +137,15 @@ static int attach_gate(const char *dir, const struct gate_def *g, char *err, siz
 {
 	char prog_path[PATH_MAX], link_path[PATH_MAX];
 	int prog_fd = -1, link_fd = -1, r = 0;
-	const char *name = NULL;
-	size_t f;
+	const char *name;
 
-	for (f = 0; f < 2 && !name; f++)
-		if (pindir_has(dir, "progs", gate_prog(g, f)))
-			name = gate_prog(g, f);
+	name = pinned_in(dir, "progs", g);
+	if (!name && (g->gate & GATES_ON_DEMAND)) {
+		r = gate_load(dir, g->gate, g->what, err, len);
+		if (r)
+			return r;
+		name = pinned_in(dir, "progs", g);
+	}
 	if (!name)
 		return errf(err, len, -ENOENT, "no program for the %s is pinned in %s/progs "
 			    "(an interrupted load?): run 'dmaguard unload' and start again",
@@ -167,7 +183,7 @@ out:
  */
 static int detach_gate(const char *dir, const struct gate_def *g)
 {
-	const char *name = attached_name(dir, g);
+	const char *name = pinned_in(dir, "links", g);
 	struct bpf_link_info link;
 	char path[PATH_MAX];
 

@@ -408,19 +408,32 @@ int loader_load(struct dmaguard_bpf *skel, char *err, size_t len)
 	return r ? load_error(r, err, len) : 0;
 }
 
+void loader_skip_gates(struct dmaguard_bpf *skel, unsigned int gates)
+{
+	size_t i;
+
+	for (i = 0; i < bpf_n_progs; i++)
+		if (bpf_progs[i].gate & GATES_ON_DEMAND & ~gates)
+			bpf_program__set_autoload(prog_of(skel, &bpf_progs[i]), false);
+}
+
 static int load_and_pin(const struct pindir *pd, const struct policy *pol,
 			struct load_report *rep, char *err, size_t len)
 {
 	struct dg_policy hdr = pol->hdr;
 	struct dmaguard_bpf *skel;
 	char tmp[PATH_MAX];
+	unsigned int gates = 0;
 	int code;
 
 	hdr.generation = 1;
 	hdr.acts = gates_policy_acts(pol);
 	code = loader_open_programs(&skel, rep, err, len);
-	if (!code)
+	if (!code) {
+		gates = gates_wanted(&hdr, false, rep->ownership_api);
+		loader_skip_gates(skel, gates);
 		code = loader_load(skel, err, len);
+	}
 	if (code)
 		goto out;
 	if (write_initial_state(skel, pol, &hdr)) {
@@ -431,7 +444,7 @@ static int load_and_pin(const struct pindir *pd, const struct policy *pol,
 	code = pindir_make_new(pd, tmp, sizeof(tmp), err, len);
 	if (code)
 		goto out;
-	code = loader_attach_and_pin(skel, tmp, gates_wanted(&hdr, false, rep->ownership_api), err, len);
+	code = loader_attach_and_pin(skel, tmp, gates, err, len);
 	/*
 	 * Seed what sysfs shows only now that the hooks run: an entry they made
 	 * meanwhile is newer than the scan and is kept (BPF_NOEXIST).

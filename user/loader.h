@@ -51,6 +51,8 @@ struct dmaguard_bpf;
 int loader_open_programs(struct dmaguard_bpf **skel, struct load_report *rep, char *err,
 			 size_t errlen);
 int loader_load(struct dmaguard_bpf *skel, char *err, size_t errlen);
+/* Before the load: a gate loaded on demand (gates.h) not in gates is left out. */
+void loader_skip_gates(struct dmaguard_bpf *skel, unsigned int gates);
 int loader_attach_and_pin(struct dmaguard_bpf *skel, const char *dir, unsigned int gates,
 			  char *err, size_t errlen);
 int loader_seed_nodes(struct dmaguard_bpf *skel);

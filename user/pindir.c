@@ -16,6 +16,7 @@
 #include <linux/capability.h>
 #include <bpf/bpf.h>
 #include "bpf_objects.h"
+#include "gates.h"
 #include "pindir.h"
 #include "util.h"
 
@@ -181,7 +182,8 @@ bool pindir_has(const char *dir, const char *sub, const char *name)
 
 /*
  * Pinned enforcement is reused only whole: a link for every required
- * program, and both gates' programs (attached or not, gates.h).
+ * program, and the deny hook's program (attached or not, gates.h); the
+ * open gate's is there once a policy has needed it (GATES_ON_DEMAND).
  */
 int pindir_check_links(const char *dir, char *err, size_t len)
 {
@@ -198,7 +200,8 @@ int pindir_check_links(const char *dir, char *err, size_t len)
 			gates |= d->gate;
 	}
 	for (i = 0; i < bpf_n_progs && !missing; i++)
-		if (bpf_progs[i].gate && !(gates & bpf_progs[i].gate)) {
+		if (bpf_progs[i].gate && !(gates & bpf_progs[i].gate) &&
+		    !(bpf_progs[i].gate & GATES_ON_DEMAND)) {
 			missing = bpf_progs[i].name;
 			kind = "program";
 		}
@@ -349,6 +352,13 @@ static void add_warning(char *buf, size_t len, const char *msg)
 
 	if (used < len)
 		snprintf(buf + used, len - used, "%s%s", used ? "; " : "", msg);
+}
+
+size_t pindir_prog_ids(const char *dir, __u32 *ids, size_t max)
+{
+	size_t n = pinned_prog_ids(dir, "links", ids, 0, max);
+
+	return pinned_prog_ids(dir, "progs", ids, n, max);
 }
 
 /*

@@ -114,6 +114,9 @@ bool pindir_ownership_api(const char *dir);
 /* Whether DIR/SUB/NAME is pinned (SUB: "links" or "progs"). */
 bool pindir_has(const char *dir, const char *sub, const char *name);
 
+/* The ids of the programs DIR's links and program pins hold, at most max. */
+size_t pindir_prog_ids(const char *dir, __u32 *ids, size_t max);
+
 /* Pinned enforcement is reused only whole: 0, or -EUCLEAN with err set. */
 int pindir_check_links(const char *dir, char *err, size_t len);
 

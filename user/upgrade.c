@@ -148,8 +148,11 @@ static int stage(struct takeover *t, struct load_report *rep, char *err, size_t 
 	int r;
 
 	r = loader_open_programs(&skel, rep, err, len);
-	if (!r)
+	/* the gates loaded on demand as the old set has them: a policy needed them */
+	if (!r) {
+		loader_skip_gates(skel, gates_loaded(t->pd->path));
 		r = upgrade_share_maps(skel, t->pd->path, t->f.version, err, len);
+	}
 	if (r)
 		goto out;
 	skel->rodata->dg_my_set = !t->f.from_set;

@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
+#include "bpf_objects.h"
 #include "loader.h"
 #include "pindir.h"
 #include "unit.h"
@@ -353,6 +354,28 @@ static void make_file(const char *rel)
 	if (fd < 0)
 		UNIT_FAIL("cannot make %s: %s", path, strerror(errno));
 	close(fd);
+}
+
+/* a set is whole without the open gate's program: it is loaded once a policy needs it */
+TEST(a_set_is_whole_without_the_program_of_a_gate_loaded_on_demand)
+{
+	char err[LOADER_ERR_LEN] = "", rel[128];
+	size_t i;
+
+	setup();
+	make_pin_dir("dmaguard", 0);
+	make_dir("dmaguard/progs", 0700, 0);
+	for (i = 0; i < bpf_n_progs; i++) {
+		if (bpf_progs[i].need != PROG_REQUIRED)
+			continue;
+		snprintf(rel, sizeof(rel), "dmaguard/links/%s", bpf_progs[i].name);
+		make_file(rel);
+	}
+	ASSERT_EQ(pindir_check_links(pin, err, sizeof(err)), -EUCLEAN);
+	ASSERT_CONTAINS(err, "no program lsm_kernfs");
+	make_file("dmaguard/progs/fmod_kernfs");
+	ASSERT_EQ(pindir_check_links(pin, err, sizeof(err)), 0);
+	teardown();
 }
 
 /* an older or newer format's pins are not all names this build knows */

@@ -8,8 +8,9 @@
 . /vm/dmaguard.sh
 PROGRAM_BUDGET=70000
 TOTAL_BUDGET=170000
+# an open rule that judges: the open gate is loaded only for such a policy
 policy 'default bind allow
-allow open uid=0'
+deny open uid=4242'
 dg_start
 bpf-progs -v >/tmp/progs 2>/dev/null || fail "bpf-progs -v failed"
 sed 's/^/    | /' /tmp/progs
