@@ -49,6 +49,13 @@ ifeq ($(TEST_FORMAT),1)
 FORMAT_DEFS	:= -DDMAGUARD_TEST_FORMAT
 VERSION		:= $(VERSION)-testfmt
 endif
+# TEST_GLOBALS=1: the VM tests' "other build": this tree, same format, its
+# BPF globals laid out otherwise, as two releases of one format may have
+# them (attack-gate-other-build.sh). Never installed.
+ifneq ($(TEST_GLOBALS),)
+FORMAT_DEFS	+= -DDMAGUARD_TEST_GLOBALS=$(TEST_GLOBALS)
+VERSION		:= $(VERSION)-testglobals$(TEST_GLOBALS)
+endif
 ALL_CFLAGS	+= $(FORMAT_DEFS)
 BPF_CFLAGS	+= $(FORMAT_DEFS)
 
@@ -91,9 +98,15 @@ $(O)/dmaguard.skel.h: $(O)/dmaguard.bpf.o
 	$(call msg,GEN-SKEL,$@)
 	$(Q)$(BPFTOOL) gen skeleton $< name dmaguard_bpf > $@
 
+# Which BPF object this build embeds: the loader writes it into the set's
+# .rodata, so a set is known to be this very object's (set_object.c).
+$(O)/dmaguard_object.h: $(O)/dmaguard.bpf.o
+	$(call msg,GEN,$@)
+	$(Q)printf '#define DG_OBJECT_ID 0x%sULL\n' "$$(sha256sum $< | cut -c1-16)" > $@
+
 # Only the loader includes the skeleton, but every object may include
 # generated headers, so build the skeleton first.
-$(O)/user/%.o: user/%.c $(O)/dmaguard.skel.h | $(O)/user
+$(O)/user/%.o: user/%.c $(O)/dmaguard.skel.h $(O)/dmaguard_object.h | $(O)/user
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(ALL_CFLAGS) -DDMAGUARD_VERSION='"$(VERSION)"' -c $< -o $@
 
@@ -101,7 +114,7 @@ $(O)/dmaguard: $(USER_OBJS)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(LDFLAGS_STATIC) $^ $(LDLIBS) -o $@
 
-$(O)/san/user/%.o: user/%.c $(O)/dmaguard.skel.h | $(O)/san/user
+$(O)/san/user/%.o: user/%.c $(O)/dmaguard.skel.h $(O)/dmaguard_object.h | $(O)/san/user
 	$(call msg,CC-SAN,$@)
 	$(Q)$(CC) $(ALL_CFLAGS) $(SAN_CFLAGS) -DDMAGUARD_VERSION='"$(VERSION)"' -c $< -o $@
 
@@ -147,7 +160,7 @@ unit: $(UNIT_BINS)
 # The kernel matrix: KERNELS=bookworm for one suite; unset, every suite
 # (tests/vm/lib/kernels.py DEFAULT_SUITES holds the one default).
 
-vm: $(O)/dmaguard $(O)/oldfmt/dmaguard $(MATCH_DIR)/match-diff
+vm: $(O)/dmaguard $(O)/oldfmt/dmaguard $(O)/otherbuild/dmaguard $(MATCH_DIR)/match-diff
 	$(Q)VM_ARCH=$(ARCH) O=$(O) tests/vm/run.sh
 
 # The arm64 lane: the cross-built binaries on Debian's arm64 kernels in
@@ -158,6 +171,10 @@ vm-arm64:
 # The older build the upgrade scenarios start from (/bin/dmaguard-old in the VM).
 $(O)/oldfmt/dmaguard: FORCE
 	$(Q)$(MAKE) -s --no-print-directory O=$(O)/oldfmt TEST_FORMAT=1 $@
+
+# The same format's other build (/bin/dmaguard-other in the VM).
+$(O)/otherbuild/dmaguard: FORCE
+	$(Q)$(MAKE) -s --no-print-directory O=$(O)/otherbuild TEST_GLOBALS=1 $@
 
 FORCE:
 

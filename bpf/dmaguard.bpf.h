@@ -217,6 +217,10 @@ enum {
 	VFIO_MAJOR_OWN = 1,
 	VFIO_MAJOR_SHARED = 2,
 };
+#ifdef DMAGUARD_TEST_GLOBALS
+/* the VM tests' other build: vfio_major 4 bytes on (probe.bpf.c keeps the size) */
+DG_MAP __u32 dg_test_lead;
+#endif
 DG_MAP __u8 vfio_major[4096];
 
 /* This set's bit in dg_format.enforce (0 or 1), set by the loader before load. */
@@ -224,6 +228,15 @@ DG_MAP __u8 vfio_major[4096];
 const volatile __u8 dg_my_set = 0;
 #else
 extern const volatile __u8 dg_my_set;
+#endif
+
+/*
+ * Which BPF object the set was loaded from (a hash of it, written by the
+ * loader before load): no program reads it; userspace does, from the
+ * set's .rodata, before it loads a program into the set (set_object.c).
+ */
+#ifdef DG_DEFINE_MAPS
+const volatile __u64 dg_object_id = 0;
 #endif
 
 #endif /* DMAGUARD_BPF_H */

@@ -19,6 +19,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include "dmaguard.skel.h"
+#include "dmaguard_object.h"
 #include "bpf_objects.h"
 #include "gates.h"
 #include "kernel_funcs.h"
@@ -27,6 +28,7 @@
 #include "match.h"
 #include "nodes.h"
 #include "pindir.h"
+#include "set_object.h"
 #include "topology.h"
 #include "upgrade.h"
 #include "util.h"
@@ -395,6 +397,7 @@ int loader_open_programs(struct dmaguard_bpf **skel, struct load_report *rep, ch
 	*skel = dmaguard_bpf__open();
 	if (!*skel)
 		return errf(err, len, -errno, "cannot open the BPF object: %s", strerror(errno));
+	(*skel)->rodata->dg_object_id = DG_OBJECT_ID;
 	r = select_programs(*skel, rep, err, len);
 	if (!r && (r = mapsize_apply((*skel)->obj, "/sys")))
 		errf(err, len, r, "cannot size the BPF maps: %s", strerror(-r));
@@ -462,8 +465,31 @@ out:
 }
 
 /*
- * With the lock held: reuse DIR when it is ours, complete and of this
- * format; take it over in place when it is of an older one; else load.
+ * 1 when DIR holds a set of this format that another BPF object loaded
+ * (another build, as after a package upgrade): it is taken over in place
+ * like an older format's, so that this build's programs run and a gate
+ * loaded on demand later is this object's (set_object.h). Else 0, or
+ * -errno with err set.
+ */
+static int other_object_of_format(const char *dir, char *err, size_t len)
+{
+	struct dg_format f;
+	int r = upgrade_read_format(dir, &f);
+
+	if (!r && f.version != DG_FORMAT)
+		return 0;	/* newer, and operable by this format: reused */
+	if (!r)
+		r = set_object_same(dir);
+	if (r < 0)
+		return errf(err, len, r, "cannot tell which build loaded %s: %s", dir,
+			    strerror(-r));
+	return !r;
+}
+
+/*
+ * With the lock held: reuse DIR when it is ours, complete, of this format
+ * and of this build's object; take it over in place when it is of an
+ * older format or another build's; else load.
  * *stream_fd: a retired set's links/, whose daemon the caller waits for.
  */
 static int ensure_locked(const struct pindir *pd, const struct policy *pol,
@@ -484,6 +510,8 @@ static int ensure_locked(const struct pindir *pd, const struct policy *pol,
 		r = pindir_check_links(pd->path, err, len);
 		if (!r)
 			r = upgrade_check(pd->path, err, len);
+		if (!r)
+			r = other_object_of_format(pd->path, err, len);
 		if (r == 1)
 			return upgrade_takeover(pd, rep, stream_fd, err, len);
 		rep->reused = true;

@@ -255,6 +255,11 @@ def _collect_files(vmdir, scenarios, dmaguard, helpers):
         os.path.dirname(os.path.abspath(dmaguard)), "oldfmt", "dmaguard")
     if os.path.isfile(old):
         files["bin/dmaguard-old"] = old
+    # the same format's other build (globals laid out otherwise): attack-gate-*
+    other = os.path.join(os.path.dirname(os.path.abspath(dmaguard)),
+                         "otherbuild", "dmaguard")
+    if os.path.isfile(other):
+        files["bin/dmaguard-other"] = other
     # the rule-index differential test (make builds it beside dmaguard)
     diff = os.path.join(os.path.dirname(os.path.abspath(dmaguard)),
                         "tests", "vm", "match", "match-diff")
