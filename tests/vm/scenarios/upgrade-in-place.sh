@@ -51,20 +51,6 @@ expect_eq "$(( e_old + e_new + lost ))" "$LOOP_A" "deny events + lost across the
 cat "$OLD_EVENTS" "$DG_EVENTS" >/tmp/both.jsonl
 expect_ok json-check -r -s -n "$next" </tmp/both.jsonl
 
-# The open gate is loaded when a policy first needs it, also into a set
-# taken over: neither policy so far judged an open (before 5.19 it is
-# always loaded).
-open_gates() { ls "$DG_PIN/progs" | grep -c file_open; }
-case "$(uname -r)" in
-5.*) expect_eq "$(open_gates)" 1 "open gate programs pinned before 5.19" ;;
-*) expect_eq "$(open_gates)" 0 "open gate programs pinned after the takeover" ;;
-esac
-printf 'deny bind device=%s driver=e1000\ndeny open uid=4242\n' "$SHARED_A" >/tmp/open.conf
-chmod 600 /tmp/open.conf
-expect_out "*open gate attached*" dmaguard reload --policy /tmp/open.conf
-expect_eq "$(open_gates)" 1 "open gate programs pinned after a reload with an open rule"
-expect_eq "$(bpf-progs | grep -c file_open)" 1 "open gate programs in the kernel"
-
 # The older build refuses the newer pins, names both formats, changes nothing.
 for cmd in reload run; do
 	dmaguard-old $cmd --policy "$DG_POLICY" >/tmp/refused.out 2>&1
