@@ -63,8 +63,9 @@ int gates_attach(const char *dir, unsigned int wanted, char *err, size_t len);
 
 /*
  * Load the program of gate (one of GATES_ON_DEMAND; `what` names it) into
- * the set of this format pinned in DIR, sharing its maps and globals, and
- * pin it in DIR/progs (gate_load.c). 0, or -errno with err set.
+ * the set pinned in DIR, which must be this very BPF object's (another
+ * build's is refused: set_object.h), sharing its maps and globals, and pin
+ * it in DIR/progs (gate_load.c). 0, or -errno with err set.
  */
 int gate_load(const char *dir, unsigned int gate, const char *what, char *err, size_t len);
 
