@@ -347,6 +347,13 @@ static int roll_back(struct takeover *t, char *err, size_t len)
 	return r;
 }
 
+/* Names this build: the format entry's build is this one's from now on. */
+static void say_took_over(const char *dir, __u32 from_version)
+{
+	cli_msg(LOG_NOTICE, "took over the enforcement in %s from format %u: dmaguard %s "
+		"enforces it now", dir, from_version, DMAGUARD_VERSION);
+}
+
 int upgrade_takeover(const struct pindir *pd, struct load_report *rep, int *stream_fd,
 		     char *err, size_t len)
 {
@@ -383,8 +390,7 @@ int upgrade_takeover(const struct pindir *pd, struct load_report *rep, int *stre
 		close(dir_fd);
 	if (!r) {
 		rep->reused = true;
-		cli_msg(LOG_NOTICE, "took over the enforcement in %s from format %u (dmaguard %s)",
-			pd->path, t.f.from_version, DMAGUARD_VERSION);
+		say_took_over(pd->path, t.f.from_version);
 	}
 out:
 	takeover_close(&t);
@@ -455,8 +461,7 @@ int upgrade_recover(const struct pindir *pd, int *stream_fd, char *err, size_t l
 		if (old_fd >= 0)
 			close(old_fd);
 		if (!r)
-			cli_msg(LOG_NOTICE, "took over the enforcement in %s from format %u (dmaguard %s)",
-				pd->path, t.f.from_version, DMAGUARD_VERSION);
+			say_took_over(pd->path, t.f.from_version);
 	}
 out:
 	takeover_close(&t);
