@@ -139,6 +139,16 @@ bpf_prog_count() {
 	bpf-progs 2>/dev/null | wc -l
 }
 
+# open_gate_pinned [progs|links]: how many open gate programs (either
+# flavour) DG_PIN has loaded (progs/, the default) or attached (links/);
+# open_gate_progs: how many the kernel has
+open_gate_pinned() {
+	ls "$DG_PIN/${1:-progs}" 2>/dev/null | grep -c file_open
+}
+open_gate_progs() {
+	bpf-progs 2>/dev/null | grep -c file_open
+}
+
 # filler_rules N: N rules, bind and open, of eight kinds (exact devices,
 # id + driver, class + group, driver prefix + dma, open by group, uid,
 # comm prefix, device + gid) that match nothing in the VM: devices on buses

@@ -20,7 +20,7 @@ printf 'deny open group=%s uid=1000\n' "$g" >/tmp/open.conf
 chmod 600 /tmp/open.conf
 expect_out "*open gate attached*" dmaguard reload --policy /tmp/open.conf
 expect_eq "$(gates)" "fmod_file_open fmod_kernfs " "programs pinned in progs/ after a reload with an open rule"
-expect_eq "$(bpf-progs 2>/dev/null | grep -c file_open)" 1 "open gate programs in the kernel"
+expect_eq "$(open_gate_progs)" 1 "open gate programs in the kernel"
 expect_fail as-user 1000 vfio-hold -o "$node"
 expect_line 'open=EPERM*'
 expect_event "\"type\":\"open\",\"verdict\":\"deny\",\"reason\":\"rule\",\"rule\":\"/tmp/open.conf:1\"" "open deny event of the fmod_ret gate"

@@ -10,10 +10,7 @@
 # vm: kernels=bookworm trixie trixie-backports
 # vm: timeout=600
 . /vm/dmaguard.sh
-open_loaded() { ls "$DG_PIN/progs" 2>/dev/null | grep -c file_open; }
-open_linked() { ls "$DG_PIN/links" 2>/dev/null | grep -c file_open; }
-open_progs() { bpf-progs 2>/dev/null | grep -c file_open; }
-no_orphan() { [ "$(open_progs)" = "$(open_loaded)" ]; }
+no_orphan() { [ "$(open_gate_progs)" = "$(open_gate_pinned)" ]; }
 vfio_open_setup
 printf 'deny open group=%s uid=1000\n' "$g" >/tmp/open.conf
 chmod 600 /tmp/open.conf
@@ -38,10 +35,10 @@ for pc in 0 10 30 50 60 70 75 80 85 90 95 100 110 130; do
 	wait $rp
 	rc=$?
 	sed 's/^/    | /' /tmp/r.out
-	log "reload killed after $d ms: exit $rc, gate loaded=$(open_loaded) linked=$(open_linked)"
+	log "reload killed after $d ms: exit $rc, gate loaded=$(open_gate_pinned) linked=$(open_gate_pinned links)"
 	wait_until 5 no_orphan ||
-		fail "kill after $d ms: $(open_progs) open gate programs in the kernel, $(open_loaded) pinned"
-	expect_eq "$(open_progs)" "$(open_loaded)" "open gate programs in the kernel vs pinned"
+		fail "kill after $d ms: $(open_gate_progs) open gate programs in the kernel, $(open_gate_pinned) pinned"
+	expect_eq "$(open_gate_progs)" "$(open_gate_pinned)" "open gate programs in the kernel vs pinned"
 	if [ $rc -eq 0 ]; then
 		# it finished: back to a set without the gate for the next delay
 		done=$((done + 1))
@@ -58,7 +55,7 @@ for pc in 0 10 30 50 60 70 75 80 85 90 95 100 110 130; do
 	*/tmp/open.conf,*)
 		# killed after the switch: the new policy is in force, with its gate
 		log "killed after the switch: the new policy is in force"
-		expect_eq "$(open_loaded) $(open_linked)" "1 1" "open gate pinned and linked under the open rule"
+		expect_eq "$(open_gate_pinned) $(open_gate_pinned links)" "1 1" "open gate pinned and linked under the open rule"
 		expect_fail as-user 1000 vfio-hold -o "$node"
 		dg_stop
 		expect_ok dmaguard unload
@@ -69,7 +66,7 @@ for pc in 0 10 30 50 60 70 75 80 85 90 95 100 110 130; do
 	*) fail "status names no policy in force: $OUT" ;;
 	esac
 	before=$((before + 1))
-	if [ "$(open_linked)" = 1 ]; then
+	if [ "$(open_gate_pinned links)" = 1 ]; then
 		expect_line "*open gate attached*interrupted reload*"
 	fi
 	expect_ok as-user 1000 vfio-hold -o "$node"
@@ -77,7 +74,7 @@ done
 log "killed $killed reloads ($before with the old policy still in force), $done finished"
 [ $before -ge 1 ] || fail "no reload was killed before its switch"
 expect_out "*open gate attached*" dmaguard reload --policy /tmp/open.conf
-expect_eq "$(open_loaded) $(open_linked) $(open_progs)" "1 1 1" "open gate pinned, linked, in the kernel"
+expect_eq "$(open_gate_pinned) $(open_gate_pinned links) $(open_gate_progs)" "1 1 1" "open gate pinned, linked, in the kernel"
 expect_fail as-user 1000 vfio-hold -o "$node"
 expect_line 'open=EPERM*'
 expect_ok vfio-hold -o "$node"

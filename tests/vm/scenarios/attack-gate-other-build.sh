@@ -13,7 +13,6 @@
 . /vm/upgrade.sh
 [ -x /bin/dmaguard-other ] ||
 	skip "no other build in the image (make vm builds build/otherbuild/dmaguard)"
-open_loaded() { ls "$DG_PIN/progs" 2>/dev/null | grep -c file_open; }
 policy "allow bind id=8086:100e"
 : >/tmp/other.log
 dmaguard-other run --policy "$DG_POLICY" --json --output /tmp/other.jsonl 2>>/tmp/other.log &
@@ -26,7 +25,7 @@ expect_out "enforcement: pinned in $DG_PIN (format *, dmaguard *-testglobals1)" 
 other_ids=$(prog_ids)
 case "$(uname -r)" in
 5.*) ;;	# before 5.19 the gate is always loaded
-*) expect_eq "$(open_loaded)" 0 "open gate programs pinned by the other build" ;;
+*) expect_eq "$(open_gate_pinned)" 0 "open gate programs pinned by the other build" ;;
 esac
 
 vfio_open_setup
@@ -40,7 +39,7 @@ case "$(uname -r)" in
 	expect_line "*loaded by another build (dmaguard *-testglobals1)*restart 'dmaguard run' with this build*"
 	expect_out "*policy:*$DG_POLICY,*" dmaguard status
 	expect_ok as-user 1000 vfio-hold -o "$node"
-	expect_eq "$(open_loaded)" 0 "open gate programs pinned after the refused reload" ;;
+	expect_eq "$(open_gate_pinned)" 0 "open gate programs pinned after the refused reload" ;;
 esac
 
 # this build's run takes the other build's set over in place
@@ -52,7 +51,7 @@ expect_ok wait_until 10 none_loaded "$other_ids"
 expect_out "enforcement: pinned in $DG_PIN (format *, dmaguard *)" dmaguard status
 expect_fail sh -c "dmaguard status | grep -q testglobals1"
 expect_out "*open gate attached*" dmaguard reload --policy /tmp/open.conf
-expect_eq "$(open_loaded)" 1 "open gate programs pinned after the takeover and the reload"
+expect_eq "$(open_gate_pinned)" 1 "open gate programs pinned after the takeover and the reload"
 expect_fail as-user 1000 vfio-hold -o "$node"
 expect_line 'open=EPERM*'
 expect_event "\"type\":\"open\",\"verdict\":\"deny\",\"reason\":\"rule\",\"rule\":\"/tmp/open.conf:1\"" "open deny event"

@@ -9,7 +9,6 @@
 . /vm/dmaguard.sh
 . /vm/upgrade.sh
 upgrade_require_old
-open_gates() { ls "$DG_PIN/progs" | grep -c file_open; }
 policy "allow bind id=8086:100e"
 old_start
 dg_start
@@ -17,7 +16,7 @@ expect_out '*took over the enforcement in /sys/fs/bpf/dmaguard from format*' cat
 old_wait_exit
 case "$(uname -r)" in
 5.*) ;;
-*) expect_eq "$(open_gates)" 0 "open gate programs pinned after the takeover" ;;
+*) expect_eq "$(open_gate_pinned)" 0 "open gate programs pinned after the takeover" ;;
 esac
 
 vfio_open_setup
@@ -25,8 +24,8 @@ expect_ok as-user 1000 vfio-hold -o "$node"
 printf 'deny open group=%s uid=1000\n' "$g" >/tmp/open.conf
 chmod 600 /tmp/open.conf
 expect_out "*open gate attached*" dmaguard reload --policy /tmp/open.conf
-expect_eq "$(open_gates)" 1 "open gate programs pinned after a reload with an open rule"
-expect_eq "$(bpf-progs 2>/dev/null | grep -c file_open)" 1 "open gate programs in the kernel"
+expect_eq "$(open_gate_pinned)" 1 "open gate programs pinned after a reload with an open rule"
+expect_eq "$(open_gate_progs)" 1 "open gate programs in the kernel"
 expect_fail as-user 1000 vfio-hold -o "$node"
 expect_line 'open=EPERM*'
 expect_event "\"type\":\"open\",\"verdict\":\"deny\",\"reason\":\"rule\",\"rule\":\"/tmp/open.conf:1\"" "open deny event of the gate loaded after the takeover"

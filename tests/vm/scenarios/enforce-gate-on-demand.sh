@@ -4,12 +4,11 @@
 # device_add program when a VFIO node appears: a group node made after
 # `run` started and before the gate was loaded must still be judged by it.
 . /vm/dmaguard.sh
-open_loaded() { ls "$DG_PIN/progs/lsm_file_open" "$DG_PIN/progs/fmod_file_open" 2>/dev/null | wc -l; }
 policy "allow bind id=8086:100e"
 dg_start
 case "$(uname -r)" in
 5.*) ;;
-*) expect_eq "$(open_loaded)" 0 "open gate programs pinned before any open rule" ;;
+*) expect_eq "$(open_gate_pinned)" 0 "open gate programs pinned before any open rule" ;;
 esac
 
 # the first VFIO group node appears now, seen only by the set's programs
@@ -22,7 +21,7 @@ expect_ok vfio-hold -o -u 1000 -g 1000 "/dev/vfio/$g"
 printf 'deny open group=%s uid=1000\n' "$g" >/tmp/open.conf
 chmod 600 /tmp/open.conf
 expect_out "*open gate attached*" dmaguard reload --policy /tmp/open.conf
-expect_eq "$(open_loaded)" 1 "open gate programs pinned with an open rule"
+expect_eq "$(open_gate_pinned)" 1 "open gate programs pinned with an open rule"
 expect_fail vfio-hold -o -u 1000 -g 1000 "/dev/vfio/$g"
 expect_line 'open=EPERM*'
 expect_event "\"type\":\"open\",\"verdict\":\"deny\",\"reason\":\"rule\",\"rule\":\"/tmp/open.conf:1\"" "open deny event of the loaded gate"

@@ -20,17 +20,6 @@ expect_ok vfio_bind "$ISOLATED"
 g=$(group_of "$ISOLATED")
 chmod 666 /dev/vfio/$g
 
-# the open gate's program: loaded (pinned in progs/) or not, and how many
-# of it the kernel has
-open_loaded() {
-	if [ -e "$DG_PIN/progs/lsm_file_open" ] || [ -e "$DG_PIN/progs/fmod_file_open" ]; then
-		echo yes
-	else
-		echo no
-	fi
-}
-open_progs() { bpf-progs | grep -c file_open; }
-
 # nothing to deny, no open rule: neither gate (both before 5.19); from
 # 5.19 the open gate's program is not even loaded until a policy needs it
 policy "allow bind id=8086:100e"
@@ -38,9 +27,9 @@ dg_start
 expect_gates $legacy $legacy "with a policy that allows everything"
 [ $legacy = off ] && expect_out '*kernfs deny hook not attached*open gate not attached*' cat "$DG_LOG"
 if [ $legacy = off ]; then
-	expect_eq "$(open_loaded) $(open_progs)" "no 0" "open gate loaded, programs in the kernel, before any open rule"
+	expect_eq "$(open_gate_pinned) $(open_gate_progs)" "0 0" "open gate loaded, programs in the kernel, before any open rule"
 else
-	expect_eq "$(open_loaded) $(open_progs)" "yes 1" "open gate loaded, programs in the kernel, before 5.19"
+	expect_eq "$(open_gate_pinned) $(open_gate_progs)" "1 1" "open gate loaded, programs in the kernel, before 5.19"
 fi
 expect_ok vfio-hold -o -u 1000 -g 1000 /dev/vfio/$g
 expect_ok unbind "$SHARED_A"
@@ -51,7 +40,7 @@ printf 'deny open group=%s uid=1000\n' "$g" >/tmp/open.conf
 chmod 600 /tmp/open.conf
 expect_out "*open gate attached*" dmaguard reload --policy /tmp/open.conf
 expect_gates $legacy on "with an open rule"
-expect_eq "$(open_loaded) $(open_progs)" "yes 1" "open gate loaded, programs in the kernel, with an open rule"
+expect_eq "$(open_gate_pinned) $(open_gate_progs)" "1 1" "open gate loaded, programs in the kernel, with an open rule"
 expect_fail vfio-hold -o -u 1000 -g 1000 /dev/vfio/$g
 expect_line 'open=EPERM*'
 expect_event "\"type\":\"open\",\"verdict\":\"deny\"" "open deny event"
@@ -72,7 +61,7 @@ for i in 1 2 3 4 5; do
 done
 expect_gates $legacy on "after toggling the open rule five times"
 # loaded once, by the first reload that needed it: it stays pinned
-expect_eq "$(open_loaded) $(open_progs)" "yes 1" "open gate loaded, programs in the kernel, after toggling"
+expect_eq "$(open_gate_pinned) $(open_gate_progs)" "1 1" "open gate loaded, programs in the kernel, after toggling"
 expect_fail vfio-hold -o -u 1000 -g 1000 /dev/vfio/$g
 
 # a bind deny: the deny hook comes, the open gate goes
@@ -99,7 +88,7 @@ expect_ok dmaguard unload
 policy "allow bind id=8086:100e"
 dg_start --all
 expect_gates $legacy on "while run --all streams"
-expect_eq "$(open_loaded) $(open_progs)" "yes 1" "open gate loaded, programs in the kernel, under run --all"
+expect_eq "$(open_gate_pinned) $(open_gate_progs)" "1 1" "open gate loaded, programs in the kernel, under run --all"
 expect_ok vfio-hold -o /dev/vfio/$g
 expect_event "\"type\":\"open\",\"verdict\":\"allow\"" "allowed open under --all"
 dg_stop
