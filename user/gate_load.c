@@ -97,17 +97,14 @@ static int share_globals(struct dmaguard_bpf *skel, const char *dir, char *err, 
 static int check_same_object(const char *dir, const char *what_gate, char *err, size_t len)
 {
 	struct dg_format f;
-	int r = upgrade_read_format(dir, &f);
+	int r = set_object_origin(dir, &f);
 
-	if (r)
-		return errf(err, len, r, "cannot read %s/format: %s", dir, strerror(-r));
-	r = set_object_same(dir);
 	if (r < 0)
 		return errf(err, len, r, "cannot tell which build loaded %s: %s", dir,
 			    strerror(-r));
-	if (f.version == DG_FORMAT && r == 1)
+	if (r == SET_THIS_OBJECT)
 		return 0;
-	if (f.version > DG_FORMAT)
+	if (r == SET_NEWER_FORMAT)
 		return errf(err, len, -EPROTO, "the enforcement in %s was loaded by a newer "
 			    "dmaguard (%s, format %u): this one (%s) cannot load the %s into it; "
 			    "use the newer dmaguard", dir, upgrade_build_of(&f), f.version,

@@ -474,16 +474,13 @@ out:
 static int other_object_of_format(const char *dir, char *err, size_t len)
 {
 	struct dg_format f;
-	int r = upgrade_read_format(dir, &f);
+	int r = set_object_origin(dir, &f);
 
-	if (!r && f.version != DG_FORMAT)
-		return 0;	/* newer, and operable by this format: reused */
-	if (!r)
-		r = set_object_same(dir);
 	if (r < 0)
 		return errf(err, len, r, "cannot tell which build loaded %s: %s", dir,
 			    strerror(-r));
-	return !r;
+	/* older: upgrade_check()'s; a newer one this format operates: reused */
+	return r == SET_OTHER_BUILD;
 }
 
 /*

@@ -14,6 +14,7 @@
 #include "dmaguard_object.h"
 #include "pindir.h"
 #include "set_object.h"
+#include "upgrade.h"
 
 /* More than the programs of one set, with room for a takeover's. */
 #define MAX_SET_PROGS 64
@@ -119,7 +120,8 @@ static int read_object_id(int rodata_fd, __u64 *id)
 	return r;
 }
 
-int set_object_same(const char *dir)
+/* 1: the set pinned in DIR was loaded from this build's object; 0: not; -errno. */
+static int same_object(const char *dir)
 {
 	int bss_fd, rodata_fd, r;
 	__u64 id;
@@ -133,4 +135,18 @@ int set_object_same(const char *dir)
 	close(bss_fd);
 	close(rodata_fd);
 	return r ? r : id == DG_OBJECT_ID;
+}
+
+int set_object_origin(const char *dir, struct dg_format *f)
+{
+	int r = upgrade_read_format(dir, f);
+
+	if (r)
+		return r;
+	if (f->version != DG_FORMAT)
+		return f->version > DG_FORMAT ? SET_NEWER_FORMAT : SET_OLDER_FORMAT;
+	r = same_object(dir);
+	if (r < 0)
+		return r;
+	return r ? SET_THIS_OBJECT : SET_OTHER_BUILD;
 }

@@ -16,7 +16,17 @@
  */
 int set_object_globals(const char *dir, int *bss_fd, int *rodata_fd);
 
-/* 1: the set pinned in DIR was loaded from this build's object; 0: not; -errno. */
-int set_object_same(const char *dir);
+struct dg_format;
+
+/* Where the set pinned in DIR came from, against this build. */
+enum set_origin {
+	SET_THIS_OBJECT,	/* this very object */
+	SET_OTHER_BUILD,	/* another build of this format (a package upgrade) */
+	SET_OLDER_FORMAT,
+	SET_NEWER_FORMAT,
+};
+
+/* The set's format entry into *f, and its enum set_origin; or -errno. */
+int set_object_origin(const char *dir, struct dg_format *f);
 
 #endif
