@@ -68,11 +68,11 @@ static __always_inline bool driver_takes_group(const struct device_driver *drv,
 	return s->driver[0] != '\0' && !dg_driver_does_no_dma(s->driver);
 }
 
-/* kernfs_node's parent, before and after 6.15 renamed it __parent */
-struct kernfs_node___parent {
-	struct kernfs_node *parent;
-} __attribute__((preserve_access_index));
-
+/*
+ * kernfs_node's parent: 6.15 renamed it __parent. The old name is in
+ * vmlinux.h's kernfs_node, so only the new one costs libbpf a search of
+ * the kernel's BTF of its own (a flavour is a type apart) at start-up.
+ */
 struct kernfs_node___rcu_parent {
 	struct kernfs_node *__parent;
 } __attribute__((preserve_access_index));
@@ -80,11 +80,10 @@ struct kernfs_node___rcu_parent {
 static __always_inline struct kernfs_node *kernfs_parent(struct kernfs_node *kn)
 {
 	struct kernfs_node___rcu_parent *rcu = (void *)kn;
-	struct kernfs_node___parent *old = (void *)kn;
 
 	if (bpf_core_field_exists(rcu->__parent))
 		return BPF_CORE_READ(rcu, __parent);
-	return BPF_CORE_READ(old, parent);
+	return BPF_CORE_READ(kn, parent);
 }
 
 #endif /* DMAGUARD_SUBJECT_BPF_H */

@@ -34,6 +34,7 @@ typedef unsigned short umode_t;
 #pragma clang attribute push(__attribute__((preserve_access_index)), apply_to = record)
 
 struct kernfs_node {
+	struct kernfs_node *parent;	/* __parent since 6.15 (subject.bpf.h) */
 	const char *name;
 	unsigned short flags;	/* enum kernfs_node_type in the low bits */
 };
