@@ -154,9 +154,9 @@ int gate_load(const char *dir, unsigned int gate, const char *what, char *err, s
 	r = check_same_object(dir, what, err, len);
 	if (r)
 		return r;
-	skel = dmaguard_bpf__open();
-	if (!skel)
-		return errf(err, len, -errno, "cannot open the BPF object: %s", strerror(errno));
+	r = loader_open_object(&skel, NULL, err, len);
+	if (r)
+		return r;
 	r = load_into(skel, dir, want, err, len);
 	dmaguard_bpf__destroy(skel);
 	return r;

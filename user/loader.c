@@ -20,8 +20,12 @@
 #include <bpf/libbpf.h>
 #include "dmaguard.skel.h"
 #include "dmaguard_object.h"
+#include "dmaguard_core_types.h"
+#include "attach_btf.h"
 #include "bpf_objects.h"
+#include "core_btf.h"
 #include "gates.h"
+#include "kernel_btf.h"
 #include "kernel_funcs.h"
 #include "loader.h"
 #include "mapsize.h"
@@ -107,14 +111,21 @@ static const char *const kernel_apis[] = {
 #define N_KERNEL_APIS (sizeof(kernel_apis) / sizeof(kernel_apis[0]))
 
 /*
- * present[i]: the kernel's BTF has bpf_progs[i]'s target; then
- * present[bpf_n_progs + j]: it has kernel_apis[j]. One pass for all of
- * them (kernel_funcs.c): start-up is on the boot's critical path.
+ * One read of the kernel's BTF, for two passes of dmaguard's own (start-up
+ * is on the boot's critical path). ids[i]: the BTF id of bpf_progs[i]'s
+ * target, then ids[bpf_n_progs + j]: of kernel_apis[j]; 0 where it has
+ * none (kernel_funcs.h); libbpf's load is given them (attach_btf.h).
+ * core_path: the BTF that CO-RE relocation reads, cut down (core_btf.h);
+ * "" where it could not be made, and libbpf searches all of the kernel's,
+ * slower, to the same result.
  */
-static int kernel_targets(bool *present, char *err, size_t len)
+static int kernel_targets(__u32 *ids, char *core_path, size_t path_len, char *err,
+			  size_t len)
 {
-	size_t i, n = bpf_n_progs + N_KERNEL_APIS;
+	size_t i, n = bpf_n_progs + N_KERNEL_APIS, size = 0, cut_len = 0;
 	const char **names = calloc(n, sizeof(*names));
+	struct btf_index x, *have = NULL;
+	char *btf = NULL, *cut = NULL;
 	int r;
 
 	if (!names)
@@ -123,33 +134,70 @@ static int kernel_targets(bool *present, char *err, size_t len)
 		names[i] = bpf_progs[i].target;
 	for (i = 0; i < N_KERNEL_APIS; i++)
 		names[bpf_n_progs + i] = kernel_apis[i];
-	r = kernel_funcs_find(names, n, present);
+	if (!kernel_btf_read(&btf, &size) && !btf_index_build(&x, btf, size))
+		have = &x;
+	r = kernel_funcs_find(have, names, n, ids);
 	free(names);
+	core_path[0] = '\0';
+	if (!r && have &&
+	    !core_btf_cut(have, dg_core_type_names,
+			  sizeof(dg_core_type_names) / sizeof(dg_core_type_names[0]), &cut,
+			  &cut_len) &&
+	    core_btf_file(cut, cut_len, core_path, path_len))
+		core_path[0] = '\0';
+	if (have)
+		btf_index_free(have);
+	free(cut);
+	free(btf);
 	if (r)
 		return errf(err, len, -EOPNOTSUPP,
 			    "cannot use the kernel's BTF (" KERNEL_BTF_PATH "): %s; "
 			    "it needs CONFIG_DEBUG_INFO_BTF=y", strerror(-r));
-	return 0;
+	r = attach_btf_set(ids);
+	return r ? errf(err, len, r, "out of memory") : 0;
+}
+
+int loader_open_object(struct dmaguard_bpf **skel, __u32 **ids_out, char *err, size_t len)
+{
+	LIBBPF_OPTS(bpf_object_open_opts, opts);
+	__u32 *ids = calloc(bpf_n_progs + N_KERNEL_APIS, sizeof(*ids));
+	char core_path[64];
+	int r;
+
+	*skel = NULL;
+	if (!ids)
+		return errf(err, len, -ENOMEM, "out of memory");
+	r = attach_btf_register();
+	if (r)
+		errf(err, len, r, "cannot register libbpf's section handlers: %s", strerror(-r));
+	else
+		r = kernel_targets(ids, core_path, sizeof(core_path), err, len);
+	if (!r) {
+		opts.btf_custom_path = core_path[0] ? core_path : NULL;
+		*skel = dmaguard_bpf__open_opts(&opts);
+		if (!*skel)
+			r = errf(err, len, -errno, "cannot open the BPF object: %s",
+				 strerror(errno));
+	}
+	if (r || !ids_out)
+		free(ids);
+	else
+		*ids_out = ids;
+	return r;
 }
 
 /*
  * Load only programs whose attach target the running kernel has, and only
  * one flavour of the deny hooks. A missing required target is fatal.
  */
-static int select_programs(struct dmaguard_bpf *skel, struct load_report *rep,
-			   char *err, size_t len)
+static int select_programs(struct dmaguard_bpf *skel, const __u32 *ids,
+			   struct load_report *rep, char *err, size_t len)
 {
-	bool *present = calloc(bpf_n_progs + N_KERNEL_APIS, sizeof(*present));
-	int code;
+	int code = 0;
 	size_t i;
 
-	if (!present)
-		return errf(err, len, -ENOMEM, "out of memory");
-	code = kernel_targets(present, err, len);
-	if (code)
-		goto out;
-	rep->ownership_api = present[bpf_n_progs + 0];
-	rep->device_claims = present[bpf_n_progs + 1];
+	rep->ownership_api = ids[bpf_n_progs + 0] != 0;
+	rep->device_claims = ids[bpf_n_progs + 1] != 0;
 	for (i = 0; i < bpf_n_progs && !code; i++) {
 		const struct prog_def *d = &bpf_progs[i];
 		bool wanted, needed;
@@ -157,14 +205,12 @@ static int select_programs(struct dmaguard_bpf *skel, struct load_report *rep,
 		wanted = prog_def_flavour_ok(d, rep->hooks == HOOK_LSM) &&
 			 (d->need != PROG_LEGACY || !rep->ownership_api);
 		needed = d->need == PROG_REQUIRED || d->need == PROG_HOOK;
-		if (wanted && !present[i] && needed)
+		if (wanted && !ids[i] && needed)
 			code = errf(err, len, -EOPNOTSUPP,
 				    "the kernel has no %s() in its BTF, which dmaguard attaches to",
 				    d->target);
-		bpf_program__set_autoload(prog_of(skel, d), wanted && present[i]);
+		bpf_program__set_autoload(prog_of(skel, d), wanted && ids[i]);
 	}
-out:
-	free(present);
 	return code;
 }
 
@@ -388,17 +434,19 @@ static int rename_into_place(const struct pindir *pd, const char *tmp, char *err
 int loader_open_programs(struct dmaguard_bpf **skel, struct load_report *rep, char *err,
 			 size_t len)
 {
+	__u32 *ids;
 	int r;
 
 	*skel = NULL;
 	r = check_kernel(rep, err, len);
 	if (r)
 		return r;
-	*skel = dmaguard_bpf__open();
-	if (!*skel)
-		return errf(err, len, -errno, "cannot open the BPF object: %s", strerror(errno));
+	r = loader_open_object(skel, &ids, err, len);
+	if (r)
+		return r;
 	(*skel)->rodata->dg_object_id = DG_OBJECT_ID;
-	r = select_programs(*skel, rep, err, len);
+	r = select_programs(*skel, ids, rep, err, len);
+	free(ids);
 	if (!r && (r = mapsize_apply((*skel)->obj, "/sys")))
 		errf(err, len, r, "cannot size the BPF maps: %s", strerror(-r));
 	return r;

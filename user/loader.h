@@ -7,6 +7,7 @@
 #define DMAGUARD_LOADER_H
 
 #include <stdbool.h>
+#include <linux/types.h>
 #include <stddef.h>
 #include "dmaguard.h"
 #include "pinned.h"
@@ -51,6 +52,15 @@ struct dmaguard_bpf;
 int loader_open_programs(struct dmaguard_bpf **skel, struct load_report *rep, char *err,
 			 size_t errlen);
 int loader_load(struct dmaguard_bpf *skel, char *err, size_t errlen);
+/*
+ * The BPF object opened as every load opens it: the kernel's BTF read once
+ * for the programs' attach targets, whose ids libbpf is given
+ * (attach_btf.h), and for the cut of it that CO-RE relocation reads
+ * (core_btf.h). *ids (to free; NULL ids: not wanted): the targets' ids,
+ * 0 where the kernel has none, in bpf_progs' order. loader_open_programs()
+ * calls it; gate_load.c too.
+ */
+int loader_open_object(struct dmaguard_bpf **skel, __u32 **ids, char *err, size_t errlen);
 /* Before the load: a gate loaded on demand (gates.h) not in gates is left out. */
 void loader_skip_gates(struct dmaguard_bpf *skel, unsigned int gates);
 int loader_attach_and_pin(struct dmaguard_bpf *skel, const char *dir, unsigned int gates,

@@ -1,11 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * kernel_funcs: the one-pass walk over raw BTF finds exactly the functions
- * (and no type of another kind by the same name) in BTF built here with
+ * (and no type of another kind by the same name), with the type id libbpf's
+ * search gives (the first of a name), in BTF built here with
  * every kind whose size differs, refuses truncated or inconsistent BTF,
  * answers -EPROTO for a kind or byte order it does not know (the caller
  * then asks libbpf), and agrees with libbpf on this host's own kernel BTF
- * for every attach target dmaguard has.
+ * on every attach target's id dmaguard has.
  */
 #include <errno.h>
 #include <stdint.h>
@@ -13,6 +14,7 @@
 #include <linux/btf.h>
 #include <bpf/btf.h>
 #include "bpf_objects.h"
+#include "kernel_btf.h"
 #include "kernel_funcs.h"
 #include "unit.h"
 
@@ -87,6 +89,7 @@ static void sample(struct blob *b)
 	type(b, "tt", BTF_KIND_TYPE_TAG, 0, 0);
 	type(b, "double", BTF_KIND_FLOAT, 0, 0);
 	type(b, "zz_last", BTF_KIND_FUNC, 0, 0);
+	type(b, "device_add", BTF_KIND_FUNC, 0, 0);	/* a second one: not libbpf's */
 	blob_finish(b);
 }
 
@@ -95,17 +98,18 @@ TEST(finds_the_functions_and_only_functions)
 	static const char *const names[] = {
 		"zz_last", "device", "really_probe", "missing", "device_add", "really_probe", "e64",
 	};
-	static const bool want[] = { true, false, true, false, true, true, false };
-	bool present[7];
+	/* type ids: the records' places, from 1 */
+	static const __u32 want[] = { 16, 0, 4, 0, 12, 4, 0 };
+	__u32 ids[7];
 	struct blob b;
 	size_t i;
 
 	sample(&b);
-	memset(present, 1, sizeof(present));
-	ASSERT_EQ(kernel_funcs_scan(b.out, b.out_len, names, 7, present), 0);
+	memset(ids, 0xff, sizeof(ids));
+	ASSERT_EQ(kernel_funcs_scan(b.out, b.out_len, names, 7, ids), 0);
 	for (i = 0; i < 7; i++)
-		if (present[i] != want[i])
-			UNIT_FAIL("%s: present %d, expected %d", names[i], present[i], want[i]);
+		if (ids[i] != want[i])
+			UNIT_FAIL("%s: id %u, expected %u", names[i], ids[i], want[i]);
 }
 
 TEST(no_names_is_no_work)
@@ -119,7 +123,7 @@ TEST(no_names_is_no_work)
 TEST(a_kind_not_known_here_is_libbpfs_to_judge)
 {
 	const char *name = "f";
-	bool present;
+	__u32 id;
 	struct blob b;
 
 	blob_init(&b);
@@ -127,20 +131,20 @@ TEST(a_kind_not_known_here_is_libbpfs_to_judge)
 	type(&b, "new", BTF_KIND_ENUM64 + 1, 0, 0);
 	type(&b, "f", BTF_KIND_FUNC, 0, 0);
 	blob_finish(&b);
-	ASSERT_EQ(kernel_funcs_scan(b.out, b.out_len, &name, 1, &present), -EPROTO);
+	ASSERT_EQ(kernel_funcs_scan(b.out, b.out_len, &name, 1, &id), -EPROTO);
 }
 
 TEST(another_byte_order_is_libbpfs_to_judge)
 {
 	const char *name = "really_probe";
 	struct btf_header *h;
-	bool present;
+	__u32 id;
 	struct blob b;
 
 	sample(&b);
 	h = (struct btf_header *)b.out;
 	h->magic = 0x9FeB;
-	ASSERT_EQ(kernel_funcs_scan(b.out, b.out_len, &name, 1, &present), -EPROTO);
+	ASSERT_EQ(kernel_funcs_scan(b.out, b.out_len, &name, 1, &id), -EPROTO);
 }
 
 TEST(truncated_or_inconsistent_btf_is_refused)
@@ -148,17 +152,17 @@ TEST(truncated_or_inconsistent_btf_is_refused)
 	const char *name = "zz_last";
 	struct btf_header *h;
 	struct btf_type *t;
-	bool present;
+	__u32 id;
 	struct blob b;
 
 	sample(&b);
 	/* cut short: the string section ends past the data */
-	ASSERT_EQ(kernel_funcs_scan(b.out, b.out_len - 1, &name, 1, &present), -EINVAL);
-	ASSERT_EQ(kernel_funcs_scan(b.out, 10, &name, 1, &present), -EINVAL);
+	ASSERT_EQ(kernel_funcs_scan(b.out, b.out_len - 1, &name, 1, &id), -EINVAL);
+	ASSERT_EQ(kernel_funcs_scan(b.out, 10, &name, 1, &id), -EINVAL);
 	/* the type section ends inside the struct's members */
 	h = (struct btf_header *)b.out;
 	h->type_len = sizeof(struct btf_type) + 4 + sizeof(struct btf_type) + 8;
-	ASSERT_EQ(kernel_funcs_scan(b.out, b.out_len, &name, 1, &present), -EINVAL);
+	ASSERT_EQ(kernel_funcs_scan(b.out, b.out_len, &name, 1, &id), -EINVAL);
 	/* a name past the string section */
 	sample(&b);
 	t = (struct btf_type *)(b.out + sizeof(*h) + sizeof(*t) + 4 +
@@ -166,11 +170,11 @@ TEST(truncated_or_inconsistent_btf_is_refused)
 				sizeof(*t) + 2 * sizeof(struct btf_param));
 	ASSERT_EQ(BTF_INFO_KIND(t->info), BTF_KIND_FUNC);
 	t->name_off = 4096;
-	ASSERT_EQ(kernel_funcs_scan(b.out, b.out_len, &name, 1, &present), -EINVAL);
+	ASSERT_EQ(kernel_funcs_scan(b.out, b.out_len, &name, 1, &id), -EINVAL);
 	/* strings that do not end inside their section */
 	sample(&b);
 	b.out[b.out_len - 1] = 'x';
-	ASSERT_EQ(kernel_funcs_scan(b.out, b.out_len, &name, 1, &present), -EINVAL);
+	ASSERT_EQ(kernel_funcs_scan(b.out, b.out_len, &name, 1, &id), -EINVAL);
 }
 
 /* The host's own kernel: the walk and libbpf agree on every target. */
@@ -179,7 +183,10 @@ TEST(agrees_with_libbpf_on_this_kernel)
 	static char raw[64 << 20] __attribute__((aligned(8)));
 	size_t i, size, n = bpf_n_progs + 2;
 	const char *names[64];
-	bool present[64];
+	__u32 ids[64], found_ids[64];
+	char *read = NULL;
+	size_t read_size;
+	struct btf_index x;
 	struct btf *btf;
 	int found = 0;
 	FILE *f;
@@ -197,21 +204,34 @@ TEST(agrees_with_libbpf_on_this_kernel)
 	size = fread(raw, 1, sizeof(raw), f);
 	fclose(f);
 	ASSERT_TRUE(size > 0 && size < sizeof(raw));
-	ASSERT_EQ(kernel_funcs_scan(raw, size, names, n, present), 0);
+	ASSERT_EQ(kernel_funcs_scan(raw, size, names, n, ids), 0);
 	btf = btf__parse(KERNEL_BTF_PATH, NULL);
 	ASSERT_TRUE(btf != NULL);
 	for (i = 0; i < n; i++) {
-		bool libbpf = btf__find_by_name_kind(btf, names[i], BTF_KIND_FUNC) > 0;
+		__s32 libbpf = btf__find_by_name_kind(btf, names[i], BTF_KIND_FUNC);
 
-		if (present[i] != libbpf)
-			UNIT_FAIL("%s: walk says %d, libbpf %d", names[i], present[i], libbpf);
-		found += present[i];
+		if (ids[i] != (libbpf > 0 ? (__u32)libbpf : 0))
+			UNIT_FAIL("%s: walk says id %u, libbpf %d", names[i], ids[i], libbpf);
+		found += ids[i] != 0;
 	}
 	btf__free(btf);
+	/* what kernel_btf_read() gives (one bpf() call, or sysfs) walks the same */
+	ASSERT_EQ(kernel_btf_read(&read, &read_size), 0);
+	ASSERT_EQ(read_size, size);
+	ASSERT_TRUE(!memcmp(read, raw, size));
+	memset(found_ids, 0xff, sizeof(found_ids));
+	ASSERT_EQ(btf_index_build(&x, read, read_size), 0);
+	ASSERT_EQ(kernel_funcs_find(&x, names, n, found_ids), 0);
+	btf_index_free(&x);
+	for (i = 0; i < n; i++)
+		if (found_ids[i] != ids[i])
+			UNIT_FAIL("%s: kernel_funcs_find says id %u, the walk %u", names[i],
+				  found_ids[i], ids[i]);
+	free(read);
 	/* really_probe at least: the comparison compared something */
 	ASSERT_TRUE(found > 0);
-	ASSERT_FALSE(present[bpf_n_progs]);
-	ASSERT_FALSE(present[bpf_n_progs + 1]);
+	ASSERT_EQ(ids[bpf_n_progs], 0);
+	ASSERT_EQ(ids[bpf_n_progs + 1], 0);
 }
 
 UNIT_MAIN()

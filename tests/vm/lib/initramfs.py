@@ -265,6 +265,11 @@ def _collect_files(vmdir, scenarios, dmaguard, helpers):
                         "tests", "vm", "match", "match-diff")
     if os.path.isfile(diff):
         files["bin/match-diff"] = diff
+    # the CO-RE differential test (make builds it beside dmaguard)
+    core = os.path.join(os.path.dirname(os.path.abspath(dmaguard)),
+                        "tests", "vm", "core", "core-agrees")
+    if os.path.isfile(core):
+        files["bin/core-agrees"] = core
     guest = os.path.join(vmdir, "guest")
     for fn in sorted(os.listdir(guest)):
         if fn.endswith(".sh"):

@@ -1,0 +1,97 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Attach targets by BTF id for libbpf's load (attach_btf.h). */
+#include <errno.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <linux/bpf.h>
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include "attach_btf.h"
+#include "bpf_objects.h"
+
+static __u32 *target_ids;	/* bpf_n_progs of them, once set */
+
+/* The id found for prog's target; 0 if none was. */
+static __u32 target_id(const struct bpf_program *prog)
+{
+	const struct prog_def *d = prog_def_by_name(bpf_program__name(prog));
+
+	return d && target_ids ? target_ids[d - bpf_progs] : 0;
+}
+
+/*
+ * Called by libbpf just before it loads prog: its target as libbpf's own
+ * handlers would set it (in vmlinux, so no BTF object descriptor), which
+ * libbpf then does not search for.
+ */
+static int prepare_load(struct bpf_program *prog, struct bpf_prog_load_opts *opts,
+			long cookie)
+{
+	__u32 id = target_id(prog);
+
+	(void)cookie;
+	if (!id)
+		return -ENOENT;
+	opts->attach_btf_obj_fd = 0;
+	opts->attach_btf_id = id;
+	return 0;
+}
+
+static int attach(const struct bpf_program *prog, long cookie, struct bpf_link **link)
+{
+	*link = cookie == BPF_LSM_MAC ? bpf_program__attach_lsm(prog)
+				      : bpf_program__attach_trace(prog);
+	return *link ? 0 : -errno;
+}
+
+int attach_btf_register_sections(libbpf_prog_prepare_load_fn_t prepare,
+				 libbpf_prog_attach_fn_t attach_fn)
+{
+	static const struct {
+		const char *sec;
+		enum bpf_prog_type type;
+		enum bpf_attach_type attach;
+	} secs[] = {
+		{ "fentry/", BPF_PROG_TYPE_TRACING, BPF_TRACE_FENTRY },
+		{ "fexit/", BPF_PROG_TYPE_TRACING, BPF_TRACE_FEXIT },
+		{ "fmod_ret/", BPF_PROG_TYPE_TRACING, BPF_MODIFY_RETURN },
+		{ "lsm/", BPF_PROG_TYPE_LSM, BPF_LSM_MAC },
+	};
+	size_t i;
+	int r;
+
+	for (i = 0; i < sizeof(secs) / sizeof(secs[0]); i++) {
+		LIBBPF_OPTS(libbpf_prog_handler_opts, opts, .cookie = secs[i].attach,
+			    .prog_prepare_load_fn = prepare, .prog_attach_fn = attach_fn);
+
+		r = libbpf_register_prog_handler(secs[i].sec, secs[i].type, secs[i].attach,
+						 &opts);
+		if (r < 0)
+			return r;
+	}
+	return 0;
+}
+
+int attach_btf_register(void)
+{
+	static bool registered;
+	int r;
+
+	if (registered)
+		return 0;
+	r = attach_btf_register_sections(prepare_load, attach);
+	registered = !r;
+	return r;
+}
+
+int attach_btf_set(const __u32 *ids)
+{
+	if (!target_ids) {
+		target_ids = calloc(bpf_n_progs, sizeof(*target_ids));
+		if (!target_ids)
+			return -ENOMEM;
+	}
+	memcpy(target_ids, ids, bpf_n_progs * sizeof(*target_ids));
+	return 0;
+}
