@@ -282,8 +282,8 @@ bpf_figures() {
 # by bench-uprobes), traced on CLOCK_MONOTONIC, the clock bench-start times
 # with; each event becomes a "trace" record (report.py: startup_breakdown).
 # bpf_prog_load's entry carries the program's name.
-PROFILE_FUNCS="main daemon_load_policy loader_open_programs bpf_object__open_skeleton
-	mapsize_apply bpf_object__load_skeleton bpf_object__load_vmlinux_btf
+PROFILE_FUNCS="main daemon_load_policy loader_open_programs kernel_btf_read btf_index_build
+	core_btf_cut bpf_object__open_skeleton mapsize_apply bpf_object__load_skeleton bpf_object__load_vmlinux_btf
 	btf_load_into_kernel bpf_object__create_maps bpf_core_add_cands bpf_object_load_prog
 	bpf_prog_load=name=+0(%si):string loader_attach_and_pin attach_one gates_attach
 	topology_scan loader_seed_nodes"
