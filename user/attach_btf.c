@@ -12,12 +12,19 @@
 
 static __u32 *target_ids;	/* bpf_n_progs of them, once set */
 
-/* The id found for prog's target; 0 if none was. */
+/*
+ * The id found for prog's target; 0 if none was, or prog is not dmaguard's
+ * program of that name (the handlers serve every object of the process).
+ */
 static __u32 target_id(const struct bpf_program *prog)
 {
 	const struct prog_def *d = prog_def_by_name(bpf_program__name(prog));
+	char sec[128];
 
-	return d && target_ids ? target_ids[d - bpf_progs] : 0;
+	if (!d || !target_ids)
+		return 0;
+	prog_def_section(d, sec, sizeof(sec));
+	return strcmp(sec, bpf_program__section_name(prog)) ? 0 : target_ids[d - bpf_progs];
 }
 
 /*
@@ -58,19 +65,22 @@ int attach_btf_register_sections(libbpf_prog_prepare_load_fn_t prepare,
 		{ "fmod_ret/", BPF_PROG_TYPE_TRACING, BPF_MODIFY_RETURN },
 		{ "lsm/", BPF_PROG_TYPE_LSM, BPF_LSM_MAC },
 	};
+	int ids[sizeof(secs) / sizeof(secs[0])], r = 0;
 	size_t i;
-	int r;
 
-	for (i = 0; i < sizeof(secs) / sizeof(secs[0]); i++) {
+	for (i = 0; i < sizeof(secs) / sizeof(secs[0]) && !r; i++) {
 		LIBBPF_OPTS(libbpf_prog_handler_opts, opts, .cookie = secs[i].attach,
 			    .prog_prepare_load_fn = prepare, .prog_attach_fn = attach_fn);
 
-		r = libbpf_register_prog_handler(secs[i].sec, secs[i].type, secs[i].attach,
-						 &opts);
-		if (r < 0)
-			return r;
+		ids[i] = libbpf_register_prog_handler(secs[i].sec, secs[i].type,
+						      secs[i].attach, &opts);
+		r = ids[i] < 0 ? ids[i] : 0;
 	}
-	return 0;
+	/* all or none: the ones registered before a failure go again */
+	if (r)
+		for (i--; i-- > 0;)
+			libbpf_unregister_prog_handler(ids[i]);
+	return r;
 }
 
 int attach_btf_register(void)

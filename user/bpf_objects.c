@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* The tables of bpf_objects.h. Adding a program or a pinned map starts here. */
 #include <stddef.h>
+#include <stdio.h>
 #include <string.h>
 #include <linux/bpf.h>
 #include <bpf/libbpf.h>
@@ -110,6 +111,19 @@ const struct map_def *bpf_map_def_by_name(const char *name)
 		if (!strcmp(bpf_maps[i].name, name))
 			return &bpf_maps[i];
 	return NULL;
+}
+
+void prog_def_section(const struct prog_def *d, char *buf, size_t len)
+{
+	static const char *const prefix[] = {
+		[PROG_FENTRY] = "fentry/", [PROG_FEXIT] = "fexit/",
+		[PROG_LSM] = "lsm/", [PROG_FMOD_RET] = "fmod_ret/",
+	};
+	const char *target = d->target;
+
+	if (d->kind == PROG_LSM && !strncmp(target, "bpf_lsm_", 8))
+		target += 8;
+	snprintf(buf, len, "%s%s", prefix[d->kind], target);
 }
 
 bool prog_def_flavour_ok(const struct prog_def *d, bool lsm)

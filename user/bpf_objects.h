@@ -76,6 +76,9 @@ struct policy_maps skel_policy_maps(const struct dmaguard_bpf *skel);
 const struct prog_def *prog_def_by_name(const char *name);
 const struct map_def *bpf_map_def_by_name(const char *name);
 
+/* The SEC() of d's program: its kind's prefix and its target (less bpf_lsm_). */
+void prog_def_section(const struct prog_def *d, char *buf, size_t len);
+
 /* Whether d is loaded with deny hooks of the LSM (lsm true) or fmod_ret flavour. */
 bool prog_def_flavour_ok(const struct prog_def *d, bool lsm);
 

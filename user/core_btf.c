@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
+#include <bpf/btf.h>
 #include "core_btf.h"
 #include "kernel_btf.h"
 
@@ -31,7 +32,10 @@ struct cut {
 	size_t strs_len, strs_cap;
 };
 
-/* libbpf's essential name: up to a ___flavour suffix (X___Y, X and Y not '_') */
+/*
+ * libbpf's essential name (bpf_core_essential_name_len()): up to the last
+ * ___flavour suffix, X___Y with X and Y not '_'; i runs from n - 5 down.
+ */
 static size_t essential_len(const char *name)
 {
 	size_t n = strlen(name), i;
@@ -92,6 +96,11 @@ static int mark_roots(struct cut *c)
 	return 0;
 }
 
+static bool is_func_proto(const struct cut *c, __u32 id)
+{
+	return id && id < c->n && BTF_INFO_KIND(c->by_id[id]->info) == BTF_KIND_FUNC_PROTO;
+}
+
 /* Mark what the queued types hold by value, until nothing new is. */
 static int close_by_value(struct cut *c)
 {
@@ -108,7 +117,9 @@ static int close_by_value(struct cut *c)
 			break;
 		case BTF_KIND_TYPEDEF: case BTF_KIND_VOLATILE: case BTF_KIND_CONST:
 		case BTF_KIND_RESTRICT: case BTF_KIND_TYPE_TAG:
-			r = mark(c, t->type);
+			/* a function type is never a field's: left out, as void */
+			if (!is_func_proto(c, t->type))
+				r = mark(c, t->type);
 			break;
 		case BTF_KIND_ARRAY:
 			r = mark(c, ((const struct btf_array *)(t + 1))->type);
@@ -171,7 +182,7 @@ static int copy_type(struct cut *c, __u32 id, char *out, size_t *used)
 		break;
 	case BTF_KIND_TYPEDEF: case BTF_KIND_VOLATILE: case BTF_KIND_CONST:
 	case BTF_KIND_RESTRICT: case BTF_KIND_TYPE_TAG:
-		nt->type = c->new_id[t->type];
+		nt->type = c->new_id[t->type];	/* 0 (void) for a function type */
 		break;
 	case BTF_KIND_ARRAY: {
 		struct btf_array *a = (struct btf_array *)(nt + 1);
@@ -298,33 +309,54 @@ out:
 	return r;
 }
 
-int core_btf_file(const char *data, size_t len, char *path, size_t path_len)
+/* data as a memfd, by its /proc/self/fd path into path; 0 or -errno (-ENOENT: no /proc). */
+static int write_memfd(const char *data, size_t len, char *path, size_t path_len)
 {
-	static int fd = -1;
-	int nfd = memfd_create("dmaguard-core-btf", MFD_CLOEXEC), r = 0;
+	int fd = memfd_create("dmaguard-core-btf", MFD_CLOEXEC), r = 0;
 	size_t done = 0;
 	ssize_t w;
 
-	if (nfd < 0)
+	if (fd < 0)
 		return -errno;
 	while (done < len && !r) {
-		w = write(nfd, data + done, len - done);
+		w = write(fd, data + done, len - done);
 		if (w > 0)
 			done += (size_t)w;
 		else if (w == 0 || errno != EINTR)
 			r = w ? -errno : -EIO;
 	}
-	snprintf(path, path_len, "/proc/self/fd/%d", nfd);
-	/* libbpf opens it by that path: without /proc, none */
+	snprintf(path, path_len, "/proc/self/fd/%d", fd);
+	/* libbpf opens it by that path */
 	if (!r && access(path, R_OK))
 		r = -errno;
 	if (r) {
-		close(nfd);
-		path[0] = '\0';
-		return r;
-	}
-	if (fd >= 0)
 		close(fd);
-	fd = nfd;
-	return 0;
+		path[0] = '\0';
+	}
+	return r;
+}
+
+const char *core_btf_path(const struct btf_index *x, const char *const *names, size_t n)
+{
+	static char path[64];
+	static bool made;
+	struct btf *check;
+	size_t cut_len;
+	char *cut;
+
+	if (made)
+		return path[0] ? path : NULL;
+	made = true;
+	if (core_btf_cut(x, names, n, &cut, &cut_len))
+		return NULL;
+	/* libbpf fails a load whose BTF it cannot parse: this one, before it counts */
+	check = btf__new(cut, (__u32)cut_len);
+	if (check && !write_memfd(cut, cut_len, path, sizeof(path))) {
+		btf__free(check);
+		free(cut);
+		return path;
+	}
+	btf__free(check);
+	free(cut);
+	return NULL;
 }

@@ -168,38 +168,54 @@ static bool is_vmlinux(int fd)
  * ~1,400 system calls, most of this pass's time under emulation. -ENOENT
  * where no BTF object says it is the kernel's (before 5.11): sysfs then.
  */
+/* The kernel's own BTF object, or -ENOENT where none says it is. */
+static int vmlinux_btf_fd(void)
+{
+	__u32 id = 0;
+	int fd;
+
+	while (!bpf_btf_get_next_id(id, &id)) {
+		fd = bpf_btf_get_fd_by_id(id);
+		if (fd >= 0 && is_vmlinux(fd))
+			return fd;
+		if (fd >= 0)
+			close(fd);
+	}
+	return -ENOENT;
+}
+
+/* All of BTF object fd's data, size bytes, into buf; 0 or -errno. */
+static int btf_data(int fd, char *buf, __u32 size)
+{
+	struct bpf_btf_info info = { 0 };
+	__u32 len = sizeof(info);
+
+	info.btf = (__u64)(unsigned long)buf;
+	info.btf_size = size;
+	if (bpf_obj_get_info_by_fd(fd, &info, &len))
+		return -errno;
+	return info.btf_size == size ? 0 : -EAGAIN;
+}
+
 static int read_by_bpf(char **buf, size_t *size)
 {
 	struct bpf_btf_info info = { 0 };
-	__u32 id = 0, len = sizeof(info);
-	int fd = -1, r;
-	char *b;
+	__u32 len = sizeof(info);
+	int fd = vmlinux_btf_fd(), r;
+	char *b = NULL;
 
-	while (fd < 0 && !bpf_btf_get_next_id(id, &id)) {
-		fd = bpf_btf_get_fd_by_id(id);
-		if (fd >= 0 && !is_vmlinux(fd)) {
-			close(fd);
-			fd = -1;
-		}
-	}
 	if (fd < 0)
-		return -ENOENT;
-	r = bpf_obj_get_info_by_fd(fd, &info, &len) ? -errno : 0;
-	b = r || !info.btf_size || info.btf_size > MAX_BTF_SIZE ? NULL : malloc(info.btf_size);
-	if (!r && !b)
-		r = info.btf_size ? -ENOMEM : -EINVAL;
-	if (!r) {
-		__u32 want = info.btf_size;
-
-		memset(&info, 0, sizeof(info));
-		info.btf = (__u64)(unsigned long)b;
-		info.btf_size = want;
-		len = sizeof(info);
-		if (bpf_obj_get_info_by_fd(fd, &info, &len))
-			r = -errno;
-		else if (info.btf_size != want)
-			r = -EAGAIN;
-	}
+		return fd;
+	if (bpf_obj_get_info_by_fd(fd, &info, &len))
+		r = -errno;
+	else if (!info.btf_size)
+		r = -EINVAL;
+	else if (info.btf_size > MAX_BTF_SIZE)
+		r = -EFBIG;
+	else if (!(b = malloc(info.btf_size)))
+		r = -ENOMEM;
+	else
+		r = btf_data(fd, b, info.btf_size);
 	close(fd);
 	if (r) {
 		free(b);
@@ -208,6 +224,26 @@ static int read_by_bpf(char **buf, size_t *size)
 	*buf = b;
 	*size = info.btf_size;
 	return 0;
+}
+
+int kernel_btf_file_check(size_t size)
+{
+	struct btf_header h;
+	struct stat st;
+	ssize_t got;
+	int fd, r = 0;
+
+	fd = open(KERNEL_BTF_PATH, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	got = read(fd, &h, sizeof(h));
+	if (got < 0)
+		r = -errno;
+	else if ((size_t)got < sizeof(h) || h.magic != BTF_MAGIC ||
+		 (fstat(fd, &st) == 0 && (size_t)st.st_size != size))
+		r = -ENOEXEC;
+	close(fd);
+	return r;
 }
 
 int kernel_btf_read(char **buf, size_t *size)

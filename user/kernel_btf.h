@@ -43,4 +43,11 @@ const char *btf_index_str(const struct btf_index *x, __u32 off);
  */
 int kernel_btf_read(char **buf, size_t *size);
 
+/*
+ * libbpf reads the kernel's BTF from KERNEL_BTF_PATH itself: 0 when that
+ * file is BTF of the size kernel_btf_read() gave; -ENOEXEC when it is not
+ * (another file mounted over it, say), or -errno.
+ */
+int kernel_btf_file_check(size_t size);
+
 #endif

@@ -110,22 +110,29 @@ static const char *const kernel_apis[] = {
 };
 #define N_KERNEL_APIS (sizeof(kernel_apis) / sizeof(kernel_apis[0]))
 
+/* The kernel's BTF is there but cannot serve: exit 3, as without it. */
+static int btf_unusable(int r, char *err, size_t len)
+{
+	return errf(err, len, -EOPNOTSUPP, "cannot use the kernel's BTF (" KERNEL_BTF_PATH
+		    "): %s; it needs CONFIG_DEBUG_INFO_BTF=y",
+		    r == -ENOEXEC ? "the file is not the kernel's BTF" : strerror(-r));
+}
+
 /*
  * One read of the kernel's BTF, for two passes of dmaguard's own (start-up
  * is on the boot's critical path). ids[i]: the BTF id of bpf_progs[i]'s
  * target, then ids[bpf_n_progs + j]: of kernel_apis[j]; 0 where it has
  * none (kernel_funcs.h); libbpf's load is given them (attach_btf.h).
- * core_path: the BTF that CO-RE relocation reads, cut down (core_btf.h);
- * "" where it could not be made, and libbpf searches all of the kernel's,
- * slower, to the same result.
+ * *core_path: the BTF that CO-RE relocation reads, cut down (core_btf.h);
+ * NULL where it could not be made, and libbpf searches all of the
+ * kernel's, slower, to the same result.
  */
-static int kernel_targets(__u32 *ids, char *core_path, size_t path_len, char *err,
-			  size_t len)
+static int kernel_targets(__u32 *ids, const char **core_path, char *err, size_t len)
 {
-	size_t i, n = bpf_n_progs + N_KERNEL_APIS, size = 0, cut_len = 0;
+	size_t i, n = bpf_n_progs + N_KERNEL_APIS, size = 0;
 	const char **names = calloc(n, sizeof(*names));
 	struct btf_index x, *have = NULL;
-	char *btf = NULL, *cut = NULL;
+	char *btf = NULL;
 	int r;
 
 	if (!names)
@@ -134,25 +141,26 @@ static int kernel_targets(__u32 *ids, char *core_path, size_t path_len, char *er
 		names[i] = bpf_progs[i].target;
 	for (i = 0; i < N_KERNEL_APIS; i++)
 		names[bpf_n_progs + i] = kernel_apis[i];
-	if (!kernel_btf_read(&btf, &size) && !btf_index_build(&x, btf, size))
+	r = kernel_btf_read(&btf, &size);
+	/* read by bpf(): libbpf will read the file */
+	if (!r && (r = kernel_btf_file_check(size))) {
+		free(names);
+		free(btf);
+		return btf_unusable(r, err, len);
+	}
+	if (!r && !btf_index_build(&x, btf, size))
 		have = &x;
 	r = kernel_funcs_find(have, names, n, ids);
 	free(names);
-	core_path[0] = '\0';
-	if (!r && have &&
-	    !core_btf_cut(have, dg_core_type_names,
-			  sizeof(dg_core_type_names) / sizeof(dg_core_type_names[0]), &cut,
-			  &cut_len) &&
-	    core_btf_file(cut, cut_len, core_path, path_len))
-		core_path[0] = '\0';
+	if (!r && have)
+		*core_path = core_btf_path(have, dg_core_type_names,
+					   sizeof(dg_core_type_names) /
+					   sizeof(dg_core_type_names[0]));
 	if (have)
 		btf_index_free(have);
-	free(cut);
 	free(btf);
 	if (r)
-		return errf(err, len, -EOPNOTSUPP,
-			    "cannot use the kernel's BTF (" KERNEL_BTF_PATH "): %s; "
-			    "it needs CONFIG_DEBUG_INFO_BTF=y", strerror(-r));
+		return btf_unusable(r, err, len);
 	r = attach_btf_set(ids);
 	return r ? errf(err, len, r, "out of memory") : 0;
 }
@@ -161,7 +169,7 @@ int loader_open_object(struct dmaguard_bpf **skel, __u32 **ids_out, char *err, s
 {
 	LIBBPF_OPTS(bpf_object_open_opts, opts);
 	__u32 *ids = calloc(bpf_n_progs + N_KERNEL_APIS, sizeof(*ids));
-	char core_path[64];
+	const char *core_path = NULL;
 	int r;
 
 	*skel = NULL;
@@ -169,11 +177,12 @@ int loader_open_object(struct dmaguard_bpf **skel, __u32 **ids_out, char *err, s
 		return errf(err, len, -ENOMEM, "out of memory");
 	r = attach_btf_register();
 	if (r)
-		errf(err, len, r, "cannot register libbpf's section handlers: %s", strerror(-r));
+		r = errf(err, len, r, "cannot register libbpf's section handlers: %s",
+			 strerror(-r));
 	else
-		r = kernel_targets(ids, core_path, sizeof(core_path), err, len);
+		r = kernel_targets(ids, &core_path, err, len);
 	if (!r) {
-		opts.btf_custom_path = core_path[0] ? core_path : NULL;
+		opts.btf_custom_path = core_path;
 		*skel = dmaguard_bpf__open_opts(&opts);
 		if (!*skel)
 			r = errf(err, len, -errno, "cannot open the BPF object: %s",

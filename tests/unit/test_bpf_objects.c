@@ -19,20 +19,6 @@ static struct dmaguard_bpf *open_skel(void)
 	return skel;
 }
 
-/* The section a table entry's program must have. */
-static void expected_section(const struct prog_def *d, char *buf, size_t len)
-{
-	static const char *const prefix[] = {
-		[PROG_FENTRY] = "fentry/", [PROG_FEXIT] = "fexit/",
-		[PROG_LSM] = "lsm/", [PROG_FMOD_RET] = "fmod_ret/",
-	};
-	const char *target = d->target;
-
-	if (d->kind == PROG_LSM && !strncmp(target, "bpf_lsm_", 8))
-		target += 8;
-	snprintf(buf, len, "%s%s", prefix[d->kind], target);
-}
-
 TEST(every_program_is_in_the_table_once_with_its_section)
 {
 	struct dmaguard_bpf *skel = open_skel();
@@ -46,7 +32,7 @@ TEST(every_program_is_in_the_table_once_with_its_section)
 		if (!d)
 			UNIT_FAIL("program %s is not in bpf_progs[]", bpf_program__name(prog));
 		ASSERT_TRUE(prog_of(skel, d) == prog);
-		expected_section(d, sec, sizeof(sec));
+		prog_def_section(d, sec, sizeof(sec));
 		ASSERT_STREQ(bpf_program__section_name(prog), sec);
 		n++;
 	}

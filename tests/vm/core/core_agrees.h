@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include "dmaguard.skel.h"
@@ -97,30 +98,32 @@ static bool same_insns(const struct bpf_insn *a, const struct bpf_insn *b, size_
  */
 static int core_agrees(FILE *out)
 {
-	char *btf = NULL, *cut = NULL, path[64];
-	size_t size, cut_len, i, n_cut, n_full;
+	size_t size, i, n_cut, n_full;
 	libbpf_print_fn_t old_print = libbpf_set_print(NULL);	/* it warns of every stopped load */
+	const char *path = NULL;
 	struct bpf_insn *a, *b;
 	struct btf_index x;
+	char *btf = NULL;
+	struct stat st;
 	int r, differ = 0;
 
 	r = kernel_btf_read(&btf, &size);
 	if (!r)
 		r = btf_index_build(&x, btf, size);
 	if (!r) {
-		r = core_btf_cut(&x, dg_core_type_names,
-				 sizeof(dg_core_type_names) / sizeof(dg_core_type_names[0]),
-				 &cut, &cut_len);
+		path = core_btf_path(&x, dg_core_type_names,
+				     sizeof(dg_core_type_names) / sizeof(dg_core_type_names[0]));
 		btf_index_free(&x);
+		if (!path)
+			fprintf(out, "core-agrees: the cut was not made\n");
+		r = path ? 0 : -EPROTO;
 	}
 	if (!r)
-		r = core_btf_file(cut, cut_len, path, sizeof(path));
-	if (!r)
 		r = attach_btf_register_sections(capture, NULL);
-	if (!r)
-		fprintf(out, "core-agrees: cut %zu of %zu bytes of BTF\n", cut_len, size);
+	if (!r && !stat(path, &st))
+		fprintf(out, "core-agrees: cut %lld of %zu bytes of BTF\n", (long long)st.st_size,
+			size);
 	free(btf);
-	free(cut);
 	for (i = 0; i < bpf_n_progs && !r; i++) {
 		r = relocate_one(i, path, &a, &n_cut);
 		if (r)
