@@ -168,7 +168,7 @@ static int add_str(struct cut *c, __u32 off, __u32 *new_off)
 static int copy_type(struct cut *c, __u32 id, char *out, size_t *used)
 {
 	const struct btf_type *t = c->by_id[id];
-	size_t size = sizeof(*t) + (size_t)btf_type_extra(t);
+	size_t size = sizeof(*t) + (size_t)btf_type_extra(t), stride;
 	struct btf_type *nt = (struct btf_type *)out;
 	__u16 vlen = BTF_INFO_VLEN(t->info), i;
 	int r;
@@ -200,17 +200,14 @@ static int copy_type(struct cut *c, __u32 id, char *out, size_t *used)
 		}
 		break;
 	case BTF_KIND_ENUM:
-		for (i = 0; i < vlen && !r; i++) {
-			struct btf_enum *e = (struct btf_enum *)(nt + 1) + i;
-
-			r = add_str(c, e->name_off, &e->name_off);
-		}
-		break;
 	case BTF_KIND_ENUM64:
+		/* a btf_enum or btf_enum64 per value, each led by its name_off */
+		stride = BTF_INFO_KIND(t->info) == BTF_KIND_ENUM ? sizeof(struct btf_enum)
+								 : sizeof(struct btf_enum64);
 		for (i = 0; i < vlen && !r; i++) {
-			struct btf_enum64 *e = (struct btf_enum64 *)(nt + 1) + i;
+			__u32 *name_off = (__u32 *)((char *)(nt + 1) + i * stride);
 
-			r = add_str(c, e->name_off, &e->name_off);
+			r = add_str(c, *name_off, name_off);
 		}
 		break;
 	}
@@ -342,6 +339,7 @@ const char *core_btf_path(const struct btf_index *x, const char *const *names, s
 	static bool made;
 	struct btf *check;
 	size_t cut_len;
+	bool ok;
 	char *cut;
 
 	if (made)
@@ -351,12 +349,8 @@ const char *core_btf_path(const struct btf_index *x, const char *const *names, s
 		return NULL;
 	/* libbpf fails a load whose BTF it cannot parse: this one, before it counts */
 	check = btf__new(cut, (__u32)cut_len);
-	if (check && !write_memfd(cut, cut_len, path, sizeof(path))) {
-		btf__free(check);
-		free(cut);
-		return path;
-	}
+	ok = check && !write_memfd(cut, cut_len, path, sizeof(path));
 	btf__free(check);
 	free(cut);
-	return NULL;
+	return ok ? path : NULL;
 }

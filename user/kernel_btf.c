@@ -163,11 +163,6 @@ static bool is_vmlinux(int fd)
 	       !strcmp(name, "vmlinux");
 }
 
-/*
- * The kernel's BTF in one bpf() call. sysfs hands it out a page per read():
- * ~1,400 system calls, most of this pass's time under emulation. -ENOENT
- * where no BTF object says it is the kernel's (before 5.11): sysfs then.
- */
 /* The kernel's own BTF object, or -ENOENT where none says it is. */
 static int vmlinux_btf_fd(void)
 {
@@ -197,6 +192,11 @@ static int btf_data(int fd, char *buf, __u32 size)
 	return info.btf_size == size ? 0 : -EAGAIN;
 }
 
+/*
+ * The kernel's BTF in one bpf() call. sysfs hands it out a page per read():
+ * ~1,400 system calls, most of this pass's time under emulation. -ENOENT
+ * where no BTF object says it is the kernel's (before 5.11): sysfs then.
+ */
 static int read_by_bpf(char **buf, size_t *size)
 {
 	struct bpf_btf_info info = { 0 };

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Which kernel functions the running kernel's BTF describes, and their
- * type ids: the attach targets dmaguard checks before it loads (loader.c)
+ * type ids: the attach targets dmaguard checks before it loads (loader_open.c)
  * and hands libbpf at load (attach_btf.h), in one pass over the raw BTF
  * instead of one search of libbpf's parsed copy per name.
  */

@@ -6,7 +6,8 @@
  * so the pin directory either holds a working enforcement or nothing. Once
  * pinned, the loader closes its own link and program descriptors: the pins
  * keep the programs attached while no daemon runs, and `unload` detaches them
- * by removing the pins.
+ * by removing the pins. Opening the BPF object for the running kernel, and
+ * choosing its programs, is loader_open.c's.
  */
 #include <errno.h>
 #include <limits.h>
@@ -19,16 +20,9 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include "dmaguard.skel.h"
-#include "dmaguard_object.h"
-#include "dmaguard_core_types.h"
-#include "attach_btf.h"
 #include "bpf_objects.h"
-#include "core_btf.h"
 #include "gates.h"
-#include "kernel_btf.h"
-#include "kernel_funcs.h"
 #include "loader.h"
-#include "mapsize.h"
 #include "match.h"
 #include "nodes.h"
 #include "pindir.h"
@@ -50,25 +44,6 @@
 		       "(x86-64 from Linux 5.5, arm64 from 6.4)"
 #endif
 
-/* bpf is in the active LSM list: BPF LSM programs will be called. */
-static int bpf_lsm_active(bool *active)
-{
-	char buf[512] = "";
-	FILE *f = fopen("/sys/kernel/security/lsm", "re");
-	char *tok, *save;
-
-	if (!f)
-		return -errno;
-	if (!fgets(buf, sizeof(buf), f))
-		buf[0] = '\0';
-	fclose(f);
-	*active = false;
-	for (tok = strtok_r(buf, ",\n", &save); tok; tok = strtok_r(NULL, ",\n", &save))
-		if (!strcmp(tok, "bpf"))
-			*active = true;
-	return 0;
-}
-
 /*
  * DIR's parent must be on bpffs (checked by name, before anything is made
  * there; pindir_open() then checks who may change it).
@@ -84,143 +59,6 @@ static int check_bpffs(const char *dir, char *err, size_t len)
 			    "%s is not on a BPF filesystem (mount -t bpf -o mode=0700 bpf /sys/fs/bpf)",
 			    parent);
 	return 0;
-}
-
-static int check_kernel(struct load_report *rep, char *err, size_t len)
-{
-	bool lsm = false;
-	int r;
-
-	if (access("/sys/kernel/btf/vmlinux", R_OK))
-		return errf(err, len, -EOPNOTSUPP,
-			    "the kernel has no BTF (/sys/kernel/btf/vmlinux): it needs CONFIG_DEBUG_INFO_BTF=y");
-	r = bpf_lsm_active(&lsm);
-	if (r)
-		return errf(err, len, -EOPNOTSUPP,
-			    "cannot read the active LSM list /sys/kernel/security/lsm: %s (mount -t securityfs securityfs /sys/kernel/security)",
-			    strerror(-r));
-	rep->hooks = lsm ? HOOK_LSM : HOOK_FMOD_RET;
-	return 0;
-}
-
-/* Looked up in the kernel's BTF after the programs' targets: what the kernel offers. */
-static const char *const kernel_apis[] = {
-	"iommu_device_use_default_domain",	/* the DMA-ownership API (5.19) */
-	"iommu_device_claim_dma_owner",		/* device claims (6.2) */
-};
-#define N_KERNEL_APIS (sizeof(kernel_apis) / sizeof(kernel_apis[0]))
-
-/* The kernel's BTF is there but cannot serve: exit 3, as without it. */
-static int btf_unusable(int r, char *err, size_t len)
-{
-	return errf(err, len, -EOPNOTSUPP, "cannot use the kernel's BTF (" KERNEL_BTF_PATH
-		    "): %s; it needs CONFIG_DEBUG_INFO_BTF=y",
-		    r == -ENOEXEC ? "the file is not the kernel's BTF" : strerror(-r));
-}
-
-/*
- * One read of the kernel's BTF, for two passes of dmaguard's own (start-up
- * is on the boot's critical path). ids[i]: the BTF id of bpf_progs[i]'s
- * target, then ids[bpf_n_progs + j]: of kernel_apis[j]; 0 where it has
- * none (kernel_funcs.h); libbpf's load is given them (attach_btf.h).
- * *core_path: the BTF that CO-RE relocation reads, cut down (core_btf.h);
- * NULL where it could not be made, and libbpf searches all of the
- * kernel's, slower, to the same result.
- */
-static int kernel_targets(__u32 *ids, const char **core_path, char *err, size_t len)
-{
-	size_t i, n = bpf_n_progs + N_KERNEL_APIS, size = 0;
-	const char **names = calloc(n, sizeof(*names));
-	struct btf_index x, *have = NULL;
-	char *btf = NULL;
-	int r;
-
-	if (!names)
-		return errf(err, len, -ENOMEM, "out of memory");
-	for (i = 0; i < bpf_n_progs; i++)
-		names[i] = bpf_progs[i].target;
-	for (i = 0; i < N_KERNEL_APIS; i++)
-		names[bpf_n_progs + i] = kernel_apis[i];
-	r = kernel_btf_read(&btf, &size);
-	/* read by bpf(): libbpf will read the file */
-	if (!r && (r = kernel_btf_file_check(size))) {
-		free(names);
-		free(btf);
-		return btf_unusable(r, err, len);
-	}
-	if (!r && !btf_index_build(&x, btf, size))
-		have = &x;
-	r = kernel_funcs_find(have, names, n, ids);
-	free(names);
-	if (!r && have)
-		*core_path = core_btf_path(have, dg_core_type_names,
-					   sizeof(dg_core_type_names) /
-					   sizeof(dg_core_type_names[0]));
-	if (have)
-		btf_index_free(have);
-	free(btf);
-	if (r)
-		return btf_unusable(r, err, len);
-	r = attach_btf_set(ids);
-	return r ? errf(err, len, r, "out of memory") : 0;
-}
-
-int loader_open_object(struct dmaguard_bpf **skel, __u32 **ids_out, char *err, size_t len)
-{
-	LIBBPF_OPTS(bpf_object_open_opts, opts);
-	__u32 *ids = calloc(bpf_n_progs + N_KERNEL_APIS, sizeof(*ids));
-	const char *core_path = NULL;
-	int r;
-
-	*skel = NULL;
-	if (!ids)
-		return errf(err, len, -ENOMEM, "out of memory");
-	r = attach_btf_register();
-	if (r)
-		r = errf(err, len, r, "cannot register libbpf's section handlers: %s",
-			 strerror(-r));
-	else
-		r = kernel_targets(ids, &core_path, err, len);
-	if (!r) {
-		opts.btf_custom_path = core_path;
-		*skel = dmaguard_bpf__open_opts(&opts);
-		if (!*skel)
-			r = errf(err, len, -errno, "cannot open the BPF object: %s",
-				 strerror(errno));
-	}
-	if (r || !ids_out)
-		free(ids);
-	else
-		*ids_out = ids;
-	return r;
-}
-
-/*
- * Load only programs whose attach target the running kernel has, and only
- * one flavour of the deny hooks. A missing required target is fatal.
- */
-static int select_programs(struct dmaguard_bpf *skel, const __u32 *ids,
-			   struct load_report *rep, char *err, size_t len)
-{
-	int code = 0;
-	size_t i;
-
-	rep->ownership_api = ids[bpf_n_progs + 0] != 0;
-	rep->device_claims = ids[bpf_n_progs + 1] != 0;
-	for (i = 0; i < bpf_n_progs && !code; i++) {
-		const struct prog_def *d = &bpf_progs[i];
-		bool wanted, needed;
-
-		wanted = prog_def_flavour_ok(d, rep->hooks == HOOK_LSM) &&
-			 (d->need != PROG_LEGACY || !rep->ownership_api);
-		needed = d->need == PROG_REQUIRED || d->need == PROG_HOOK;
-		if (wanted && !ids[i] && needed)
-			code = errf(err, len, -EOPNOTSUPP,
-				    "the kernel has no %s() in its BTF, which dmaguard attaches to",
-				    d->target);
-		bpf_program__set_autoload(prog_of(skel, d), wanted && ids[i]);
-	}
-	return code;
 }
 
 /* What identifies the policy of slot 0 (by name: the VM tests' older build has no such map). */
@@ -438,27 +276,6 @@ static int rename_into_place(const struct pindir *pd, const char *tmp, char *err
 	return errf(err, len, -errno, "cannot rename %s to %s: %s%s%d%s", tmp, pd->path,
 		    strerror(errno), owner >= 0 ? " (made meanwhile by uid " : "",
 		    owner >= 0 ? owner : 0, owner >= 0 ? ")" : "");
-}
-
-int loader_open_programs(struct dmaguard_bpf **skel, struct load_report *rep, char *err,
-			 size_t len)
-{
-	__u32 *ids;
-	int r;
-
-	*skel = NULL;
-	r = check_kernel(rep, err, len);
-	if (r)
-		return r;
-	r = loader_open_object(skel, &ids, err, len);
-	if (r)
-		return r;
-	(*skel)->rodata->dg_object_id = DG_OBJECT_ID;
-	r = select_programs(*skel, ids, rep, err, len);
-	free(ids);
-	if (!r && (r = mapsize_apply((*skel)->obj, "/sys")))
-		errf(err, len, r, "cannot size the BPF maps: %s", strerror(-r));
-	return r;
 }
 
 int loader_load(struct dmaguard_bpf *skel, char *err, size_t len)

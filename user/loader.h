@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Loading, attaching and pinning the BPF side (loader.c); the pinned
- * state's interface is pinned.h.
+ * Loading, attaching and pinning the BPF side (loader.c; opening the
+ * object for the running kernel: loader_open.c); the pinned state's
+ * interface is pinned.h.
  */
 #ifndef DMAGUARD_LOADER_H
 #define DMAGUARD_LOADER_H
