@@ -184,56 +184,56 @@ DG_INLINE bool dg_str_eq(const char *s, const char *t, int len)
 	return true;
 }
 
-/* The low n bytes of a window of the last bytes seen (n <= 8). */
-DG_INLINE __u64 dg_window_low(__u64 w, int n)
+/*
+ * Vendor variants of vfio-pci are named *-vfio-pci or *_vfio_pci: the
+ * name's last DG_VARIANT_SUFFIX_LEN bytes, '_' counting as '-'.
+ */
+#define DG_VARIANT_SUFFIX	"-vfio-pci"
+#define DG_VARIANT_SUFFIX_LEN	9
+
+/*
+ * tail holds the last suflen bytes of a name. Constant indices only: the
+ * BPF side reads the tail from the kernel itself (subject.bpf.c), where a
+ * walk of the whole name to find its end made the verifier check 4,700
+ * instructions for the few bytes compared.
+ */
+DG_INLINE bool dg_tail_is(const char *tail, const char *suf, int suflen)
 {
-	return n >= 8 ? w : w & ((1ull << (8 * n)) - 1);
+	int i;
+
+	for (i = 0; i < suflen; i++) {
+		char c = tail[i] == '_' ? '-' : tail[i];
+
+		if (c != suf[i])
+			return false;
+	}
+	return true;
 }
 
 /*
- * s ends with suf (a literal of at most 16 bytes); '_' in s counts as '-',
- * as vendor variants spell it either way. One pass keeping the last 16
- * bytes in two words, with no index computed from s: the BPF verifier
- * checks each byte once, where indexing from the length it checked the
- * comparison once per length s could have.
+ * driver: the name, NUL-terminated within DG_DRIVER_LEN bytes; len: its
+ * length; tail: its last DG_VARIANT_SUFFIX_LEN bytes, when it has that many.
  */
-DG_INLINE bool dg_str_has_suffix(const char *s, const char *suf, int len, int suflen)
+DG_INLINE __u8 dg_driver_dma_mode_tail(const char *driver, int len, const char *tail)
 {
-	__u64 hi = 0, lo = 0, want_hi = 0, want_lo = 0;
-	int n = 0, i;
-
-	if (suflen > 16)
-		return false;
-	for (i = 0; i < suflen; i++) {
-		want_hi = want_hi << 8 | want_lo >> 56;
-		want_lo = want_lo << 8 | (__u8)suf[i];
-	}
-	for (i = 0; i < len; i++) {
-		char c = s[i];
-
-		if (c == '\0')
-			break;
-		if (c == '_')
-			c = '-';
-		hi = hi << 8 | lo >> 56;
-		lo = lo << 8 | (__u8)c;
-		n++;
-	}
-	if (n < suflen)
-		return false;
-	if (suflen <= 8)
-		return dg_window_low(lo, suflen) == want_lo;
-	return lo == want_lo && dg_window_low(hi, suflen - 8) == want_hi;
+	if (dg_str_has_prefix(driver, "vfio-", DG_DRIVER_LEN) ||
+	    dg_str_has_prefix(driver, "vfio_", DG_DRIVER_LEN) ||
+	    (len >= DG_VARIANT_SUFFIX_LEN &&
+	     dg_tail_is(tail, DG_VARIANT_SUFFIX, DG_VARIANT_SUFFIX_LEN)) ||
+	    dg_str_eq(driver, "pci-stub", DG_DRIVER_LEN))
+		return DG_DMA_USER;
+	return DG_DMA_KERNEL;
 }
 
 DG_INLINE __u8 dg_driver_dma_mode(const char *driver)
 {
-	if (dg_str_has_prefix(driver, "vfio-", DG_DRIVER_LEN) ||
-	    dg_str_has_prefix(driver, "vfio_", DG_DRIVER_LEN) ||
-	    dg_str_has_suffix(driver, "-vfio-pci", DG_DRIVER_LEN, 9) ||
-	    dg_str_eq(driver, "pci-stub", DG_DRIVER_LEN))
-		return DG_DMA_USER;
-	return DG_DMA_KERNEL;
+	int len = 0;
+
+	while (len < DG_DRIVER_LEN && driver[len] != '\0')
+		len++;
+	return dg_driver_dma_mode_tail(driver, len,
+				       driver + (len >= DG_VARIANT_SUFFIX_LEN ?
+						 len - DG_VARIANT_SUFFIX_LEN : 0));
 }
 
 /*
