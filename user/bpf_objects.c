@@ -18,12 +18,13 @@
 #define MAP(n, t, vsize, entries, shared) MAP_SINCE(n, t, vsize, entries, shared, 1)
 
 const struct prog_def bpf_progs[] = {
-	/* the probe path and the device life cycle: enforcement needs all of them */
+	/* the probe path: enforcement needs all of them */
 	PROG(probe_enter, "really_probe", PROG_FENTRY, PROG_REQUIRED, 0),
 	PROG(probe_exit, "really_probe", PROG_FEXIT, PROG_REQUIRED, 0),
 	PROG(unbind_exit, "device_links_busy", PROG_FEXIT, PROG_REQUIRED, 0),
-	PROG(device_add_exit, "device_add", PROG_FEXIT, PROG_REQUIRED, 0),
-	PROG(device_del_enter, "device_del", PROG_FENTRY, PROG_REQUIRED, 0),
+	/* the device life cycle: VFIO nodes for the open gate, hot-plug events (which need it too) */
+	PROG(device_add_exit, "device_add", PROG_FEXIT, PROG_WITH_OPEN_GATE, 0),
+	PROG(device_del_enter, "device_del", PROG_FENTRY, PROG_WITH_OPEN_GATE, 0),
 	/* the deny hooks: one flavour of each, attached or not as the policy needs */
 	PROG(lsm_kernfs, "bpf_lsm_kernfs_init_security", PROG_LSM, PROG_HOOK, PROG_GATE_KERNFS),
 	PROG(fmod_kernfs, "security_kernfs_init_security", PROG_FMOD_RET, PROG_HOOK,

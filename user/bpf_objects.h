@@ -32,6 +32,8 @@ enum prog_need {
 	PROG_HOOK,	/* a deny hook of the flavour in use: required too */
 	PROG_OPTIONAL,	/* where the kernel has its target */
 	PROG_LEGACY,	/* only without the DMA-ownership API (< 5.19), where present */
+	PROG_WITH_OPEN_GATE,	/* with the open gate's first load, then attached
+				 * for good: it keeps what the gate reads */
 };
 
 /* enum gate values (gates.h), repeated here to keep this header free of it */

@@ -11,7 +11,8 @@
  * the set's .bss and .rodata (the programs' shared globals: VFIO majors,
  * denials in flight, the set's identity), found through the set's own
  * programs. Its program is pinned beside the others, as if `run` had
- * loaded it.
+ * loaded it. The open gate brings the programs that keep the VFIO nodes
+ * it reads (device_add, device_del: PROG_WITH_OPEN_GATE), attached for good.
  */
 #include <errno.h>
 #include <limits.h>
@@ -116,15 +117,46 @@ static int check_same_object(const char *dir, const char *what_gate, char *err, 
 		    upgrade_build_of(&f), DMAGUARD_VERSION, what_gate);
 }
 
+/*
+ * What loads with want: itself, and with the open gate the programs that
+ * keep its VFIO nodes (PROG_WITH_OPEN_GATE) unless attached already (an
+ * earlier load that stopped before the gate's own pin).
+ */
+static void select_with(struct dmaguard_bpf *skel, const char *dir, const struct prog_def *want)
+{
+	size_t i;
+
+	for (i = 0; i < bpf_n_progs; i++) {
+		const struct prog_def *d = &bpf_progs[i];
+
+		bpf_program__set_autoload(prog_of(skel, d),
+					  d == want || (d->need == PROG_WITH_OPEN_GATE &&
+							(want->gate & PROG_GATE_OPEN) &&
+							!pindir_has(dir, "links", d->name)));
+	}
+}
+
+/*
+ * The open gate's aids run before its nodes are seeded, and those before
+ * the gate's program is pinned: a node made meanwhile is in the map when
+ * the gate first reads it.
+ */
+static int start_aids(struct dmaguard_bpf *skel, const char *dir, char *err, size_t len)
+{
+	int r = loader_attach_open_gate_aids(skel, dir, err, len);
+
+	if (!r && (r = loader_seed_nodes(skel, true)))
+		errf(err, len, r, "cannot seed the VFIO nodes from sysfs: %s", strerror(-r));
+	return r;
+}
+
 static int load_into(struct dmaguard_bpf *skel, const char *dir, const struct prog_def *want,
 		     char *err, size_t len)
 {
 	char path[PATH_MAX];
-	size_t i;
 	int r;
 
-	for (i = 0; i < bpf_n_progs; i++)
-		bpf_program__set_autoload(prog_of(skel, &bpf_progs[i]), &bpf_progs[i] == want);
+	select_with(skel, dir, want);
 	r = mapsize_apply(skel->obj, "/sys");
 	if (r)
 		return errf(err, len, r, "cannot size the BPF maps: %s", strerror(-r));
@@ -133,6 +165,8 @@ static int load_into(struct dmaguard_bpf *skel, const char *dir, const struct pr
 		r = share_globals(skel, dir, err, len);
 	if (!r)
 		r = loader_load(skel, err, len);
+	if (!r && (want->gate & PROG_GATE_OPEN))
+		r = start_aids(skel, dir, err, len);
 	if (r)
 		return r;
 	pathf(path, sizeof(path), "%s/progs/%s", dir, want->name);

@@ -134,18 +134,36 @@ static int seed_groups(struct dmaguard_bpf *skel)
 	return 0;
 }
 
-int loader_seed_nodes(struct dmaguard_bpf *skel)
+/* Drop every entry of the node map (loader_seed_nodes). */
+static int clear_nodes(int fd)
 {
+	__u32 key;
+
+	while (!bpf_map_get_next_key(fd, NULL, &key))
+		if (bpf_map_delete_elem(fd, &key) && errno != ENOENT)
+			return -errno;
+	return 0;
+}
+
+int loader_seed_nodes(struct dmaguard_bpf *skel, bool stale)
+{
+	int fd = bpf_map__fd(skel->maps.nodes);
 	struct vfio_node *nodes = NULL;
 	size_t n = 0, i;
 	int r;
 
+	/* a set loaded without the open gate does not track them */
+	if (!stale && !bpf_program__autoload(skel->progs.device_add_exit))
+		return 0;
 	r = vfio_nodes_scan("/sys", &nodes, &n);
-	if (r)
+	if (!r && stale)
+		r = clear_nodes(fd);
+	if (r) {
+		free(nodes);
 		return r;
+	}
 	for (i = 0; i < n; i++) {
-		bpf_map_update_elem(bpf_map__fd(skel->maps.nodes), &nodes[i].rdev,
-				    &nodes[i].node, BPF_NOEXIST);
+		bpf_map_update_elem(fd, &nodes[i].rdev, &nodes[i].node, BPF_NOEXIST);
 		/* 1: VFIO's own major; 2: the misc major /dev/iommu shares (vfio_open.bpf.c) */
 		skel->bss->vfio_major[(nodes[i].rdev >> 20) & 0xfff] = nodes[i].node.kind == DG_NODE_IOMMU ? 2 : 1;
 	}
@@ -197,6 +215,24 @@ static int pin_gate_programs(struct dmaguard_bpf *skel, const char *tmp, char *e
 		if (bpf_program__pin(prog, path))
 			return errf(err, len, -errno, "cannot pin program %s: %s", path,
 				    strerror(errno));
+	}
+	return 0;
+}
+
+int loader_attach_open_gate_aids(struct dmaguard_bpf *skel, const char *dir, char *err,
+				 size_t len)
+{
+	size_t i;
+	int code;
+
+	for (i = 0; i < bpf_n_progs; i++) {
+		const struct prog_def *d = &bpf_progs[i];
+
+		if (d->need != PROG_WITH_OPEN_GATE || !bpf_program__autoload(prog_of(skel, d)))
+			continue;
+		code = attach_one(prog_of(skel, d), dir, err, len);
+		if (code)
+			return code;
 	}
 	return 0;
 }
@@ -290,7 +326,8 @@ void loader_skip_gates(struct dmaguard_bpf *skel, unsigned int gates)
 	size_t i;
 
 	for (i = 0; i < bpf_n_progs; i++)
-		if (bpf_progs[i].gate & GATES_ON_DEMAND & ~gates)
+		if ((bpf_progs[i].gate & GATES_ON_DEMAND & ~gates) ||
+		    (bpf_progs[i].need == PROG_WITH_OPEN_GATE && !(gates & GATE_OPEN)))
 			bpf_program__set_autoload(prog_of(skel, &bpf_progs[i]), false);
 }
 
@@ -326,7 +363,7 @@ static int load_and_pin(const struct pindir *pd, const struct policy *pol,
 	 * Seed what sysfs shows only now that the hooks run: an entry they made
 	 * meanwhile is newer than the scan and is kept (BPF_NOEXIST).
 	 */
-	if (!code && (seed_groups(skel) || loader_seed_nodes(skel)))
+	if (!code && (seed_groups(skel) || loader_seed_nodes(skel, false)))
 		code = errf(err, len, -errno, "cannot seed the BPF maps from sysfs: %s",
 			    strerror(errno));
 	if (!code)

@@ -62,10 +62,23 @@ int loader_load(struct dmaguard_bpf *skel, char *err, size_t errlen);
  * calls it; gate_load.c too.
  */
 int loader_open_object(struct dmaguard_bpf **skel, __u32 **ids, char *err, size_t errlen);
-/* Before the load: a gate loaded on demand (gates.h) not in gates is left out. */
+/*
+ * Before the load: a gate loaded on demand (gates.h) not in gates is left
+ * out, and so are the programs loaded with it (PROG_WITH_OPEN_GATE).
+ */
 void loader_skip_gates(struct dmaguard_bpf *skel, unsigned int gates);
 int loader_attach_and_pin(struct dmaguard_bpf *skel, const char *dir, unsigned int gates,
 			  char *err, size_t errlen);
-int loader_seed_nodes(struct dmaguard_bpf *skel);
+/* Attach the loaded programs that come with the open gate; pin their links in DIR/links. */
+int loader_attach_open_gate_aids(struct dmaguard_bpf *skel, const char *dir, char *err,
+				 size_t errlen);
+/*
+ * The VFIO nodes sysfs shows, into the node map, where the set tracks
+ * them (its device_add program is loaded); 0 or -errno. An entry already
+ * there is kept (its hooks made it). stale: the open gate's first load,
+ * its node hooks just attached: what the map held, which no hook kept
+ * current, goes first.
+ */
+int loader_seed_nodes(struct dmaguard_bpf *skel, bool stale);
 
 #endif

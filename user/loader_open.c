@@ -168,7 +168,8 @@ static int select_programs(struct dmaguard_bpf *skel, const __u32 *ids,
 
 		wanted = prog_def_flavour_ok(d, rep->hooks == HOOK_LSM) &&
 			 (d->need != PROG_LEGACY || !rep->ownership_api);
-		needed = d->need == PROG_REQUIRED || d->need == PROG_HOOK;
+		needed = d->need == PROG_REQUIRED || d->need == PROG_HOOK ||
+			 d->need == PROG_WITH_OPEN_GATE;
 		if (wanted && !ids[i] && needed)
 			code = errf(err, len, -EOPNOTSUPP,
 				    "the kernel has no %s() in its BTF, which dmaguard attaches to",

@@ -183,7 +183,8 @@ bool pindir_has(const char *dir, const char *sub, const char *name)
 /*
  * Pinned enforcement is reused only whole: a link for every required
  * program, and the deny hook's program (attached or not, gates.h); the
- * open gate's is there once a policy has needed it (GATES_ON_DEMAND).
+ * open gate's is there once a policy has needed it (GATES_ON_DEMAND), and
+ * then the links of the programs that keep its nodes.
  */
 int pindir_check_links(const char *dir, char *err, size_t len)
 {
@@ -199,12 +200,17 @@ int pindir_check_links(const char *dir, char *err, size_t len)
 		else if (d->gate && pindir_has(dir, "progs", d->name))
 			gates |= d->gate;
 	}
-	for (i = 0; i < bpf_n_progs && !missing; i++)
-		if (bpf_progs[i].gate && !(gates & bpf_progs[i].gate) &&
-		    !(bpf_progs[i].gate & GATES_ON_DEMAND)) {
-			missing = bpf_progs[i].name;
+	for (i = 0; i < bpf_n_progs && !missing; i++) {
+		const struct prog_def *d = &bpf_progs[i];
+
+		if (d->gate && !(gates & d->gate) && !(d->gate & GATES_ON_DEMAND)) {
+			missing = d->name;
 			kind = "program";
+		} else if (d->need == PROG_WITH_OPEN_GATE && (gates & GATE_OPEN) &&
+			   !pindir_has(dir, "links", d->name)) {
+			missing = d->name;
 		}
+	}
 	if (!missing)
 		return 0;
 	return errf(err, len, -EUCLEAN,

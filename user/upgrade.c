@@ -164,7 +164,7 @@ static int stage(struct takeover *t, struct load_report *rep, char *err, size_t 
 	if (r)
 		goto out;
 	r = loader_attach_and_pin(skel, t->next, gates, err, len);
-	if (!r && (r = loader_seed_nodes(skel)))
+	if (!r && (r = loader_seed_nodes(skel, false)))
 		errf(err, len, r, "cannot seed the VFIO nodes from sysfs: %s", strerror(-r));
 	if (!r && (r = set_phase(t, DG_PH_STAGED)))
 		errf(err, len, r, "cannot write %s/format: %s", t->pd->path, strerror(-r));

@@ -378,6 +378,31 @@ TEST(a_set_is_whole_without_the_program_of_a_gate_loaded_on_demand)
 	teardown();
 }
 
+/* once the open gate's program is loaded, so are the hooks that keep its nodes */
+TEST(a_set_with_the_open_gate_needs_its_node_hooks)
+{
+	char err[LOADER_ERR_LEN] = "", rel[128];
+	size_t i;
+
+	setup();
+	make_pin_dir("dmaguard", 0);
+	make_dir("dmaguard/progs", 0700, 0);
+	for (i = 0; i < bpf_n_progs; i++) {
+		if (bpf_progs[i].need != PROG_REQUIRED)
+			continue;
+		snprintf(rel, sizeof(rel), "dmaguard/links/%s", bpf_progs[i].name);
+		make_file(rel);
+	}
+	make_file("dmaguard/progs/fmod_kernfs");
+	make_file("dmaguard/progs/fmod_file_open");
+	ASSERT_EQ(pindir_check_links(pin, err, sizeof(err)), -EUCLEAN);
+	ASSERT_CONTAINS(err, "no link device_add_exit");
+	make_file("dmaguard/links/device_add_exit");
+	make_file("dmaguard/links/device_del_enter");
+	ASSERT_EQ(pindir_check_links(pin, err, sizeof(err)), 0);
+	teardown();
+}
+
 /* an older or newer format's pins are not all names this build knows */
 TEST(unload_removes_pins_of_any_format)
 {
