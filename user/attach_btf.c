@@ -28,27 +28,43 @@ static __u32 target_id(const struct bpf_program *prog)
 }
 
 /*
- * Called by libbpf just before it loads prog: its target as libbpf's own
- * handlers would set it (in vmlinux, so no BTF object descriptor), which
- * libbpf then does not search for.
+ * The type libbpf sees the programs as until prepare_load() gives them
+ * theirs. For a tracing or LSM program bpf_object__load() first parses all
+ * of the kernel's BTF (5.5 MB; a tenth of start-up under emulation), for
+ * the attach-target search these handlers do instead; it does so before
+ * any program loads, so they wear a type that needs no kernel BTF until
+ * then. (Without the cut for CO-RE libbpf still parses it, for that.)
+ */
+#define TYPE_UNTIL_LOAD BPF_PROG_TYPE_SOCKET_FILTER
+
+/*
+ * Called by libbpf just before it loads prog: its type, and its target as
+ * libbpf's own handlers would set it (in vmlinux, so no BTF object
+ * descriptor), which libbpf then does not search for.
  */
 static int prepare_load(struct bpf_program *prog, struct bpf_prog_load_opts *opts,
 			long cookie)
 {
 	__u32 id = target_id(prog);
 
-	(void)cookie;
 	if (!id)
 		return -ENOENT;
 	opts->attach_btf_obj_fd = 0;
 	opts->attach_btf_id = id;
-	return 0;
+	return bpf_program__set_type(prog, cookie == BPF_LSM_MAC ? BPF_PROG_TYPE_LSM
+								 : BPF_PROG_TYPE_TRACING);
+}
+
+struct bpf_link *attach_btf_attach(const struct bpf_program *prog)
+{
+	return bpf_program__type(prog) == BPF_PROG_TYPE_LSM ? bpf_program__attach_lsm(prog)
+							    : bpf_program__attach_trace(prog);
 }
 
 static int attach(const struct bpf_program *prog, long cookie, struct bpf_link **link)
 {
-	*link = cookie == BPF_LSM_MAC ? bpf_program__attach_lsm(prog)
-				      : bpf_program__attach_trace(prog);
+	(void)cookie;
+	*link = attach_btf_attach(prog);
 	return *link ? 0 : -errno;
 }
 
@@ -57,13 +73,12 @@ int attach_btf_register_sections(libbpf_prog_prepare_load_fn_t prepare,
 {
 	static const struct {
 		const char *sec;
-		enum bpf_prog_type type;
 		enum bpf_attach_type attach;
 	} secs[] = {
-		{ "fentry/", BPF_PROG_TYPE_TRACING, BPF_TRACE_FENTRY },
-		{ "fexit/", BPF_PROG_TYPE_TRACING, BPF_TRACE_FEXIT },
-		{ "fmod_ret/", BPF_PROG_TYPE_TRACING, BPF_MODIFY_RETURN },
-		{ "lsm/", BPF_PROG_TYPE_LSM, BPF_LSM_MAC },
+		{ "fentry/", BPF_TRACE_FENTRY },
+		{ "fexit/", BPF_TRACE_FEXIT },
+		{ "fmod_ret/", BPF_MODIFY_RETURN },
+		{ "lsm/", BPF_LSM_MAC },
 	};
 	int ids[sizeof(secs) / sizeof(secs[0])], r = 0;
 	size_t i;
@@ -72,7 +87,7 @@ int attach_btf_register_sections(libbpf_prog_prepare_load_fn_t prepare,
 		LIBBPF_OPTS(libbpf_prog_handler_opts, opts, .cookie = secs[i].attach,
 			    .prog_prepare_load_fn = prepare, .prog_attach_fn = attach_fn);
 
-		ids[i] = libbpf_register_prog_handler(secs[i].sec, secs[i].type,
+		ids[i] = libbpf_register_prog_handler(secs[i].sec, TYPE_UNTIL_LOAD,
 						      secs[i].attach, &opts);
 		r = ids[i] < 0 ? ids[i] : 0;
 	}

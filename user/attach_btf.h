@@ -9,7 +9,9 @@
  * (kernel_funcs.h) has already found every target, with its id. Handlers
  * for dmaguard's section prefixes (fentry/, fexit/, fmod_ret/, lsm/),
  * registered before its object is opened, give libbpf those ids, and
- * attach as libbpf's own handlers do.
+ * attach as libbpf's own handlers do. They also spare libbpf its own parse
+ * of the kernel's BTF (attach_btf.c, TYPE_UNTIL_LOAD): the programs take
+ * their type (tracing, LSM) only as they load.
  */
 #ifndef DMAGUARD_ATTACH_BTF_H
 #define DMAGUARD_ATTACH_BTF_H
@@ -27,6 +29,14 @@ int attach_btf_register(void);
  */
 int attach_btf_register_sections(libbpf_prog_prepare_load_fn_t prepare,
 				 libbpf_prog_attach_fn_t attach);
+
+/*
+ * Attach a program these handlers loaded, by its type: libbpf may have
+ * forgotten its section handler when it took that type
+ * (bpf_program__set_type()), so bpf_program__attach() cannot. The link,
+ * or NULL with errno set.
+ */
+struct bpf_link *attach_btf_attach(const struct bpf_program *prog);
 
 /*
  * ids[i]: the BTF id of bpf_progs[i].target in the running kernel, 0 where

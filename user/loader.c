@@ -20,6 +20,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include "dmaguard.skel.h"
+#include "attach_btf.h"
 #include "bpf_objects.h"
 #include "gates.h"
 #include "loader.h"
@@ -179,7 +180,7 @@ static int attach_one(struct bpf_program *prog, const char *tmp, char *err, size
 	char path[PATH_MAX];
 	int r;
 
-	link = bpf_program__attach(prog);
+	link = attach_btf_attach(prog);
 	if (!link && errno == KERNEL_ENOTSUPP)
 		return errf(err, len, -EOPNOTSUPP, NO_TRAMPOLINES " (attaching %s to %s)",
 			    name, bpf_program__section_name(prog));
