@@ -28,6 +28,7 @@ struct cut {
 	size_t queued;
 	struct ess_name *roots;		/* sorted */
 	size_t n_roots;
+	struct btf_name_filter *filter;	/* of the roots */
 	char *strs;			/* the cut's string section */
 	size_t strs_len, strs_cap;
 };
@@ -90,7 +91,7 @@ static int mark_roots(struct cut *c)
 		name = btf_index_str(c->x, c->by_id[id]->name_off);
 		if (!name)
 			return -EINVAL;
-		if (*name && is_root(c, name))
+		if (*name && btf_name_filter_may(c->filter, name) && is_root(c, name))
 			mark(c, id);
 	}
 	return 0;
@@ -268,12 +269,14 @@ static int set_roots(struct cut *c, const char *const *names, size_t n)
 	size_t i, n_ints = sizeof(int_names) / sizeof(int_names[0]);
 
 	c->roots = calloc(n + n_ints, sizeof(*c->roots));
-	if (!c->roots)
+	c->filter = calloc(1, sizeof(*c->filter));
+	if (!c->roots || !c->filter)
 		return -ENOMEM;
 	for (i = 0; i < n + n_ints; i++) {
 		const char *s = i < n ? names[i] : int_names[i - n];
 
 		c->roots[i] = (struct ess_name){ s, essential_len(s) };
+		btf_name_filter_add(c->filter, s, c->roots[i].len);
 	}
 	c->n_roots = n + n_ints;
 	qsort(c->roots, c->n_roots, sizeof(*c->roots), cmp_ess);
@@ -302,6 +305,7 @@ out:
 	free(c.new_id);
 	free(c.queue);
 	free(c.roots);
+	free(c.filter);
 	free(c.strs);
 	return r;
 }

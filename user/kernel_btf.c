@@ -106,6 +106,30 @@ const char *btf_index_str(const struct btf_index *x, __u32 off)
 	return off < x->strs_len ? x->strs + off : NULL;
 }
 
+static void filter_set(struct btf_name_filter *f, unsigned char a, unsigned char b)
+{
+	unsigned int k = (unsigned int)a << 8 | b;
+
+	f->bits[k / 8] |= (unsigned char)(1u << k % 8);
+}
+
+void btf_name_filter_add(struct btf_name_filter *f, const char *name, size_t len)
+{
+	unsigned char a = len ? (unsigned char)name[0] : 0, b = len > 1 ? (unsigned char)name[1] : 0;
+
+	filter_set(f, a, b);
+	if (len == 1)
+		filter_set(f, a, '_');	/* "x___flavour" */
+}
+
+bool btf_name_filter_may(const struct btf_name_filter *f, const char *name)
+{
+	unsigned char a = (unsigned char)name[0], b = a ? (unsigned char)name[1] : 0;
+	unsigned int k = (unsigned int)a << 8 | b;
+
+	return f->bits[k / 8] & (1u << k % 8);
+}
+
 /* The whole file at path, in a buffer to free; -errno. */
 static int read_all(const char *path, char **buf, size_t *size)
 {

@@ -8,6 +8,7 @@
 #ifndef DMAGUARD_KERNEL_BTF_H
 #define DMAGUARD_KERNEL_BTF_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <linux/btf.h>
 #include <linux/types.h>
@@ -35,6 +36,20 @@ long btf_type_extra(const struct btf_type *t);
 
 /* The string at off, or NULL when off is outside the string section. */
 const char *btf_index_str(const struct btf_index *x, __u32 off);
+
+/*
+ * Names by their first two bytes, to pass over most of the kernel's
+ * ~100,000 type names without a search among the few asked for: may()
+ * is false only for a name that starts like none added. A name added is
+ * a whole name or an essential name (up to a ___flavour suffix), so one
+ * of a single byte also lets names through whose second byte is '_'.
+ */
+struct btf_name_filter {
+	unsigned char bits[256 * 256 / 8];
+};
+
+void btf_name_filter_add(struct btf_name_filter *f, const char *name, size_t len);
+bool btf_name_filter_may(const struct btf_name_filter *f, const char *name);
 
 /*
  * The running kernel's BTF into *buf (to free), in one bpf() call where the

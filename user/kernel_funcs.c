@@ -50,29 +50,35 @@ int kernel_funcs_lookup(const struct btf_index *x, const char *const *names, siz
 			__u32 *ids)
 {
 	struct name_ref *refs = calloc(n ? n : 1, sizeof(*refs));
+	struct btf_name_filter *filter = calloc(1, sizeof(*filter));
 	const char *name;
 	size_t i;
 	__u32 id;
+	int r = 0;
 
-	if (!refs)
-		return -ENOMEM;
+	if (!refs || !filter) {
+		r = -ENOMEM;
+		goto out;
+	}
 	for (i = 0; i < n; i++) {
 		refs[i] = (struct name_ref){ names[i], i };
 		ids[i] = 0;
+		btf_name_filter_add(filter, names[i], strlen(names[i]));
 	}
 	qsort(refs, n, sizeof(*refs), cmp_ref);
-	for (id = 1; id < x->n; id++) {
+	for (id = 1; id < x->n && !r; id++) {
 		if (BTF_INFO_KIND(x->types[id]->info) != BTF_KIND_FUNC)
 			continue;
 		name = btf_index_str(x, x->types[id]->name_off);
-		if (!name) {
-			free(refs);
-			return -EINVAL;
-		}
-		mark(refs, n, name, id, ids);
+		if (!name)
+			r = -EINVAL;
+		else if (btf_name_filter_may(filter, name))
+			mark(refs, n, name, id, ids);
 	}
+out:
+	free(filter);
 	free(refs);
-	return 0;
+	return r;
 }
 
 int kernel_funcs_scan(const void *btf, size_t size, const char *const *names, size_t n,

@@ -178,6 +178,25 @@ TEST(truncated_or_inconsistent_btf_is_refused)
 }
 
 /* The host's own kernel: the walk and libbpf agree on every target. */
+/* The two-byte filter lets through every name that could be asked for, and few others. */
+TEST(the_name_filter_passes_what_may_match)
+{
+	static struct btf_name_filter f;
+
+	btf_name_filter_add(&f, "really_probe", 12);
+	btf_name_filter_add(&f, "device", 6);
+	btf_name_filter_add(&f, "x", 1);	/* an essential name of one byte */
+	ASSERT_TRUE(btf_name_filter_may(&f, "really_probe"));
+	ASSERT_TRUE(btf_name_filter_may(&f, "re"));	/* a candidate; the search decides */
+	ASSERT_TRUE(btf_name_filter_may(&f, "device___old"));
+	ASSERT_TRUE(btf_name_filter_may(&f, "x"));
+	ASSERT_TRUE(btf_name_filter_may(&f, "x___flavour"));
+	ASSERT_FALSE(btf_name_filter_may(&f, "r"));
+	ASSERT_FALSE(btf_name_filter_may(&f, "rx_queue"));
+	ASSERT_FALSE(btf_name_filter_may(&f, "xa"));
+	ASSERT_FALSE(btf_name_filter_may(&f, ""));
+}
+
 TEST(agrees_with_libbpf_on_this_kernel)
 {
 	static char raw[64 << 20] __attribute__((aligned(8)));
