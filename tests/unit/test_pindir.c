@@ -356,13 +356,12 @@ static void make_file(const char *rel)
 	close(fd);
 }
 
-/* a set is whole without the open gate's program: it is loaded once a policy needs it */
-TEST(a_set_is_whole_without_the_program_of_a_gate_loaded_on_demand)
+/* A pin directory "dmaguard" with the link of every required program. */
+static void make_required_links(void)
 {
-	char err[LOADER_ERR_LEN] = "", rel[128];
+	char rel[128];
 	size_t i;
 
-	setup();
 	make_pin_dir("dmaguard", 0);
 	make_dir("dmaguard/progs", 0700, 0);
 	for (i = 0; i < bpf_n_progs; i++) {
@@ -371,6 +370,15 @@ TEST(a_set_is_whole_without_the_program_of_a_gate_loaded_on_demand)
 		snprintf(rel, sizeof(rel), "dmaguard/links/%s", bpf_progs[i].name);
 		make_file(rel);
 	}
+}
+
+/* a set is whole without the open gate's program: it is loaded once a policy needs it */
+TEST(a_set_is_whole_without_the_program_of_a_gate_loaded_on_demand)
+{
+	char err[LOADER_ERR_LEN] = "";
+
+	setup();
+	make_required_links();
 	ASSERT_EQ(pindir_check_links(pin, err, sizeof(err)), -EUCLEAN);
 	ASSERT_CONTAINS(err, "no program lsm_kernfs");
 	make_file("dmaguard/progs/fmod_kernfs");
@@ -381,18 +389,10 @@ TEST(a_set_is_whole_without_the_program_of_a_gate_loaded_on_demand)
 /* once the open gate's program is loaded, so are the hooks that keep its nodes */
 TEST(a_set_with_the_open_gate_needs_its_node_hooks)
 {
-	char err[LOADER_ERR_LEN] = "", rel[128];
-	size_t i;
+	char err[LOADER_ERR_LEN] = "";
 
 	setup();
-	make_pin_dir("dmaguard", 0);
-	make_dir("dmaguard/progs", 0700, 0);
-	for (i = 0; i < bpf_n_progs; i++) {
-		if (bpf_progs[i].need != PROG_REQUIRED)
-			continue;
-		snprintf(rel, sizeof(rel), "dmaguard/links/%s", bpf_progs[i].name);
-		make_file(rel);
-	}
+	make_required_links();
 	make_file("dmaguard/progs/fmod_kernfs");
 	make_file("dmaguard/progs/fmod_file_open");
 	ASSERT_EQ(pindir_check_links(pin, err, sizeof(err)), -EUCLEAN);
